@@ -1,0 +1,361 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  common.xsl: what every rendering of a teipipe TEI document shares.
+
+  Imported by html.xsl (reading and review pages), text.xsl (reading and diplomatic text) and
+  index.xsl (the corpus table). It holds no output of its own beyond the HTML page shell that the
+  two HTML stylesheets share; it answers questions about the TEI:
+
+    layout     which elements are block containers and blocks, what their @rend tokens say
+    facts      the header facts of a document (title, date, sender, recipient, number, kind,
+               classification, release) as a map of strings
+    sources    which source file and line an element came from (@source through prefixDef)
+    decisions  which elements record an encoder decision, how certain it is, and a stable anchor
+
+  Functions live in the tp: namespace. The parameters below are set by pipeline/render.py.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tp="urn:x-teipipe:render"
+    xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+    exclude-result-prefixes="#all"
+    expand-text="yes">
+
+  <!-- reading | review (HTML), reading | diplomatic (text) -->
+  <xsl:param name="view" as="xs:string" select="'reading'"/>
+  <!-- the generator line written into every HTML page -->
+  <xsl:param name="generator" as="xs:string" select="'teipipe 0.1.0'"/>
+  <!-- the stylesheet every HTML page links to, relative to the page -->
+  <xsl:param name="css" as="xs:string" select="'teipipe.css'"/>
+
+
+  <!-- ============================================================ layout -->
+
+  <!-- Elements whose children are blocks; white space between those children is insignificant. -->
+  <xsl:variable name="tp:container-names" as="xs:string+"
+      select="('body', 'div', 'opener', 'closer', 'postscript', 'list', 'quote', 'floatingText')"/>
+
+  <!-- Elements that mark a place in the layout but hold no text of their own. -->
+  <xsl:variable name="tp:milestone-names" as="xs:string+"
+      select="('space', 'pb', 'cb', 'milestone', 'anchor')"/>
+
+  <!-- A container is a container-named element whose parent is a container too (or the text's
+       body itself), so that a quote inside a paragraph stays inline. -->
+  <xsl:function name="tp:is-container" as="xs:boolean">
+    <xsl:param name="e" as="node()?"/>
+    <xsl:sequence select="exists($e/self::*) and local-name($e) = $tp:container-names
+        and (exists($e/self::body/parent::text) or tp:is-container($e/..))"/>
+  </xsl:function>
+
+  <!-- A block is any other element directly inside a container: one source paragraph. -->
+  <xsl:function name="tp:is-block" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="tp:is-container($e/..) and not(tp:is-container($e))
+        and not(local-name($e) = $tp:milestone-names)"/>
+  </xsl:function>
+
+  <!-- The blocks of a body and the vertical spaces between them, in document order. -->
+  <xsl:function name="tp:layout-items" as="element()*">
+    <xsl:param name="body" as="element()"/>
+    <xsl:sequence select="$body//*[tp:is-block(.)
+        or (self::space[@dim = 'vertical'] and tp:is-container(..))]"/>
+  </xsl:function>
+
+  <xsl:function name="tp:rend-tokens" as="xs:string*">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="tokenize(normalize-space($e/@rend), ' ')"/>
+  </xsl:function>
+
+  <xsl:function name="tp:has-rend" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:param name="token" as="xs:string"/>
+    <xsl:sequence select="$token = tp:rend-tokens($e)"/>
+  </xsl:function>
+
+  <!-- N of a heading(N) token: the number of '#' the source line began with. -->
+  <xsl:function name="tp:heading-level" as="xs:integer?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="tp:rend-tokens($e)[matches(., '^heading\(\d+\)$')][1]
+        ! xs:integer(replace(., '\D', ''))"/>
+  </xsl:function>
+
+  <!-- The marker of a bullet(X) token: the characters the source line began with, before a space. -->
+  <xsl:function name="tp:bullet" as="xs:string?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="tp:rend-tokens($e)[matches(., '^bullet\(.+\)$')][1]
+        ! replace(., '^bullet\((.+)\)$', '$1')"/>
+  </xsl:function>
+
+
+  <!-- The words of an element on one line: its text with line breaks read as spaces. -->
+  <xsl:function name="tp:words" as="xs:string">
+    <xsl:param name="e" as="node()?"/>
+    <xsl:sequence select="normalize-space(string-join(
+        ($e//text() | $e//lb) ! (if (self::lb) then ' ' else string(.))))"/>
+  </xsl:function>
+
+
+  <!-- ============================================================ facts -->
+
+  <!-- The order and the labels in which every rendering lists the header facts. -->
+  <xsl:variable name="tp:fact-labels" as="map(xs:string, xs:string)" select="map {
+      'date': 'Date', 'sender': 'Sender', 'recipient': 'Recipient', 'number': 'Number',
+      'kind': 'Kind', 'classification': 'Classification', 'release': 'Release' }"/>
+  <xsl:variable name="tp:fact-order" as="xs:string+"
+      select="('date', 'sender', 'recipient', 'number', 'kind', 'classification', 'release')"/>
+
+  <!-- The header facts of a document as strings, keyed as in $tp:fact-order plus 'title' and
+       'sort-date' (ISO, for sorting). A fact the document does not record is absent. -->
+  <xsl:function name="tp:facts" as="map(xs:string, xs:string)">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:variable name="header" select="$tei/teiHeader"/>
+    <xsl:variable name="date" select="tp:document-date($tei)"/>
+    <xsl:variable name="entries" as="map(xs:string, xs:string)*">
+      <xsl:sequence select="tp:fact('title', $header/fileDesc/titleStmt/title[1])"/>
+      <xsl:sequence select="tp:fact('date', $date ! tp:date-label(.))"/>
+      <xsl:sequence select="tp:fact('sort-date', ($date/@when, $date/@notBefore, $date/@from)[1])"/>
+      <xsl:sequence select="tp:fact('sender', tp:party($tei, 'sent'))"/>
+      <xsl:sequence select="tp:fact('recipient', tp:party($tei, 'received'))"/>
+      <xsl:sequence select="tp:fact('number', (
+          $header/fileDesc/sourceDesc//idno[@type = ('number', 'telegram', 'cable')],
+          $tei/text/body//idno)[1])"/>
+      <xsl:sequence select="tp:fact('kind', (tp:category($tei, 'kind'),
+          $tei/text/body/div[1]/@type)[1])"/>
+      <xsl:sequence select="tp:fact('classification', (tp:category($tei, 'security'),
+          for $stamp in tp:classification-stamps($tei)[1]
+          return tp:words($stamp) || ' (struck through)'[exists($stamp//del)])[1])"/>
+      <xsl:sequence select="tp:fact('release', tp:release($tei))"/>
+    </xsl:variable>
+    <xsl:sequence select="map:merge($entries)"/>
+  </xsl:function>
+
+  <!-- One fact as a one-entry map, or nothing when the value is missing or blank. -->
+  <xsl:function name="tp:fact" as="map(xs:string, xs:string)?">
+    <xsl:param name="key" as="xs:string"/>
+    <xsl:param name="value" as="item()?"/>
+    <xsl:variable name="text" select="if ($value instance of element()) then tp:words($value)
+        else normalize-space(string($value))"/>
+    <xsl:sequence select="if ($text) then map { $key: $text } else ()"/>
+  </xsl:function>
+
+  <!-- The date the document was sent: the header's first, the body's first dated date otherwise. -->
+  <xsl:function name="tp:document-date" as="element(tei:date)?">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:variable name="actions" select="$tei/teiHeader/profileDesc/correspDesc/correspAction"/>
+    <xsl:sequence select="($actions[@type = 'sent']//date, $actions//date)[1]"/>
+  </xsl:function>
+
+  <!-- A date as a reader reads it: "2 March 1951", "2 March 1951, 11:55"; its text otherwise. -->
+  <xsl:function name="tp:date-label" as="xs:string">
+    <xsl:param name="date" as="element(tei:date)"/>
+    <xsl:variable name="when" select="string($date/@when)"/>
+    <xsl:sequence select="
+        if ($when castable as xs:date) then format-date(xs:date($when), '[D] [MNn] [Y]', 'en', (), ())
+        else if ($when castable as xs:dateTime)
+          then format-dateTime(xs:dateTime($when), '[D] [MNn] [Y], [H01]:[m01]', 'en', (), ())
+        else if ($when castable as xs:gYearMonth)
+          then format-date(xs:date($when || '-01'), '[MNn] [Y]', 'en', (), ())
+        else tp:words($date)"/>
+  </xsl:function>
+
+  <!-- Who sent or received the document, from the header's correspondence description. -->
+  <xsl:function name="tp:party" as="xs:string?">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:param name="type" as="xs:string"/>
+    <xsl:variable name="action"
+        select="$tei/teiHeader/profileDesc/correspDesc/correspAction[@type = $type][1]"/>
+    <xsl:variable name="names" select="$action/(persName | orgName | name | roleName)"/>
+    <xsl:sequence select="if (exists($names)) then string-join($names ! tp:words(.), '; ')
+        else ()"/>
+  </xsl:function>
+
+  <!-- The description of the category a document is classed in, for one taxonomy ('security',
+       'kind'): a taxonomy is known by its @xml:id ending in that word. -->
+  <xsl:function name="tp:category" as="xs:string?">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:param name="taxonomy" as="xs:string"/>
+    <xsl:variable name="header" select="$tei/teiHeader"/>
+    <xsl:variable name="scheme" select="$header//taxonomy[@xml:id = $taxonomy
+        or ends-with(@xml:id, '.' || $taxonomy) or ends-with(@xml:id, '-' || $taxonomy)]"/>
+    <xsl:variable name="ref" select="$header/profileDesc/textClass/catRef
+        [substring-after(@scheme, '#') = $scheme/@xml:id][1]"/>
+    <xsl:variable name="id" select="substring-after($ref/@target, '#')"/>
+    <xsl:sequence select="($scheme//category[@xml:id = $id]/(catDesc, gloss)[1])[1]
+        ! normalize-space(.)"/>
+  </xsl:function>
+
+  <!-- The classification markings printed on the document, in order. -->
+  <xsl:function name="tp:classification-stamps" as="element(tei:stamp)*">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:sequence select="$tei/text//stamp[@type = 'classification']"/>
+  </xsl:function>
+
+  <!-- The release (declassification) statement: its date where it has one, its words otherwise. -->
+  <xsl:function name="tp:release" as="xs:string?">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:variable name="stamp" select="$tei/text//stamp[@type = ('declassification', 'release')][1]"/>
+    <xsl:sequence select="if (empty($stamp)) then ()
+        else if ($stamp/@when castable as xs:date)
+          then 'Approved for release ' || format-date(xs:date($stamp/@when), '[D] [MNn] [Y]', 'en', (), ())
+        else tp:words($stamp)"/>
+  </xsl:function>
+
+  <xsl:function name="tp:redactions" as="element(tei:gap)*">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:sequence select="$tei/text//gap[@reason = 'redacted']"/>
+  </xsl:function>
+
+  <!-- What a redaction withheld, as the document says it: its description and its extent. -->
+  <xsl:function name="tp:redaction-extent" as="xs:string">
+    <xsl:param name="gap" as="element(tei:gap)"/>
+    <xsl:variable name="desc" select="normalize-space(string-join($gap/desc, ' '))"/>
+    <xsl:variable name="extent" select="
+        if ($gap/@quantity) then string-join(($gap/@quantity, $gap/@unit ! (. || 's'[$gap/@quantity != '1'])), ' ')
+        else if ($gap/@extent) then string($gap/@extent) else ''"/>
+    <xsl:sequence select="string-join(($desc[. and . ne 'redacted'], $extent[.]), '; ')"/>
+  </xsl:function>
+
+
+  <!-- ============================================================ sources -->
+
+  <!-- The block that carries the source position of an element. -->
+  <xsl:function name="tp:source-block" as="element()?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="$e/ancestor-or-self::*[@source][1]"/>
+  </xsl:function>
+
+  <!-- @source of a block resolved through the header's prefixDef: "src:line=S,E" becomes the
+       prefixDef's replacement, e.g. "../seeds/000_x.txt#line=S,E". -->
+  <xsl:function name="tp:source-uri" as="xs:string?">
+    <xsl:param name="block" as="element()?"/>
+    <xsl:variable name="pointer" select="string(($block/@source ! tokenize(normalize-space(.), ' '))[1])"/>
+    <xsl:variable name="prefix" select="substring-before($pointer, ':')"/>
+    <xsl:variable name="def" select="$block/ancestor::TEI[1]/teiHeader//prefixDef[@ident = $prefix][1]"/>
+    <xsl:variable name="rest" select="substring-after($pointer, ':')"/>
+    <xsl:sequence select="
+        if (empty($block) or not($pointer)) then ()
+        else if ($def and matches($rest, $def/@matchPattern))
+          then replace($rest, $def/@matchPattern, $def/@replacementPattern)
+        else $pointer"/>
+  </xsl:function>
+
+  <!-- The file name of the source an element came from. -->
+  <xsl:function name="tp:source-file" as="xs:string?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="uri" select="tp:source-uri(tp:source-block($e))"/>
+    <xsl:sequence select="$uri[contains(., '#')] ! tokenize(substring-before(., '#'), '/')[last()][.]"/>
+  </xsl:function>
+
+  <!-- The 1-based source line an element is on: the first line of its block (RFC 5147 "line=S,E"
+       counts the S lines before it) plus the line breaks in the block before the element. -->
+  <xsl:function name="tp:source-line" as="xs:integer?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="block" select="tp:source-block($e)"/>
+    <xsl:variable name="uri" select="tp:source-uri($block)"/>
+    <xsl:sequence select="
+        if (not(matches($uri, 'line=\d+'))) then ()
+        else xs:integer(replace($uri, '^.*line=(\d+).*$', '$1')) + 1
+             + count($block//lb[. &lt;&lt; $e])"/>
+  </xsl:function>
+
+  <!-- "000_x.txt, line 5", "line 5", or nothing. -->
+  <xsl:function name="tp:source-label" as="xs:string?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="line" select="tp:source-line($e)"/>
+    <xsl:sequence select="if (empty($line)) then ()
+        else string-join((tp:source-file($e), 'line ' || $line), ', ')"/>
+  </xsl:function>
+
+
+  <!-- ============================================================ decisions -->
+
+  <!-- Elements that record a decision of the encoder, each shown in the review view. -->
+  <xsl:function name="tp:is-decision" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="exists($e/ancestor::text) and (exists($e/@cert) or exists($e/(
+        self::stamp | self::gap | self::supplied | self::persName[@type = 'pseudo'] | self::foreign
+        | self::choice | self::note | self::hi | self::del | self::date[@when] | self::fw)))"/>
+  </xsl:function>
+
+  <!-- A bracket the encoder could not read for sure: brackets kept from the source on an element
+       whose reason the encoder had to guess. -->
+  <xsl:function name="tp:is-guessed-bracket" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="tp:has-rend($e, 'brackets')
+        and ($e/@reason = ('undetermined', 'unknown', 'unclear') or exists($e/@cert))"/>
+  </xsl:function>
+
+  <!-- The order of the review panel: low certainty first, then medium, guessed brackets, and the
+       decisions the encoder was sure of last. -->
+  <xsl:function name="tp:decision-rank" as="xs:integer">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="
+        if ($e/@cert = 'low') then 1
+        else if ($e/@cert = 'medium') then 2
+        else if (tp:is-guessed-bracket($e)) then 3
+        else 5"/>
+  </xsl:function>
+
+  <!-- The certainty word shown for a decision. -->
+  <xsl:function name="tp:certainty" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="($e/@cert, 'guessed'[tp:is-guessed-bracket($e)], 'sure')[1]"/>
+  </xsl:function>
+
+  <!-- A stable anchor for an element: its path from the body, one step per element with its
+       position among siblings of the same name ("body1-div1-p3-gap2"). -->
+  <xsl:function name="tp:anchor" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="string-join(
+        for $step in $e/ancestor-or-self::*[ancestor::text]
+        return local-name($step)
+            || (count($step/preceding-sibling::*[node-name() = node-name($step)]) + 1),
+        '-')"/>
+  </xsl:function>
+
+  <!-- What kind of decision an element is: "gap (redacted)", "persName (pseudo)", "hi (bold)". -->
+  <xsl:function name="tp:decision-label" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="qualifier" select="($e/@type, $e/@reason, $e/@rend[not($e/self::choice)])[1]"/>
+    <xsl:sequence select="local-name($e) || $qualifier ! (' (' || normalize-space(.) || ')')"/>
+  </xsl:function>
+
+  <!-- The header facts whose absence the review view reports, with what it says about them. -->
+  <xsl:function name="tp:missing-facts" as="xs:string*">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:variable name="facts" select="tp:facts($tei)"/>
+    <xsl:sequence select="('date', 'sender')[not(map:contains($facts, .))]"/>
+  </xsl:function>
+
+
+  <!-- ============================================================ the HTML page shell -->
+
+  <!-- One standalone HTML5 page: used by html.xsl for a document and by index.xsl for the corpus.
+       $class names the page kind on <body>; the content is the page's children. -->
+  <xsl:template name="tp:html-page">
+    <xsl:param name="title" as="xs:string"/>
+    <xsl:param name="lang" as="xs:string" select="'en'"/>
+    <xsl:param name="class" as="xs:string"/>
+    <xsl:param name="content" as="node()*"/>
+    <xsl:param name="script" as="xs:string?" select="()"/>
+    <html lang="{$lang}">
+      <head>
+        <meta charset="utf-8"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="{$generator}"/>
+        <title>{$title}</title>
+        <link rel="stylesheet" href="{$css}"/>
+      </head>
+      <body class="{$class}">
+        <xsl:sequence select="$content"/>
+        <xsl:if test="$script">
+          <script>{$script}</script>
+        </xsl:if>
+      </body>
+    </html>
+  </xsl:template>
+
+</xsl:stylesheet>

@@ -1,0 +1,422 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  html.xsl: one TEI document to one standalone HTML5 page.
+
+  $view = 'reading'  the edition: header facts, classification banner, the text laid out like the
+                     document, redactions as blocks, editors' additions in brackets.
+  $view = 'review'   the same page with every encoder decision highlighted and listed in a side
+                     panel, uncertain ones first, each linked to its place and its source line.
+
+  One template per TEI element. Each element template makes exactly one HTML element, so that
+  the review view can mark it (see "review: decisions" below) without knowing what it is.
+-->
+<xsl:stylesheet version="3.0"
+    xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:map="http://www.w3.org/2005/xpath-functions/map"
+    xmlns:tei="http://www.tei-c.org/ns/1.0"
+    xmlns:tp="urn:x-teipipe:render"
+    xpath-default-namespace="http://www.tei-c.org/ns/1.0"
+    exclude-result-prefixes="#all"
+    expand-text="yes">
+
+  <xsl:import href="common.xsl"/>
+
+  <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
+
+  <!-- where the page's "all documents" link points -->
+  <xsl:param name="index-href" as="xs:string" select="'index.html'"/>
+
+
+  <!-- ============================================================ the page -->
+
+  <xsl:template match="/">
+    <xsl:apply-templates select="TEI"/>
+  </xsl:template>
+
+  <xsl:template match="TEI">
+    <xsl:variable name="facts" select="tp:facts(.)"/>
+    <xsl:call-template name="tp:html-page">
+      <xsl:with-param name="title" select="($facts?title, string(@xml:id))[1]"/>
+      <xsl:with-param name="lang" select="(@xml:lang, 'en')[1]"/>
+      <xsl:with-param name="class" select="'document ' || $view"/>
+      <xsl:with-param name="content" as="node()*">
+        <nav class="site"><a href="{$index-href}">All documents</a></nav>
+        <xsl:call-template name="banner"/>
+        <main>
+          <article class="document" id="document">
+            <xsl:call-template name="facts">
+              <xsl:with-param name="facts" select="$facts"/>
+            </xsl:call-template>
+            <div class="text">
+              <xsl:apply-templates select="text/body"/>
+            </div>
+          </article>
+          <xsl:if test="$view = 'review'">
+            <xsl:call-template name="review-panel"/>
+          </xsl:if>
+        </main>
+        <xsl:call-template name="banner"/>
+      </xsl:with-param>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The classification markings of the document, each distinct one once, as a banner. -->
+  <xsl:template name="banner">
+    <xsl:variable name="stamps" select="tp:classification-stamps(.)"/>
+    <xsl:if test="exists($stamps)">
+      <div class="banner" role="note" aria-label="Classification marking">
+        <xsl:for-each-group select="$stamps" group-by="normalize-space(.) || '|' || exists(.//del)">
+          <span class="marking">
+            <xsl:apply-templates select="node()" mode="banner"/>
+          </span>
+        </xsl:for-each-group>
+      </div>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="del" mode="banner">
+    <del title="struck through in the original"><xsl:apply-templates mode="banner"/></del>
+  </xsl:template>
+
+  <xsl:template match="lb" mode="banner"><xsl:text> </xsl:text></xsl:template>
+
+  <xsl:template match="*" mode="banner">
+    <xsl:apply-templates mode="banner"/>
+  </xsl:template>
+
+  <!-- Title and header facts. The review view also names the source and marks missing facts. -->
+  <xsl:template name="facts">
+    <xsl:param name="facts" as="map(xs:string, xs:string)"/>
+    <xsl:variable name="missing" select="if ($view = 'review') then tp:missing-facts(.) else ()"/>
+    <xsl:variable name="redactions" select="count(tp:redactions(.))"/>
+    <header class="facts" id="facts">
+      <h1>{($facts?title, string(@xml:id))[1]}</h1>
+      <dl>
+        <xsl:for-each select="$tp:fact-order[map:contains($facts, .) or . = $missing]">
+          <div class="fact {.}">
+            <dt>{$tp:fact-labels(.)}</dt>
+            <xsl:choose>
+              <xsl:when test="map:contains($facts, .)">
+                <dd>{$facts(.)}</dd>
+              </xsl:when>
+              <xsl:otherwise>
+                <dd class="missing" id="missing-{.}">not recorded</dd>
+              </xsl:otherwise>
+            </xsl:choose>
+          </div>
+        </xsl:for-each>
+        <xsl:if test="$redactions gt 0">
+          <div class="fact redactions">
+            <dt>Redactions</dt>
+            <dd>{$redactions}</dd>
+          </div>
+        </xsl:if>
+        <xsl:if test="$view = 'review'">
+          <div class="fact source">
+            <dt>Source</dt>
+            <dd>{(text//*[@source] ! tp:source-file(.))[1]}</dd>
+          </div>
+        </xsl:if>
+      </dl>
+    </header>
+  </xsl:template>
+
+
+  <!-- ============================================================ containers -->
+
+  <xsl:template match="body">
+    <xsl:apply-templates select="*"/>
+  </xsl:template>
+
+  <xsl:template match="div">
+    <section class="{string-join(('div', @type), ' ')}">
+      <xsl:apply-templates select="*"/>
+    </section>
+  </xsl:template>
+
+  <xsl:template match="opener | closer | postscript">
+    <div class="{local-name()}">
+      <xsl:apply-templates select="*"/>
+    </div>
+  </xsl:template>
+
+  <!-- A list keeps its items' own numbers and words; its head goes above the items. -->
+  <xsl:template match="list">
+    <div class="{string-join(('list', @type), ' ')}">
+      <xsl:apply-templates select="head"/>
+      <ul>
+        <xsl:apply-templates select="item"/>
+      </ul>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="list/head">
+    <p class="list-head">
+      <xsl:apply-templates/>
+    </p>
+  </xsl:template>
+
+  <xsl:template match="item">
+    <li class="{string-join(('item', 'bullet'[exists(tp:bullet(current()))]), ' ')}">
+      <xsl:apply-templates/>
+    </li>
+  </xsl:template>
+
+  <!-- An embedded document (a telegram quoted in a telegram) is set off from the text around it. -->
+  <xsl:template match="quote[tp:is-container(.)]">
+    <blockquote class="quote">
+      <xsl:apply-templates select="*"/>
+    </blockquote>
+  </xsl:template>
+
+  <xsl:template match="floatingText">
+    <div class="{string-join(('embedded', @type), ' ')}">
+      <xsl:apply-templates select="*"/>
+    </div>
+  </xsl:template>
+
+
+  <!-- ============================================================ blocks -->
+
+  <xsl:template match="head">
+    <xsl:variable name="depth" select="count(ancestor::floatingText) + (tp:heading-level(.), 1)[1]"/>
+    <xsl:element name="h{min((6, 1 + $depth))}">
+      <xsl:attribute name="class" select="'head'"/>
+      <xsl:apply-templates/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- Blocks that are paragraphs of the document: their content is all they show. -->
+  <xsl:variable name="paragraph-names" as="xs:string+" select="('p', 'ab', 'dateline', 'salute',
+      'signed', 'seg', 'fw', 'byline', 'docDate', 'address', 'trailer', 'label', 'idno', 'argument')"/>
+
+  <!-- Every other block (p, dateline, salute, signed, a stamp or a seg on a line of its own, fw…)
+       is a paragraph named after its element and type; a phrase standing as a block (a stamp, a
+       redaction) is drawn by its own template inside it. -->
+  <xsl:template match="*[tp:is-block(.)][not(self::head | self::item)]" priority="1">
+    <p class="{string-join((local-name(), @type, 'heading'[exists(tp:heading-level(current()))],
+        'run-on'[tp:has-rend(current(), 'run-on')]), ' ')}">
+      <xsl:choose>
+        <xsl:when test="local-name() = $paragraph-names">
+          <xsl:apply-templates/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:next-match/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </p>
+  </xsl:template>
+
+  <!-- A page break in the layout: a thin rule with the page number. -->
+  <xsl:template match="pb">
+    <span class="pb" role="separator" aria-label="page break">{@n ! ('page ' || .)}</span>
+  </xsl:template>
+
+  <xsl:template match="space | cb | milestone | anchor"/>
+
+  <xsl:template match="lb">
+    <br/>
+  </xsl:template>
+
+
+  <!-- ============================================================ phrases of the original -->
+
+  <xsl:template match="hi">
+    <xsl:variable name="tokens" select="tp:rend-tokens(.)"/>
+    <xsl:element name="{if ($tokens = 'superscript') then 'sup' else if ($tokens = 'subscript') then 'sub'
+        else if ($tokens = 'bold') then 'b' else if ($tokens = 'italic') then 'i' else 'span'}">
+      <xsl:apply-templates/>
+    </xsl:element>
+  </xsl:template>
+
+  <xsl:template match="del">
+    <del class="struck" title="struck through in the original">
+      <xsl:apply-templates/>
+    </del>
+  </xsl:template>
+
+  <xsl:template match="seg[@type = 'math']">
+    <span class="math">
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <!-- An escaped character is just the character. -->
+  <xsl:template match="c">
+    <span class="c">
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="stamp">
+    <span class="{string-join(('stamp', @type), ' ')}">
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="persName | placeName | orgName | geogName | name | roleName">
+    <span class="{string-join(('name', local-name(), @type), ' ')}">
+      <xsl:if test="@type = 'pseudo'">
+        <xsl:attribute name="title" select="'pseudonym'"/>
+      </xsl:if>
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="date | time">
+    <time>
+      <xsl:if test="@when">
+        <xsl:attribute name="datetime" select="@when"/>
+      </xsl:if>
+      <xsl:apply-templates/>
+    </time>
+  </xsl:template>
+
+  <xsl:template match="foreign">
+    <span class="foreign" lang="{(@xml:lang, 'und')[1]}">
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="title">
+    <cite>
+      <xsl:apply-templates/>
+    </cite>
+  </xsl:template>
+
+  <!-- Any other phrase (idno, seg, num, measure, q…) keeps its words, named after its element. -->
+  <xsl:template match="*" priority="-0.2">
+    <span class="{string-join((local-name(), @type), ' ')}">
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+
+  <!-- ============================================================ what the editors did -->
+
+  <!-- A redaction: a block the reader sees, with what was withheld on hover. -->
+  <xsl:template match="gap[@reason = 'redacted']">
+    <xsl:variable name="extent" select="tp:redaction-extent(.)"/>
+    <span class="redaction" role="img"
+        title="{string-join(('Redacted', $extent[.]), ': ')}"
+        aria-label="{string-join(('Redacted', $extent[.]), ': ')}">
+      <xsl:value-of select="(desc[normalize-space()] ! normalize-space(.), 'redacted')[1]"/>
+    </span>
+  </xsl:template>
+
+  <!-- Any other gap: an omission, shown as the document shows it. -->
+  <xsl:template match="gap">
+    <span class="gap" title="{string-join(('Omitted', @reason), ': ')}">
+      <xsl:call-template name="bracketed">
+        <xsl:with-param name="content" select="string((desc[normalize-space()] ! normalize-space(.), '…')[1])"/>
+      </xsl:call-template>
+    </span>
+  </xsl:template>
+
+  <!-- Words the editors added: supplied, expansions, regularisations, corrections, notes. -->
+  <xsl:template match="supplied | expan | reg | corr | note">
+    <span class="{distinct-values(('editorial', local-name(), @reason, @type))}"
+        title="{string-join(distinct-values((tp:editorial-label(.), @reason, @type)), ', ')}">
+      <xsl:call-template name="bracketed">
+        <xsl:with-param name="content" as="node()*"><xsl:apply-templates/></xsl:with-param>
+      </xsl:call-template>
+    </span>
+  </xsl:template>
+
+  <xsl:function name="tp:editorial-label" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="map { 'supplied': 'supplied by the editors', 'expan': 'expansion',
+        'reg': 'regularised form', 'corr': 'correction', 'note': 'editorial note' }(local-name($e))"/>
+  </xsl:function>
+
+  <xsl:template match="choice">
+    <span class="choice">
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <xsl:template match="abbr">
+    <abbr title="{normalize-space(../expan)}">
+      <xsl:apply-templates/>
+    </abbr>
+  </xsl:template>
+
+  <xsl:template match="orig | sic">
+    <span class="{local-name()}">
+      <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <xsl:template name="bracketed">
+    <xsl:param name="content" as="item()*"/>
+    <span class="bracket">[</span>
+    <xsl:sequence select="$content"/>
+    <span class="bracket">]</span>
+  </xsl:template>
+
+
+  <!-- ============================================================ review: decisions -->
+
+  <!-- In the review view a decision keeps the HTML element its own template makes, with an anchor
+       derived from its path, its certainty as a class and what it is in the title. -->
+  <xsl:template match="*[$view = 'review'][tp:is-decision(.)]" priority="10">
+    <xsl:variable name="made" as="node()*">
+      <xsl:next-match/>
+    </xsl:variable>
+    <xsl:variable name="element" select="if (count($made) = 1 and $made instance of element()) then $made
+        else ()"/>
+    <xsl:variable name="note" select="string-join((tp:decision-label(.), tp:source-label(.)), ', ')"/>
+    <xsl:element name="{($element ! local-name(.), 'span')[1]}">
+      <xsl:copy-of select="$element/@*"/>
+      <xsl:attribute name="id" select="tp:anchor(.)"/>
+      <xsl:attribute name="class" select="string-join(($element/@class, 'decision', 'cert-' || tp:certainty(.)), ' ')"/>
+      <xsl:attribute name="title" select="string-join(($element/@title, $note), ' · ')"/>
+      <xsl:sequence select="if ($element) then $element/node() else $made"/>
+    </xsl:element>
+  </xsl:template>
+
+  <!-- The side panel: every decision, the uncertain ones first, each linked to its place. -->
+  <xsl:template name="review-panel">
+    <xsl:variable name="decisions" select="text//*[tp:is-decision(.)]"/>
+    <xsl:variable name="missing" select="tp:missing-facts(.)"/>
+    <aside class="review-panel" aria-labelledby="review-heading">
+      <h2 id="review-heading">Encoder decisions</h2>
+      <p class="summary">{count($decisions)} decisions, {count($decisions[tp:decision-rank(.) lt 5])
+        + count($missing)} to check first.</p>
+      <ol class="decisions">
+        <xsl:apply-templates select="$decisions[tp:decision-rank(.) lt 4]" mode="panel">
+          <xsl:sort select="tp:decision-rank(.)"/>
+        </xsl:apply-templates>
+        <xsl:for-each select="$missing">
+          <li class="cert-low missing">
+            <a href="#missing-{.}"><span class="what">no {.} in the header</span></a>
+            <xsl:text> </xsl:text>
+            <span class="cert">missing</span>
+          </li>
+        </xsl:for-each>
+        <xsl:apply-templates select="$decisions[tp:decision-rank(.) ge 4]" mode="panel"/>
+      </ol>
+    </aside>
+  </xsl:template>
+
+  <xsl:template match="*" mode="panel">
+    <xsl:variable name="words" select="tp:words(.)"/>
+    <li class="cert-{tp:certainty(.)}">
+      <a href="#{tp:anchor(.)}">
+        <span class="what">{tp:decision-label(.)}</span>
+        <xsl:if test="$words">
+          <xsl:text> </xsl:text>
+          <q class="excerpt">{if (string-length($words) gt 60) then substring($words, 1, 59) || '…' else $words}</q>
+        </xsl:if>
+      </a>
+      <xsl:text> </xsl:text>
+      <span class="cert">{tp:certainty(.)}</span>
+      <xsl:for-each select="tp:source-label(.)">
+        <xsl:text> </xsl:text>
+        <span class="where">{.}</span>
+      </xsl:for-each>
+    </li>
+  </xsl:template>
+
+</xsl:stylesheet>

@@ -6,6 +6,8 @@ an exit code: 0 when everything succeeded, 1 when any input failed, 2 for a usag
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from . import __version__
@@ -24,6 +26,34 @@ def cli() -> None:
       teipipe render tei --to html     write the HTML edition
       teipipe build                    all of the above, incrementally
     """
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--to", "to", type=click.Choice(["html", "text"]), default="html", show_default=True,
+              help="HTML pages (with index.html and teipipe.css) or plain text.")
+@click.option("--view", type=click.Choice(["reading", "review", "diplomatic"]), default="reading",
+              show_default=True, help="html: reading or review; text: reading or diplomatic.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder [default: build/html, build/html/review, build/text, "
+                   "build/text/diplomatic].")
+def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> None:
+    """Render TEI documents (files or folders; default: the tei folder) through XSLT."""
+    from .config import load_settings
+    from .render import VIEWS, default_out_dir, render_corpus
+
+    if view not in VIEWS[to]:
+        raise click.UsageError(f"--to {to} has no view {view!r} (use {' or '.join(VIEWS[to])})")
+    settings = load_settings()
+    out_dir = output or default_out_dir(settings.build, to, view)
+    report = render_corpus(paths or (settings.tei,), out_dir, to, view, transforms=settings.transforms)
+    for error in report.failed:
+        click.echo(f"error: {error}", err=True)
+    documents = [path for path in report.written if path.suffix in (".html", ".txt")
+                 and path.name != "index.html"]
+    click.echo(f"rendered {len(documents)} document(s) to {out_dir}"
+               + (f", {len(report.failed)} failed" if report.failed else ""))
+    raise SystemExit(0 if report.ok else 1)
 
 
 def main() -> None:

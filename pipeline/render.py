@@ -1,0 +1,232 @@
+"""Renderings of the TEI: HTML pages, the corpus index and plain text, through XSLT 3.0.
+
+Everything a reader sees comes from the TEI alone, by the stylesheets in ``transforms/`` run
+with saxonche (SaxonC-HE):
+
+    html.xsl   one page per document; view ``reading`` (the edition) or ``review`` (every
+               encoder decision highlighted and listed, uncertain ones first)
+    text.xsl   plain text; view ``reading`` or ``diplomatic`` (the source text again, exactly)
+    index.xsl  ``index.html``, a table of all documents
+    teipipe.css  the one stylesheet of every page, copied next to them
+
+Each stylesheet is compiled once per process and kept in a module-level cache; rendering many
+documents applies the same compiled executable to each. Outputs are deterministic (no run date,
+a fixed generator line) and written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from saxonche import PySaxonApiError, PySaxonProcessor, PyXslt30Processor, PyXsltExecutable
+
+from . import __version__
+
+TRANSFORMS = Path(__file__).resolve().parent.parent / "transforms"
+CSS_NAME = "teipipe.css"
+GENERATOR = f"teipipe {__version__}"
+AUTHORITY_NAME = "authority.xml"
+
+#: the views of each output format; the first is the default
+VIEWS: dict[str, tuple[str, ...]] = {"html": ("reading", "review"), "text": ("reading", "diplomatic")}
+#: file suffix of each output format
+SUFFIXES = {"html": ".html", "text": ".txt"}
+_STYLESHEETS = {"html": "html.xsl", "text": "text.xsl", "index": "index.xsl"}
+
+
+class RenderError(Exception):
+    """A document that could not be rendered; the message names the file."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = Path(path)
+        self.message = message
+
+
+@dataclass
+class RenderReport:
+    """What :func:`render_corpus` wrote and what failed, one entry per input document."""
+
+    out_dir: Path
+    written: list[Path] = field(default_factory=list)
+    failed: list[RenderError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# ---------------------------------------------------------------- compiled stylesheets
+
+_processor: PySaxonProcessor | None = None
+_compiler: PyXslt30Processor | None = None
+_executables: dict[Path, PyXsltExecutable] = {}
+
+
+def _saxon() -> PySaxonProcessor:
+    global _processor
+    if _processor is None:
+        _processor = PySaxonProcessor(license=False)
+    return _processor
+
+
+def _xslt() -> PyXslt30Processor:
+    # One compiler for the process: the executables it makes must not outlive it.
+    global _compiler
+    if _compiler is None:
+        _compiler = _saxon().new_xslt30_processor()
+    return _compiler
+
+
+def stylesheet(name: str, transforms: Path | None = None) -> PyXsltExecutable:
+    """The compiled stylesheet for ``name`` ('html', 'text' or 'index'), compiled on first use."""
+    path = ((transforms or TRANSFORMS) / _STYLESHEETS[name]).resolve()
+    executable = _executables.get(path)
+    if executable is None:
+        try:
+            executable = _xslt().compile_stylesheet(stylesheet_file=str(path))
+        except PySaxonApiError as error:
+            raise RenderError(path, f"stylesheet does not compile: {error}") from error
+        _executables[path] = executable
+    return executable
+
+
+# The values last given to each executable: saxonche does not keep them alive by itself, and a
+# value freed while it is still set crashes the next transformation.
+_parameter_values: dict[int, list] = {}
+
+
+def _set_parameters(executable: PyXsltExecutable, **parameters: str | Sequence[str]) -> None:
+    saxon = _saxon()
+    executable.clear_parameters()
+    values = []
+    for name, value in parameters.items():
+        if isinstance(value, str):
+            xdm = saxon.make_string_value(value)
+        else:
+            xdm = saxon.empty_sequence()
+            for item in value:
+                xdm.add_xdm_item(saxon.make_string_value(item))
+        executable.set_parameter(name, xdm)
+        values.append(xdm)
+    _parameter_values[id(executable)] = values
+
+
+def _check_view(to: str, view: str | None) -> str:
+    if to not in VIEWS:
+        raise ValueError(f"unknown output {to!r}; expected one of {', '.join(VIEWS)}")
+    view = view or VIEWS[to][0]
+    if view not in VIEWS[to]:
+        raise ValueError(f"--to {to} has no view {view!r}; expected one of {', '.join(VIEWS[to])}")
+    return view
+
+
+# ---------------------------------------------------------------- one document, the index
+
+def render_document(tei_path: Path | str, to: str = "html", view: str | None = None, *,
+                    transforms: Path | None = None) -> str:
+    """One TEI document as an HTML page (``to='html'``) or plain text (``to='text'``)."""
+    view = _check_view(to, view)
+    tei_path = Path(tei_path)
+    executable = stylesheet(to, transforms)
+    _set_parameters(executable, view=view, generator=GENERATOR, css=CSS_NAME)
+    try:
+        result = executable.transform_to_string(source_file=str(tei_path.resolve()))
+    except PySaxonApiError as error:
+        raise RenderError(tei_path, _error_message(error)) from error
+    if result is None:
+        raise RenderError(tei_path, "the transformation produced no output")
+    return result
+
+
+def render_index(tei_paths: Iterable[Path | str], *, title: str = "Documents",
+                 transforms: Path | None = None) -> str:
+    """``index.html`` for the documents: one table row each, linking to ``<stem>.html``."""
+    uris = [Path(path).resolve().as_uri() for path in tei_paths]
+    executable = stylesheet("index", transforms)
+    _set_parameters(executable, documents=uris, title=title, generator=GENERATOR, css=CSS_NAME)
+    try:
+        result = executable.call_template_returning_string()
+    except PySaxonApiError as error:
+        raise RenderError("index.html", _error_message(error)) from error
+    return result or ""
+
+
+def _error_message(error: Exception) -> str:
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    return " ".join(lines[:3]) or type(error).__name__
+
+
+# ---------------------------------------------------------------- a whole corpus
+
+def document_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """The TEI documents named by ``paths``: files as given, folders as their ``*.xml`` files
+    (the authority file left out), in name order, each once."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(p for p in sorted(path.glob("*.xml")) if p.name != AUTHORITY_NAME)
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def default_out_dir(build: Path, to: str, view: str | None = None) -> Path:
+    """Where the command writes by default: build/html, build/html/review, build/text,
+    build/text/diplomatic."""
+    view = _check_view(to, view)
+    base = build / to
+    return base if view == VIEWS[to][0] else base / view
+
+
+def render_corpus(paths: Iterable[Path | str], out_dir: Path | str, to: str = "html",
+                  view: str | None = None, *, transforms: Path | None = None) -> RenderReport:
+    """Render every document in ``paths`` into ``out_dir`` as ``<stem>.html`` or ``<stem>.txt``.
+
+    A document that fails is reported and the others still render. HTML output also gets
+    ``index.html`` (of the documents that rendered) and a copy of ``teipipe.css``.
+    """
+    view = _check_view(to, view)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report = RenderReport(out_dir)
+    rendered: list[Path] = []
+    for tei_path in document_paths(paths):
+        target = out_dir / (tei_path.stem + SUFFIXES[to])
+        try:
+            write_atomic(target, render_document(tei_path, to, view, transforms=transforms))
+        except RenderError as error:
+            report.failed.append(error)
+            continue
+        rendered.append(tei_path)
+        report.written.append(target)
+    if to == "html":
+        try:
+            index = render_index(rendered, transforms=transforms)
+        except RenderError as error:
+            report.failed.append(error)
+        else:
+            write_atomic(out_dir / "index.html", index)
+            report.written.append(out_dir / "index.html")
+        css = (transforms or TRANSFORMS) / CSS_NAME
+        write_atomic(out_dir / CSS_NAME, css.read_text(encoding="utf-8"))
+        report.written.append(out_dir / CSS_NAME)
+    return report
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path`` through a temporary file in the same folder, so that a
+    reader sees the old file or the new one, never half of one."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -348,6 +348,7 @@
         <meta name="generator" content="{$generator}"/>
         <title>{$title}</title>
         <link rel="stylesheet" href="{$css}"/>
+        <link rel="icon" href="data:,"/>
       </head>
       <body class="{$class}">
         <xsl:sequence select="$content"/>

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sys
+from pathlib import Path
+
 import click
 
 from . import __version__
+from .config import load_settings
+from .convert import convert_paths
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,6 +59,40 @@ def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> 
     click.echo(f"rendered {len(documents)} document(s) to {out_dir}"
                + (f", {len(report.failed)} failed" if report.failed else ""))
     raise SystemExit(0 if report.ok else 1)
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for the TEI files (default: the tei folder of [tool.teipipe]).")
+@click.option("--encoding", default=None, metavar="NAME",
+              help="Read the sources in this encoding (e.g. cp1251, latin-1) instead of UTF-8.")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | None, quiet: bool) -> None:
+    """Encode plain-text documents as TEI P5.
+
+    Each SOURCE is a .txt file or a folder of them. Every document is written to
+    OUTPUT/<name>.xml, and the authority file OUTPUT/authority.xml is updated with the people,
+    places and organisations the documents name. A file that cannot be encoded (not text, not
+    UTF-8, empty) is reported with its name and place; the others are still written.
+
+    Exit status: 0 when every file was encoded, 1 when any failed, 2 for a usage error.
+    """
+    settings = load_settings()
+    report = convert_paths(list(sources), out_dir or settings.tei, settings, encoding)
+    for outcome in report.outcomes:
+        for warning in outcome.warnings:
+            click.echo(warning, err=True)
+        if outcome.error:
+            click.echo(outcome.error, err=True)
+        elif not quiet:
+            click.echo(f"{outcome.source} -> {outcome.output}")
+    for error in report.errors:
+        click.echo(error, err=True)
+    if not quiet:
+        done = sum(1 for o in report.outcomes if o.ok)
+        click.echo(f"{done} converted, {len(report.failed)} failed")
+    sys.exit(0 if report.ok else 1)
 
 
 def main() -> None:

@@ -194,6 +194,7 @@ def test_page_prints(site: str, browser: object) -> None:
     tab.emulate_media(media="print")
     assert not tab.locator("nav.site").is_visible()
     assert tab.locator(".text .redaction").first.is_visible()
+    page.screenshot(f"print-{document.stem}")
     pdf = ARTIFACTS / f"print-{document.stem}.pdf"
     tab.pdf(path=str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")

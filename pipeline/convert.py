@@ -1,0 +1,182 @@
+"""Converting source texts to TEI: one document at a time, and whole batches.
+
+:func:`convert_text` is the pure core (source bytes in, TEI bytes out); :func:`convert_paths`
+runs a batch: every input is tried, a bad input becomes an error naming the file and the place,
+the others are still written, each output is written atomically, and the authority file is
+updated with the names the batch met.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .authority import FILE_NAME as AUTHORITY_FILE
+from .authority import Authority, build_authority_tree
+from .config import Settings, load_settings, source_date_epoch
+from .encode import EncodingContext, encode
+from .model import Document
+from .recognise import recognise
+from .source import SourceError, read_source, source_from_bytes
+
+
+@dataclass
+class Outcome:
+    """What happened to one input."""
+
+    source: Path
+    output: Path | None = None
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    document: Document | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # errors not tied to one input
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.errors
+
+
+def encoding_context(settings: Settings, source: Path, out_dir: Path) -> EncodingContext:
+    epoch = source_date_epoch()
+    date = _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).date().isoformat() if epoch is not None else None
+    try:
+        href = os.path.relpath(source.resolve(), out_dir.resolve())
+    except ValueError:  # another drive
+        href = source.resolve().as_uri()
+    return EncodingContext(settings.publisher, settings.licence, settings.licence_url,
+                           href.replace(os.sep, "/"), date)
+
+
+def convert_text(data: bytes, name: str, authority: Authority, context: EncodingContext,
+                 encoding: str | None = None) -> tuple[bytes, Document]:
+    """Encode one source (its bytes and file name) as TEI. Raises SourceError for a refused file."""
+    source = source_from_bytes(data, Path(name), encoding)
+    document = recognise(source, authority)
+    return encode(document, context), document
+
+
+def convert_file(path: Path, authority: Authority, context: EncodingContext,
+                 encoding: str | None = None) -> tuple[bytes, Document]:
+    source = read_source(path, encoding)
+    document = recognise(source, authority)
+    return encode(document, context), document
+
+
+def collect_sources(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The .txt files named or inside the folders named (sorted), and errors for paths that
+    cannot be read."""
+    found: list[Path] = []
+    errors: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            try:
+                entries = sorted(p for p in path.iterdir() if p.suffix.lower() == ".txt" and not p.name.startswith("."))
+            except OSError as exc:
+                errors.append(f"{path}: error: folder cannot be read: {exc.strerror or exc}")
+                continue
+            found.extend(entries)
+        elif path.exists():
+            found.append(path)
+        else:
+            errors.append(f"{path}: error: no such file or folder")
+    unique: list[Path] = []
+    seen: set[Path] = set()
+    for path in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique, errors
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename, so
+    that ``path`` is always either the old complete file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+
+
+def output_name(stem: str) -> str:
+    return f"{stem}.xml"
+
+
+def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = None,
+                  encoding: str | None = None) -> BatchReport:
+    """Convert every source under ``paths`` into ``out_dir`` and update the authority file there."""
+    settings = settings or load_settings()
+    report = BatchReport()
+    sources, errors = collect_sources(paths)
+    report.errors.extend(errors)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        report.errors.append(f"{out_dir}: error: output folder cannot be created: {exc.strerror or exc}")
+        return report
+    if not os.access(out_dir, os.W_OK):
+        report.errors.append(f"{out_dir}: error: output folder is not writable")
+        return report
+    authority = Authority.load(out_dir)
+    stems: dict[str, Path] = {}
+    for path in sources:
+        outcome = Outcome(path)
+        report.outcomes.append(outcome)
+        stem = path.name[:-4] if path.name.lower().endswith(".txt") else path.stem
+        if stem in stems:
+            outcome.error = f"{path}: error: has the same name as {stems[stem]}; both would write {output_name(stem)}"
+            continue
+        stems[stem] = path
+        try:
+            data, document = convert_file(path, authority, encoding_context(settings, path, out_dir), encoding)
+        except SourceError as exc:
+            outcome.error = exc.describe()
+            continue
+        except RecursionError:
+            outcome.error = f"{path}: error: the text is nested too deeply to encode"
+            continue
+        target = out_dir / output_name(stem)
+        try:
+            write_atomic(target, data)
+        except OSError as exc:
+            outcome.error = f"{target}: error: cannot be written: {exc.strerror or exc}"
+            continue
+        outcome.output = target
+        outcome.document = document
+        outcome.warnings = list(document.warnings)
+    if any(o.ok for o in report.outcomes) or not (out_dir / AUTHORITY_FILE).exists():
+        tree = build_authority_tree(authority, settings.publisher)
+        data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        try:
+            write_atomic(out_dir / AUTHORITY_FILE, data)
+        except OSError as exc:
+            report.errors.append(f"{out_dir / AUTHORITY_FILE}: error: cannot be written: {exc.strerror or exc}")
+    return report

@@ -1,0 +1,323 @@
+"""What one paragraph is: a classification line, a dateline, an addressee, a signature...
+
+:func:`classify` gives a paragraph's role from its text alone (the structure recogniser decides
+which roles count where); :func:`annotate_role` marks up the parts of a line of that role (the
+marking, the date, the place, the names). The wordings come from the vocabularies; the patterns
+here only say where in a line they stand.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .. import vocab
+from ..authority import Authority
+from ..model import Inline, Span, plain_text
+from . import dates
+
+# --- patterns ------------------------------------------------------------------------------------
+
+_SEPARATORS = re.compile(r"^[\s.,;:/—–-]*$")
+_NUMBER_SIGN = r"(?:No\.?|NO\.?|N°|N\u00ba|№|Nr\.?|Nos\.?|#)"
+LABEL = re.compile(r"^(?P<indent>\s*)(?P<label>\(?(?P<n>\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)](?:\s|$))")
+_NAME_TOKEN = r"(?:[A-Z][A-Za-z'’-]*\.?|[A-Z]\.(?:[A-Z]\.)*|Jr\.?|Sr\.?)"
+_NAME_LINE = re.compile(r"^(?:" + _NAME_TOKEN + r")(?:[ ,]{1,2}" + _NAME_TOKEN + r"){0,4}$")
+_PAGE_NUMBER = re.compile(r"^(?:-\s?\d{1,4}\s?-|\d{1,4}|(?:Page|PAGE|p\.)\s*\d{1,4}(?:\s+of\s+\d{1,4})?)$")
+_FRUS_NUMBER = re.compile(r"^(?P<n>\d{1,6})\.\s+\S")
+
+
+@cache
+def _patterns() -> dict:
+    marks = vocab.markings()
+    level_words = [w for level in marks.levels for w in level.wordings]
+    kinds = [w for kind in vocab.kinds() for w in kind.wordings]
+    words = vocab.people_words()
+    return {
+        "marking": re.compile(
+            r"(?<![\w])(?:(?P<level>" + vocab.phrase_pattern(level_words) + r")|(?P<precedence>"
+            + vocab.phrase_pattern(marks.precedence) + r")|(?P<handling>" + vocab.phrase_pattern(marks.handling)
+            + r"))(?![\w])", re.I),
+        "kind_line": re.compile(
+            r"^(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?:\s*(?P<sign>" + _NUMBER_SIGN + r"))?\s*[:.]?\s*"
+            r"(?P<number>[\w/:.\- ]{0,30}\d[\w/:.\- ]{0,10})?\s*$", re.I),
+        "kind_word": re.compile(r"(?<![\w])(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?![\w])", re.I),
+        "salutation": re.compile(r"^(?P<salute>" + vocab.phrase_pattern(words["salutations"]) + r")\s*[!.,]", re.I),
+        "signed": re.compile(r"^(?P<label>" + vocab.phrase_pattern(words["signature_labels"]) + r")\s*:?\s*(?P<name>\S.*)$", re.I),
+        "roles": re.compile(r"(?<![\w])" + vocab.phrase_pattern(words["roles"]) + r"(?![\w])", re.I),
+        "routing": {w.lower() for w in words["routing"]},
+    }
+
+
+# --- inline annotation ---------------------------------------------------------------------------
+
+FORMATTING = ("bold", "italic", "struck", "sup")
+
+
+def annotate(inlines: list[Inline], pattern: re.Pattern, make) -> list[Inline]:
+    """Apply ``make(match) -> Span | None`` to every match of ``pattern`` in the strings of a run of
+    inlines (descending into bold, italic and struck runs, never into other spans)."""
+    out: list[Inline] = []
+    for item in inlines:
+        if isinstance(item, Span):
+            if item.kind in FORMATTING:
+                item.children = annotate(item.children, pattern, make)
+            out.append(item)
+            continue
+        position = 0
+        for m in pattern.finditer(item):
+            span = make(m)
+            if span is None:
+                continue
+            if m.start() > position:
+                out.append(item[position:m.start()])
+            out.append(span)
+            position = m.end()
+        if position < len(item):
+            out.append(item[position:])
+    return out
+
+
+def lift_struck_markings(inlines: list[Inline]) -> list[Inline]:
+    """``~~SECRET~~`` is a struck marking: a struck run holding only a marking becomes the
+    marking, flagged struck, holding the struck run."""
+    out: list[Inline] = []
+    for item in inlines:
+        if isinstance(item, Span) and item.kind == "struck":
+            inner = [c for c in item.children if not (isinstance(c, str) and not c.strip())]
+            if len(inner) == 1 and isinstance(inner[0], Span) and inner[0].kind == "marking":
+                marking = inner[0]
+                item.children = [c if c is not marking else plain_text(marking.children) for c in item.children]
+                marking.children = [item]
+                marking.attrs["struck"] = "true"
+                out.append(marking)
+                continue
+        if isinstance(item, Span):
+            item.children = lift_struck_markings(item.children)
+        out.append(item)
+    return out
+
+
+def _marking_span(m: re.Match) -> Span:
+    if m.group("level"):
+        level = vocab.markings().level_for(m.group("level"))
+        return Span("marking", [m.group()], {"level": level.id if level else "unknown"})
+    if m.group("precedence"):
+        return Span("precedence", [m.group()])
+    return Span("handling", [m.group()])
+
+
+def markings_only(text: str) -> list[re.Match] | None:
+    """The marking words of a line made of nothing else (separators and brackets aside), or
+    None when the line says anything more."""
+    pattern = _patterns()["marking"]
+    matches = list(pattern.finditer(text))
+    if not matches:
+        return None
+    position = 0
+    for m in matches:
+        if not _SEPARATORS.match(_unbracketed(text[position:m.start()])):
+            return None
+        position = m.end()
+    if not _SEPARATORS.match(_unbracketed(text[position:])):
+        return None
+    return matches
+
+
+def _unbracketed(text: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", text)
+
+
+def mark_markings(inlines: list[Inline]) -> list[Inline]:
+    return lift_struck_markings(annotate(inlines, _patterns()["marking"], _marking_span))
+
+
+def mark_dates(inlines: list[Inline], first_only: bool = True) -> list[Inline]:
+    """Mark the date (with its time of day) in a dateline-like run of inlines."""
+    done = False
+
+    def make(m: re.Match) -> Span | None:
+        nonlocal done
+        if done and first_only:
+            return None
+        found = dates.when(m.group())
+        if not found:
+            return None
+        done = True
+        return Span("date", [m.group()], {"when": found[0]})
+
+    return annotate(inlines, _DATE_WITH_TIME, make)
+
+
+# A date with an optional time before or after it; built from the date grammar.
+_DATE_WITH_TIME = re.compile(
+    r"(?:(?:" + dates.TIME_PATTERN.pattern + r"),?\s{0,3}(?:on\s)?)?(?:" + dates.DATE_PATTERN.pattern
+    + r")(?:[,\s—–-]{0,3}(?:" + dates.TIME_PATTERN.pattern.replace("(?P<", "(?P<t_") + r"))?"
+)
+
+
+def mark_names(inlines: list[Inline], authority: Authority, kind: str = "person", add: bool = True) -> list[Inline]:
+    """Wrap a run that is a name (a signer, an addressee) in a name span with its authority id."""
+    text = plain_text(inlines).strip()
+    if not text:
+        return inlines
+    ref = authority.ref_for(text, kind, add=add)
+    span = Span(kind, inlines)
+    if ref:
+        span.attrs["ref"] = ref
+    return [span]
+
+
+# --- roles of a paragraph ------------------------------------------------------------------------
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def release_match(text: str) -> tuple[str, re.Match] | None:
+    joined = " ".join(text.split())
+    for form in vocab.release_forms():
+        m = form.pattern.search(joined)
+        if m:
+            return form.name, m
+    return None
+
+
+def kind_line(text: str) -> re.Match | None:
+    m = _patterns()["kind_line"].match(text.strip().strip("*").strip())
+    return m
+
+
+def kind_in(text: str) -> str | None:
+    """The kind id of the first kind word in ``text`` (longest wording wins)."""
+    m = _patterns()["kind_word"].search(text)
+    if not m:
+        return None
+    kind = vocab.kind_for(m.group("kind"))
+    return kind.id if kind else None
+
+
+def label_of(text: str) -> str | None:
+    """The label of a numbered or lettered paragraph ("1", "a", "iv"), or None."""
+    stripped = text.lstrip()
+    if stripped.startswith("- "):
+        stripped = stripped[2:].lstrip()
+    m = LABEL.match(stripped)
+    if not m:
+        return None
+    return m.group("n")
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+def is_prose(text: str) -> bool:
+    """A paragraph of running text (rather than a line of a letterhead, opener or closer)."""
+    w = words(text)
+    if len(w) >= 12:
+        return True
+    return len(w) >= 5 and text.rstrip().rstrip('"”').endswith((".", "?", "!", ";")) and any(x.islower() for x in w[1:])
+
+
+def is_name_line(text: str) -> bool:
+    """A line that reads as a signature: one to five name words, not a marking or a routing
+    word, and not ending in a full stop unless after an initial."""
+    t = text.strip().strip('"”')
+    if not t or len(t) > 60:
+        return False
+    if t.endswith(".") and not re.search(r"(?:\b[A-Z]|Jr|Sr)\.$", t):
+        return False
+    if not _NAME_LINE.match(t) or sum(ch.isalpha() for ch in t) < 2:
+        return False
+    first = t.split()[0].lower().rstrip(".:,")
+    if first in _patterns()["routing"]:
+        return False
+    if markings_only(t) or kind_line(t):
+        return False
+    if is_page_number(t):
+        return False
+    return True
+
+
+def is_signer_title(text: str) -> bool:
+    t = text.strip()
+    return len(t.split()) <= 10 and not t.endswith(".") and bool(_patterns()["roles"].search(t)) and t[:1].isupper()
+
+
+def signed_line(text: str) -> re.Match | None:
+    return _patterns()["signed"].match(text.strip())
+
+
+def salutation(text: str) -> re.Match | None:
+    return _patterns()["salutation"].match(text.strip().lstrip('"“'))
+
+
+def frus_number(text: str) -> str | None:
+    m = _FRUS_NUMBER.match(text)
+    return m.group("n") if m else None
+
+
+_ADDRESSEE = re.compile(r"^\W{0,2}(?:To|TO|Attention:?|ATTENTION:?)\s+(?P<who>\S.*)$")
+_PASS_TO = re.compile(r"\b(?:[Pp]ass|[Dd]eliver|[Hh]and|[Tt]ransmit)\b[^.]*?\bto\s+(?P<who>[^.:;]+)")
+_PLACE_TO = re.compile(r"^(?P<place>[A-Z][\w'’ -]{1,30}),\s+to\s+(?P<who>[^.;]+)")
+_INSTRUCTION = re.compile(r"^(?:Read|Pass|Deliver|Transmit|Hand|Show|Communicate)\b[^.]{0,80}\bto\b[^.]{0,60}[:.]$")
+_RECEIVED = re.compile(r"^\W{0,2}(?:(?:Received|Rec'd|Recd)\b|From\s+\S[^,]{0,40}?\s+(?:Received|Rec'd)\b)", re.I)
+_REFERENCE = re.compile(r"^(?:In (?:response|reply|answer) to\b|Re:|Ref:|Reference:|Reftel\b|Your\s+(?:No|no|telegram|tel)\b)")
+_SUBJECT = re.compile(r"^(?:SUBJECT|Subject|SUBJ)\s*(?::|$)")
+_COPIES = re.compile(r"^(?:Copies|Copy|COPIES|COPY|Distribution|DISTRIBUTION|Cc|CC)\b(?:\s+(?:to|To))?\s*:?|^\d{1,2}\.?\s*-\s*(?:cde\.?|Cde\.?|comrade|Comrade|to\b)|^(?:One|Two|Three|\d+) cop(?:y|ies) (?:printed|sent|made)")
+_NUMBER_LINE = re.compile(r"^" + _NUMBER_SIGN + r"\s*\d[\w/-]*\.?\"?$")
+_ORG_WORDS = re.compile(r"\b(?:Directorate|DIRECTORATE|Administration|ADMINISTRATION|Ministry|MINISTRY|General Staff|GENERAL STAFF|Department|DEPARTMENT|Committee|COMMITTEE|Agency|AGENCY|Embassy|EMBASSY|Office|OFFICE)\b")
+
+
+def opener_role(text: str) -> str | None:
+    """The role of a paragraph in a document's opening lines, or None for running text."""
+    t = text.strip()
+    if not t:
+        return None
+    if release_match(t):
+        return "release"
+    if markings_only(t):
+        matches = markings_only(t)
+        return "markings" if any(m.group("level") for m in matches) else "precedence"
+    if kind_line(t):
+        return "kind-line"
+    if _RECEIVED.match(t):
+        return "received"
+    if _SUBJECT.match(t):
+        return "subject"
+    if _COPIES.match(t):
+        return "copy-entry"
+    if _REFERENCE.match(t) and len(words(t)) <= 15:
+        return "reference"
+    if _INSTRUCTION.match(t):
+        return "instruction"
+    if (_ADDRESSEE.match(t) and len(words(t)) <= 15) or (_PLACE_TO.match(t) and len(words(t)) <= 20):
+        return "addressee"
+    if _NUMBER_LINE.match(t):
+        return "number"
+    found = dates.find_dates(t)
+    if found and len(words(t)) <= 12 and not is_prose(t.replace(t[found[0].start:found[0].end], "")):
+        before = t[: found[0].start].strip(" ,")
+        return "dateline" if before and len(words(before)) <= 5 else "date"
+    if is_prose(t):
+        return None
+    upper = sum(1 for ch in t if ch.isupper())
+    letters = sum(1 for ch in t if ch.isalpha())
+    if (letters and upper / letters > 0.8 and len(words(t)) >= 2) or _ORG_WORDS.search(t):
+        return "letterhead"
+    if len(words(t)) <= 8 and not t.endswith((".", ";")):
+        return "line"
+    return None
+
+
+def split_columns(text: str) -> list[tuple[int, str]]:
+    """A line printed in columns ("TOP SECRET PRIORITY          CALCUTTA, July 14, 1951") as its
+    parts with their offsets; one part for an ordinary line."""
+    parts: list[tuple[int, str]] = []
+    position = 0
+    for m in re.finditer(r"\S(?:.*?\S)?(?=\s{3,}|$)", text):
+        parts.append((m.start(), m.group()))
+        position = m.end()
+    return parts if len(parts) > 1 else [(0, text)]

@@ -1,0 +1,731 @@
+"""The parts of a document: heading, opener, body, closer, postscript, quotations, lists and page
+furniture.
+
+The source's paragraphs are first read one by one (markdown, brackets, unbracketed marks), then
+grouped:
+
+1. quotations that run over several paragraphs (from a paragraph that opens a quotation mark to
+   the one that closes it) are set apart and read as documents of their own when they have an
+   opener or a closer;
+2. the *top* of the document is the run of opening paragraphs: headings, letterhead, markings,
+   kind and number, dateline, addressee, reference, receipt, copy list, up to the first running
+   text;
+3. the *closer* is the last run of signature-like paragraphs (signatures, signers' titles,
+   closing dates and numbers) at the end; what follows it is the postscript;
+4. in between, numbered paragraphs become lists, stray page numbers and repeated markings become
+   page furniture, and the rest are paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..authority import Authority
+from ..model import Block, BodyPart, Division, Inline, ListBlock, Quotation, Span, iter_spans, plain_text
+from ..source import Paragraph
+from . import lines as L
+from .brackets import BracketReader, read_unbracketed
+from .markdown import parse_markdown
+
+_HEADING_MARK = re.compile(r"^(?P<indent>\s*)(?P<hashes>#{1,6})\s+")
+_BULLET = re.compile(r"^(?P<indent>\s*)(?P<bullet>[-*•])\s+(?=\S)")
+_OPEN_QUOTES = ('"', "“")
+_CLOSE_QUOTES = ('"', "”")
+
+
+@dataclass
+class Line:
+    """One source line after its prefix markers are read."""
+
+    number: int
+    text: str  # the line without its heading or bullet marker
+    heading_level: int = 0
+    bullet: str = ""
+    indent: str = ""  # spaces before a heading or bullet marker
+
+
+@dataclass
+class Para:
+    """A paragraph being recognised: its lines, its text and later its role."""
+
+    lines: list[Line]
+    blank_before: int
+    join: str = "paragraph"
+    role: str | None = None
+    inlines: list[Inline] = field(default_factory=list)
+
+    @property
+    def first_line(self) -> int:
+        return self.lines[0].number
+
+    @property
+    def last_line(self) -> int:
+        return self.lines[-1].number
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.inlines)
+
+    @property
+    def heading_level(self) -> int:
+        return self.lines[0].heading_level
+
+    @property
+    def bullet(self) -> str:
+        return self.lines[0].bullet
+
+
+@dataclass
+class QuoteGroup:
+    paras: list[Para]
+
+
+def _read_line(number: int, raw: str) -> Line:
+    line = Line(number, raw)
+    m = _HEADING_MARK.match(raw)
+    if m:
+        line.heading_level = len(m.group("hashes"))
+        line.indent = m.group("indent")
+        line.text = raw[m.end():]
+        return line
+    m = _BULLET.match(raw)
+    if m and L.label_of(raw[m.end():]) is not None:
+        line.bullet = m.group("bullet")
+        line.indent = m.group("indent")
+        line.text = raw[m.end():]
+    return line
+
+
+class Recogniser:
+    """Groups the paragraphs of one source into a :class:`Division`."""
+
+    def __init__(self, authority: Authority):
+        self.authority = authority
+        self.brackets = BracketReader(authority)
+
+    # --- reading paragraphs --------------------------------------------------------------------
+    def read_paragraphs(self, paragraphs: tuple[Paragraph, ...]) -> list[Para]:
+        paras: list[Para] = []
+        for index, paragraph in enumerate(paragraphs):
+            lines = [_read_line(paragraph.first_line + i, raw) for i, raw in enumerate(paragraph.lines)]
+            blank = paragraph.blank_before
+            # A paragraph whose later lines carry their own heading marker, bullet or label is a
+            # stack of one-line blocks.
+            split = len(lines) > 1 and any(
+                ln.heading_level or ln.bullet or L.label_of(ln.text) is not None for ln in lines[1:])
+            groups = [[ln] for ln in lines] if split else [lines]
+            for g_index, group in enumerate(groups):
+                para = Para(group, blank if g_index == 0 else 0, "paragraph" if g_index == 0 else "next-line")
+                para.inlines = self.read_inlines(group)
+                paras.append(para)
+        return paras
+
+    def read_inlines(self, lines: list[Line]) -> list[Inline]:
+        inlines: list[Inline] = []
+        for index, line in enumerate(lines):
+            if index:
+                inlines.append(Span("linebreak", [], {"line": str(line.number)}))
+                if line.indent:
+                    inlines.append(line.indent)
+            inlines.extend(parse_markdown(line.text))
+        inlines = self.brackets.read(inlines)
+        return read_unbracketed(inlines)
+
+    # --- the whole document --------------------------------------------------------------------
+    def division(self, paras: list[Para], kind: str = "document", quoted: bool = False) -> Division:
+        """``quoted``: the paragraphs are the inside of a quotation (its first paragraph opens
+        the quotation mark that encloses them all)."""
+        items = self._group_quotes(paras, start=1 if quoted else 0)
+        division = Division(kind=kind)
+        index = self._top(items, division)
+        end = self._closer(items, index, division)
+        division.body = self._body(items[index:end])
+        return division
+
+    def _group_quotes(self, paras: list[Para], start: int = 0) -> list[Para | QuoteGroup]:
+        items: list[Para | QuoteGroup] = list(paras[:start])
+        index = start
+        while index < len(paras):
+            para = paras[index]
+            text = para.text.strip()
+            if text.startswith(_OPEN_QUOTES) and _opens_quote(text):
+                close = next((j for j in range(index + 1, len(paras)) if _closes_quote(paras[j].text.strip())), None)
+                if close is not None:
+                    items.append(QuoteGroup(paras[index:close + 1]))
+                    index = close + 1
+                    continue
+            items.append(para)
+            index += 1
+        return items
+
+    # --- top -------------------------------------------------------------------------------------
+    def _top(self, items: list, division: Division) -> int:
+        index = 0
+        while index < len(items):
+            item = items[index]
+            if not isinstance(item, Para):
+                break
+            blocks = self._top_blocks(item, first=index == 0)
+            if blocks is None:
+                break
+            division.opener.extend(blocks)
+            index += 1
+        return index
+
+    def _top_blocks(self, para: Para, first: bool) -> list[Block] | None:
+        text = para.text.strip()
+        if (first or para.heading_level or _bold_only(para)) and _looks_like_title(para, first):
+            return [self._block(para, "heading")]
+        role = L.opener_role(text)
+        if para.heading_level and role in (None, "letterhead", "line"):
+            role = "heading"
+        if role in (None, "line") and L.label_of(text) is not None:
+            return None
+        if role in (None, "line"):
+            parts = L.split_columns(text) if len(para.lines) == 1 else []
+            if len(parts) > 1 and all(L.opener_role(p) for _, p in parts):
+                return self._column_blocks(para, parts)
+        if role is None:
+            return None
+        return [self._block(para, role)]
+
+    def _column_blocks(self, para: Para, parts: list[tuple[int, str]]) -> list[Block]:
+        """One source line printed as columns: one block per column, the later ones run-on."""
+        pieces = _split_inlines(para.inlines, [offset for offset, _ in parts[1:]])
+        blocks = []
+        for number, ((offset, part_text), piece) in enumerate(zip(parts, pieces)):
+            sub = Para(para.lines, para.blank_before if number == 0 else 0,
+                       para.join if number == 0 else "run-on", inlines=piece)
+            blocks.append(self._block(sub, L.opener_role(part_text) or "line"))
+        return blocks
+
+    # --- closer ----------------------------------------------------------------------------------
+    def _closer(self, items: list, start: int, division: Division) -> int:
+        """Find the closer among the trailing paragraphs; fill the division's closer and
+        postscript; return where the body ends."""
+        tail_start = len(items)
+        while tail_start > start:
+            item = items[tail_start - 1]
+            if not isinstance(item, Para) or not (_closer_like(item) or _postscript_like(item)):
+                break
+            tail_start -= 1
+        tail = items[tail_start:]
+        signature = next((i for i, p in enumerate(tail) if _signature_like(p)), None)
+        if signature is None:
+            return len(items)
+        first = signature
+        while first > 0 and _closer_like(tail[first - 1]) and not _postscript_only(tail[first - 1]):
+            first -= 1
+        last = signature
+        while last + 1 < len(tail) and _closer_like(tail[last + 1]) and not _postscript_only(tail[last + 1]):
+            last += 1
+        for para in tail[first:last + 1]:
+            division.closer.append(self._block(para, _closer_role(para)))
+        division.postscript = self._body(tail[last + 1:])
+        return tail_start + first
+
+    # --- body ------------------------------------------------------------------------------------
+    def _body(self, items: list) -> list[BodyPart]:
+        parts: list[BodyPart] = []
+        pending: list[Block] = []  # list items being gathered
+        pending_type = ""
+        in_furniture = False
+
+        def flush() -> None:
+            nonlocal pending, pending_type
+            if not pending:
+                return
+            if len(pending) == 1 and pending_type == "ordered":
+                block = pending[0]
+                block.role = "paragraph"
+                parts.append(block)
+            else:
+                parts.append(ListBlock(pending_type, pending))
+            pending = []
+            pending_type = ""
+
+        for item in items:
+            if isinstance(item, QuoteGroup):
+                flush()
+                in_furniture = False
+                parts.append(self._quotation(item))
+                continue
+            text = item.text.strip()
+            role = self._body_role(item, text, in_furniture)
+            in_furniture = role in ("furniture", "page-number", "release")
+            if role == "item":
+                block = self._block(item, "item")
+                if pending_type not in ("", "ordered"):
+                    flush()
+                pending.append(block)
+                pending_type = "ordered"
+                continue
+            if role == "copy-entry":
+                if pending_type not in ("", "distribution"):
+                    flush()
+                for number, block in enumerate(self._copy_blocks(item)):
+                    pending.append(block)
+                pending_type = "distribution"
+                continue
+            flush()
+            parts.append(self._block(item, role))
+        flush()
+        return parts
+
+    def _body_role(self, para: Para, text: str, in_furniture: bool) -> str:
+        if L.is_page_number(text):
+            return "page-number"
+        if L.release_match(text):
+            return "release"
+        if L.markings_only(text):
+            return "furniture"
+        if in_furniture and not L.is_prose(text) and len(text.split()) <= 4 and not text.endswith("."):
+            return "furniture"
+        if len(text) <= 2 and not text.isdigit():
+            return "furniture"
+        if L.label_of(text) is not None:
+            return "item"
+        if re.match(r"^(?:Copies|Copy|COPIES|Distribution)\b.{0,20}\b(?:to|No|N°)\b|^Copy\s", text) or \
+                re.match(r"^(?:One|Two|Three|\d+) cop(?:y|ies) (?:printed|sent|made)", text):
+            return "copy-entry"
+        return "paragraph"
+
+    def _copy_blocks(self, para: Para) -> list[Block]:
+        """A copy list: one item per entry; entries printed on one line ("Copy No 1 - to ...;
+        Copy No 2 - to ...") become run-on items."""
+        text = para.text
+        offsets = [m.start() for m in re.finditer(r"(?<=;)\s+(?=Copy\b)", text)]
+        pieces = _split_inlines(para.inlines, offsets) if offsets else [para.inlines]
+        blocks = []
+        for number, piece in enumerate(pieces):
+            sub = Para(para.lines, para.blank_before if number == 0 else 0,
+                       para.join if number == 0 else "run-on", inlines=piece)
+            block = self._block(sub, "item")
+            m = re.search(r"(?:N\s*o|N°|No\.?|№)?\s*(\d{1,3})\s*[-–]", plain_text(piece))
+            block.n = m.group(1) if m else str(number + 1)
+            blocks.append(block)
+        return blocks
+
+    def _quotation(self, group: QuoteGroup) -> Quotation:
+        paras = group.paras
+        first = paras[0].text.strip().lstrip('"“')
+        last = paras[-1]
+        embedded = L.opener_role(first) in ("addressee", "markings", "kind-line", "dateline") or (
+            _signature_like(last) and len(paras) > 2)
+        if embedded:
+            division = self.division(paras, kind="telegram", quoted=True)
+            return Quotation(embedded=division)
+        return Quotation(parts=self._body(paras))
+
+    # --- blocks ----------------------------------------------------------------------------------
+    def _block(self, para: Para, role: str) -> Block:
+        inlines = annotate_role(role, para.inlines, self.authority)
+        block = Block(role=role, inlines=inlines, first_line=para.first_line, last_line=para.last_line,
+                      blank_before=para.blank_before, join=para.join, heading_level=para.heading_level,
+                      bullet=para.bullet)
+        block.indent = len(para.lines[0].indent)
+        if role == "item":
+            block.n = L.label_of(plain_text(inlines)) or ""
+        elif role == "paragraph":
+            block.n = ""
+        if role == "line":
+            block.cert = "low"
+        if role in ("furniture",):
+            block.subtype = _furniture_type(plain_text(inlines))
+        return block
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _opens_quote(text: str) -> bool:
+    straight = text.count('"')
+    if text.startswith("“"):
+        return text.count("“") > text.count("”")
+    return straight % 2 == 1
+
+
+def _closes_quote(text: str) -> bool:
+    stripped = text.rstrip()
+    if not stripped.endswith(_CLOSE_QUOTES):
+        return False
+    if stripped.endswith("”"):
+        return stripped.count("”") > stripped.count("“")
+    return stripped.count('"') % 2 == 1
+
+
+def _bold_only(para: Para) -> bool:
+    spans = [i for i in para.inlines if not (isinstance(i, str) and not i.strip())]
+    return bool(spans) and all(isinstance(i, Span) and i.kind == "bold" for i in spans)
+
+
+def _looks_like_title(para: Para, first: bool) -> bool:
+    """A heading that names the document: "Telegram from X to Y, date", "X to Y",
+    "19. Memorandum From X to Y", "No. 82 / The Ambassador in Thailand (Stanton) to ..."."""
+    text = para.text.strip()
+    if len(text.split()) > 40 or L.markings_only(text) or L.kind_line(text):
+        return False
+    if text.endswith((".", ";", ":")) and not re.search(r"\d{4}\.$|\)\.$", text) and not _bold_only(para):
+        return False
+    if L.opener_role(text) in ("addressee", "received", "reference", "copy-entry", "subject", "instruction", "release"):
+        return False
+    if re.match(r"^(?:No\.\s*)?\d{1,4}\.?\s*$", para.lines[0].text.strip()) and len(para.lines) > 1:
+        return True
+    return bool(re.search(r"\s(?:to|from|From|by)\s", text)) or (
+        L.kind_in(text) is not None and len(text.split()) >= 2)
+
+
+def _signature_like(item) -> bool:
+    if not isinstance(item, Para):
+        return False
+    text = item.text.strip()
+    if L.signed_line(text) or L.is_name_line(text):
+        return True
+    if _number_and_name(text):
+        return True
+    if L.salutation(text) and _after_salutation_has_name(text):
+        return True
+    spans = [s for s in item.inlines if isinstance(s, Span)]
+    only_redaction = len(spans) == 1 and spans[0].kind == "redaction" and not "".join(
+        i for i in item.inlines if isinstance(i, str)).strip()
+    if only_redaction and "name" in plain_text(spans[0].children).lower():
+        return True
+    return any(s.kind == "pseudonym" for s in item.inlines if isinstance(s, Span)) and len(text.split()) <= 4
+
+
+def _after_salutation_has_name(text: str) -> bool:
+    m = L.salutation(text)
+    rest = text.strip().lstrip('"“')[m.end():] if m else ""
+    return bool(re.search(r"[A-Z][A-Z]+(?:\s+[A-Z][A-Z]+)*", rest))
+
+
+def _number_and_name(text: str) -> re.Match | None:
+    m = re.match(r"^(?P<number>(?:No\.?|N°|Nº|№|Nr\.?)?\s?\S*\d[\w/:-]*)\s+(?P<name>.+)$", text.strip())
+    if m and L.is_name_line(m.group("name")) and any(ch.isdigit() for ch in m.group("number")):
+        return m
+    return None
+
+
+def _closer_like(item) -> bool:
+    if not isinstance(item, Para):
+        return False
+    text = item.text.strip()
+    if _signature_like(item) or L.is_signer_title(text):
+        return True
+    if re.match(r"^For\s+(?:the\s+)?[A-Z].{0,80}:$", text, re.S):
+        return True
+    role = L.opener_role(text)
+    if role in ("date", "number", "dateline") and len(text.split()) <= 8:
+        return True
+    if len(text.split()) <= 8 and text.rstrip().endswith(",") and not L.label_of(text):
+        return True  # a closing formula: "I am waiting for your instructions,"
+    return False
+
+
+def _postscript_like(item) -> bool:
+    if not isinstance(item, Para):
+        return False
+    text = item.text.strip()
+    if _postscript_only(item):
+        return True
+    return len(text.split()) <= 10 and not L.label_of(text)
+
+
+def _postscript_only(item) -> bool:
+    """Paragraphs that follow a signature without being part of it: copy lists, omission marks,
+    page furniture."""
+    text = item.text.strip()
+    if L.is_page_number(text) or L.release_match(text) or L.markings_only(text):
+        return True
+    spans = [s for s in item.inlines if isinstance(s, Span)]
+    if spans and all(s.kind == "omission" for s in spans) and not "".join(
+            i for i in item.inlines if isinstance(i, str)).strip():
+        return True
+    return bool(re.match(r"^(?:Copies|Copy|One cop|Distribution)", text))
+
+
+def _closer_role(para: Para) -> str:
+    text = para.text.strip()
+    if _signature_like(para):
+        return "signature"
+    if L.is_signer_title(text) or text.endswith(":"):
+        return "signer-title"
+    role = L.opener_role(text)
+    if role in ("date", "dateline"):
+        return "dateline"
+    if role == "number":
+        return "number"
+    return "salutation"
+
+
+def _furniture_type(text: str) -> str:
+    if L.markings_only(text):
+        return "marking"
+    if len(text.strip()) <= 2:
+        return "mark"
+    return "furniture"
+
+
+def _split_inlines(inlines: list[Inline], offsets: list[int]) -> list[list[Inline]]:
+    """Cut a run of inlines at character offsets of its plain text (cuts fall in strings)."""
+    pieces: list[list[Inline]] = [[]]
+    position = 0
+    cuts = list(offsets)
+    for item in inlines:
+        if isinstance(item, str):
+            start = 0
+            while cuts and position + len(item) > cuts[0] >= position:
+                cut = cuts.pop(0) - position
+                if cut > start:
+                    pieces[-1].append(item[start:cut])
+                pieces.append([])
+                start = cut
+            if start < len(item):
+                pieces[-1].append(item[start:])
+            position += len(item)
+        else:
+            length = len(plain_text([item]))
+            while cuts and cuts[0] < position + length and cuts[0] >= position:
+                cuts.pop(0)  # a cut inside a span is not made
+            pieces[-1].append(item)
+            position += length
+    return pieces
+
+
+# --- role markup ---------------------------------------------------------------------------------
+
+_PLACE_START = re.compile(r"^(?P<lead>\W{0,2})(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})(?=,)")
+_FROM_PLACE = re.compile(r"\b(?:[Ff]rom|FROM)\s+(?P<place>[A-Z][\w'’]*(?:\s(?!(?:Received|RECEIVED|On|At)\b)[A-Z][\w'’]*){0,2})")
+_TO_NAMES = re.compile(r"^(?P<lead>\W{0,2}(?:To|TO)\s+(?:(?:Comrades?|Cdes?\.?|Tov\.|Mr\.|Messrs\.)\s+)?)(?P<names>[^.!:;]+?)(?P<tail>[.!:;]?\s*)$")
+
+
+def annotate_role(role: str, inlines: list[Inline], authority: Authority) -> list[Inline]:
+    """Mark up the parts of a line of the given role (markings, dates, places, names)."""
+    if role in ("markings", "precedence", "furniture"):
+        inlines = L.mark_markings(inlines)
+        if role == "furniture":
+            inlines = L.mark_dates(inlines)
+        return inlines
+    if role in ("dateline", "date"):
+        inlines = L.mark_markings(inlines) if L.markings_only(plain_text(inlines)) is None and any(
+            L.markings_only(w) for w in plain_text(inlines).split()[:2]) else inlines
+        inlines = L.mark_dates(inlines)
+        return _mark_place_start(inlines, authority) if role == "dateline" else inlines
+    if role == "received":
+        inlines = L.mark_dates(inlines)
+        return _mark_first(inlines, _FROM_PLACE, "place", authority)
+    if role == "release":
+        return _mark_release(inlines)
+    if role == "kind-line":
+        return _mark_kind_number(inlines)
+    if role == "number":
+        return _mark_first(inlines, re.compile(r"(?P<place>\d[\w/-]*)"), "number", authority)
+    if role == "addressee":
+        return _mark_addressee(inlines, authority)
+    if role == "signature":
+        return _mark_signature(inlines, authority)
+    return inlines
+
+
+def _mark_first(inlines: list[Inline], pattern: re.Pattern, kind: str, authority: Authority) -> list[Inline]:
+    done = False
+
+    def make(m: re.Match) -> Span | None:
+        nonlocal done
+        if done:
+            return None
+        done = True
+        value = m.group("place")
+        span = Span(kind, [m.group()])  # trimmed to the named group by _trim_to_group
+        if kind == "place":
+            ref = authority.ref_for(value, "place")
+            if ref:
+                span.attrs["ref"] = ref
+        elif kind == "number":
+            span.attrs["type"] = "document"
+        return span
+
+    return _trim_to_group(L.annotate(inlines, pattern, make), pattern)
+
+
+def _trim_to_group(inlines: list[Inline], pattern: re.Pattern) -> list[Inline]:
+    """After annotating whole matches, keep only the named group inside each new span."""
+    out: list[Inline] = []
+    for item in inlines:
+        if isinstance(item, Span) and item.kind in ("place", "number") and len(item.children) == 1 \
+                and isinstance(item.children[0], str):
+            m = pattern.search(item.children[0])
+            if m and m.group("place") != item.children[0]:
+                text = item.children[0]
+                start, end = m.span("place")
+                if start:
+                    out.append(text[:start])
+                item.children = [text[start:end]]
+                out.append(item)
+                if end < len(text):
+                    out.append(text[end:])
+                continue
+        out.append(item)
+    return out
+
+
+def _mark_place_start(inlines: list[Inline], authority: Authority) -> list[Inline]:
+    """The place at the start of a dateline ("Washington, July 13, 1951"), bracketed or not."""
+    if not inlines:
+        return inlines
+    first = inlines[0]
+    if isinstance(first, Span) and first.kind == "supplied":
+        text = plain_text(first.children)
+        place = text.rstrip(", ").strip()
+        if place and len(place.split()) <= 4 and place[:1].isupper():
+            span = Span("place", [place])
+            ref = authority.ref_for(place, "place")
+            if ref:
+                span.attrs["ref"] = ref
+            first.children = [span, text[len(place):]] if text[len(place):] else [span]
+        return inlines
+    if isinstance(first, str):
+        m = _PLACE_START.match(first)
+        if m:
+            place = m.group("place")
+            span = Span("place", [place])
+            ref = authority.ref_for(place, "place")
+            if ref:
+                span.attrs["ref"] = ref
+            rest = first[m.end():]
+            return ([m.group("lead")] if m.group("lead") else []) + [span] + ([rest] if rest else []) + inlines[1:]
+    return inlines
+
+
+def _mark_release(inlines: list[Inline]) -> list[Inline]:
+    text = plain_text(inlines)
+    found = L.release_match(text)
+    if not found:
+        return inlines
+    form, m = found
+    attrs = {"form": form}
+    if m.groupdict().get("date"):
+        from . import dates as D
+
+        when = D.parse_date(m.group("date"))
+        if when:
+            attrs["when"] = when
+    docid = m.groupdict().get("docid")
+    if docid:
+        inlines = L.annotate(inlines, re.compile(re.escape(docid)), lambda mm: Span("docid", [mm.group()], {"type": "CIA-RDP" if docid.startswith("CIA-RDP") else "release"}))
+    return [Span("release", inlines, attrs)]
+
+
+def _mark_kind_number(inlines: list[Inline]) -> list[Inline]:
+    text = plain_text(inlines)
+    m = L.kind_line(text)
+    if not m or not m.group("number"):
+        return inlines
+    number = m.group("number").strip()
+    pattern = re.compile(re.escape(number) + r"$")
+    return L.annotate(inlines, pattern, lambda mm: Span("number", [mm.group()], {"type": "document"}))
+
+
+def _mark_addressee(inlines: list[Inline], authority: Authority) -> list[Inline]:
+    if any(isinstance(i, Span) and i.kind == "pseudonym" for i in inlines):
+        return inlines
+    if len(inlines) != 1 or not isinstance(inlines[0], str):
+        return inlines
+    text = inlines[0]
+    m = _TO_NAMES.match(text)
+    target = None
+    if m:
+        target = (m.start("names"), m.end("names"))
+    else:
+        p = re.search(r"\b(?:[Pp]ass|[Dd]eliver|[Hh]and)\b[^.]*?\bto\s+(?:(?:Comrades?|Cdes?\.|Cde)\s+)?(?P<names>[A-Z][^.:;]+)", text)
+        if p:
+            target = (p.start("names"), p.end("names"))
+    if target is None:
+        return inlines
+    start, end = target
+    names_text = text[start:end]
+    out: list[Inline] = [text[:start]] if start else []
+    for piece in re.split(r"(\s+and\s+|,\s*)", names_text):
+        if piece and piece[:1].isupper() and len(piece.split()) <= 5:
+            ref = authority.ref_for(piece, "person")
+            out.append(Span("person", [piece], {"ref": ref} if ref else {}))
+        elif piece:
+            out.append(piece)
+    if end < len(text):
+        out.append(text[end:])
+    return [i for i in out if i != ""]
+
+
+def _mark_signature(inlines: list[Inline], authority: Authority) -> list[Inline]:
+    if any(isinstance(i, Span) and i.kind in ("pseudonym", "redaction") for i in inlines):
+        return inlines
+    if not all(isinstance(i, str) for i in inlines):
+        # a signature made of formatting runs: mark the whole run
+        return L.mark_names(inlines, authority)
+    text = "".join(inlines)
+    m = L.signed_line(text)
+    if m:
+        return _name_at(text, m.start("name"), len(text.rstrip()), authority)
+    m = _number_and_name(text)
+    if m:
+        out = _name_at(text, m.start("name"), len(text.rstrip()), authority)
+        number = m.group("number")
+        head = out[0] if isinstance(out[0], str) else ""
+        rest = head[len(number):] if head.startswith(number) else head
+        return [Span("number", [number], {"type": "outgoing"})] + ([rest] if rest else []) + out[1:]
+    m = L.salutation(text)
+    if m:
+        rest_start = len(text) - len(text.lstrip()) + (1 if text.lstrip().startswith(('"', "“")) else 0) + m.end()
+        n = re.compile(r"\s*(?P<name>[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,3})").match(text, rest_start)
+        if n:
+            out = [text[: n.start("name")]]
+            name = n.group("name").rstrip(".")
+            ref = authority.ref_for(name, "person")
+            span = Span("person", [name], {"ref": ref} if ref else {})
+            out.append(span)
+            tail = text[n.start("name") + len(name):]
+            return out + L.mark_dates([tail]) if tail else out
+    stripped = text.strip().rstrip('"”')
+    start = text.find(stripped)
+    return _name_at(text, start, start + len(stripped), authority)
+
+
+def _name_at(text: str, start: int, end: int, authority: Authority) -> list[Inline]:
+    name = text[start:end].strip().rstrip('"”')
+    end = start + len(name)
+    ref = authority.ref_for(name, "person")
+    span = Span("person", [name], {"ref": ref} if ref else {})
+    out: list[Inline] = []
+    if start:
+        out.append(text[:start])
+    out.append(span)
+    if end < len(text):
+        out.append(text[end:])
+    return out
+
+
+def all_spans(division: Division):
+    """Every span in a division, in document order (for the header facts)."""
+    for block in division_blocks(division):
+        yield from iter_spans(block.inlines)
+
+
+def division_blocks(division: Division):
+    yield from division.opener
+    yield from _part_blocks(division.body)
+    yield from division.closer
+    yield from _part_blocks(division.postscript)
+
+
+def _part_blocks(parts):
+    for part in parts:
+        if isinstance(part, Block):
+            yield part
+        elif isinstance(part, ListBlock):
+            yield from part.items
+        elif isinstance(part, Quotation):
+            if part.embedded is not None:
+                yield from division_blocks(part.embedded)
+            else:
+                yield from _part_blocks(part.parts)

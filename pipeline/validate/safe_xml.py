@@ -1,0 +1,189 @@
+"""Reading untrusted XML without being harmed by it, and finding where things are in it.
+
+The parser expands no entity beyond the five predefined ones, loads no DTD, reaches no network
+and does no XInclude. A document whose DOCTYPE declares entities (the "billion laughs" and the
+XXE attacks both need one) is refused with TP004 before anything in it is used; an empty or a
+binary file is refused with TP001 or TP002 before parsing.
+
+:class:`SourceText` turns an element into the line and column of its start tag, for messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from lxml import etree
+
+from .report import ERROR, WARNING, Code, Problem
+
+CODES = (
+    Code("TP001", ERROR, "the file is empty"),
+    Code("TP002", ERROR, "the file is binary, not XML text"),
+    Code("TP003", ERROR, "the file is not well-formed XML"),
+    Code("TP004", ERROR, "the DOCTYPE declares entities (refused: entity expansion, XXE)"),
+    Code("TP005", WARNING, "the DOCTYPE refers to an external DTD, which is not loaded"),
+    Code("TP006", ERROR, "the file cannot be read"),
+)
+
+#: Byte-order marks of the UTF-16 and UTF-32 encodings, whose text legitimately holds NUL bytes.
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+#: How far into a file to look for NUL bytes before calling it binary.
+_BINARY_SNIFF = 8192
+
+#: libxml2 reports a repeated xml:id while parsing; rule TP103 reports it with a better message.
+_ID_REDEFINED = "DTD_ID_REDEFINED"
+
+
+def _parser() -> etree.XMLParser:
+    """A parser that trusts nothing. A new one per document: parsers keep state."""
+    return etree.XMLParser(
+        resolve_entities=False,  # no entity expansion beyond the predefined ones
+        load_dtd=False,
+        dtd_validation=False,
+        no_network=True,
+        huge_tree=False,  # keep libxml2's limits on depth and size
+        recover=True,  # so that a repeated xml:id does not stop parsing; fatal errors are reported
+        remove_comments=False,
+        remove_pis=False,
+    )
+
+
+@dataclass
+class Parsed:
+    """A parsed document and its source, or the problems that stopped parsing."""
+
+    tree: etree._ElementTree | None
+    source: "SourceText"
+    problems: list[Problem]
+
+
+def parse(path: str, data: bytes) -> Parsed:
+    """Parse ``data`` (the bytes of the file at ``path``) safely."""
+    source = SourceText(data)
+    if not data.strip():
+        return Parsed(None, source, [Problem(path, 1, 1, "TP001", ERROR,
+                                             "the file is empty: write a TEI document into it or delete it")])
+    if not data.startswith(_WIDE_BOMS) and b"\x00" in data[:_BINARY_SNIFF]:
+        return Parsed(None, source, [Problem(path, 1, 1, "TP002", ERROR,
+                                             "the file holds NUL bytes: it is binary, not XML text; "
+                                             "check that the right file was given")])
+
+    parser = _parser()
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:  # raised even in recover mode when nothing could be read
+        root = None
+        fallback = (exc.lineno or 1, exc.offset or 1, str(exc.msg))
+    else:
+        fallback = (1, 1, "no root element")
+    tree = root.getroottree() if root is not None else None
+
+    entity_problem = _entity_declarations(path, tree, data)
+    if entity_problem is not None:
+        return Parsed(None, source, [entity_problem])
+
+    fatal = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR and e.type_name != _ID_REDEFINED]
+    if fatal or tree is None:
+        first = fatal[0] if fatal else None
+        line, column, message = (first.line, first.column, first.message) if first else fallback
+        return Parsed(None, source, [Problem(path, max(line, 1), max(column, 1), "TP003", ERROR,
+                                             f"not well-formed: {message.strip()}; fix the markup at this place")])
+
+    problems = []
+    if tree.docinfo.system_url or tree.docinfo.public_id:
+        line, column = source.position_of_bytes(b"<!DOCTYPE")
+        problems.append(Problem(path, line, column, "TP005", WARNING,
+                                "the DOCTYPE names an external DTD, which is not loaded: remove the DOCTYPE "
+                                "(TEI documents need none)"))
+    return Parsed(tree, source, problems)
+
+
+def _entity_declarations(path: str, tree, data: bytes) -> Problem | None:
+    """TP004 when the document declares entities in an internal DTD subset.
+
+    The declarations were read but never expanded (``resolve_entities=False``); refusing the
+    document keeps any later step from expanding them.
+    """
+    declared = []
+    if tree is not None and tree.docinfo.internalDTD is not None:
+        declared = [entity.name for entity in tree.docinfo.internalDTD.iterentities()]
+    doctype = data.find(b"<!DOCTYPE")
+    if not declared and (doctype < 0 or data.find(b"<!ENTITY", doctype) < 0):
+        return None
+    line, column = SourceText(data).position_of_bytes(b"<!DOCTYPE")
+    names = ", ".join(declared[:5]) + (" …" if len(declared) > 5 else "")
+    what = f"entities ({names})" if declared else "entities"
+    return Problem(path, line, column, "TP004", ERROR,
+                   f"the DOCTYPE declares {what}; they are not expanded and the document is refused: "
+                   "remove the DOCTYPE and write the characters themselves")
+
+
+class SourceText:
+    """The text of a document, split into lines on demand, to locate elements in it.
+
+    libxml2 records for each element the line where its start tag *ends*; the column is found
+    by looking for the start tag on that line (or, for a tag spread over lines, above it).
+    Locating is only done for problems, so the lines are decoded lazily.
+    """
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.data.decode("utf-8", errors="replace").split("\n")
+
+    def position_of_bytes(self, needle: bytes) -> tuple[int, int]:
+        """Line and column of the first occurrence of ``needle`` (1, 1 when absent)."""
+        index = self.data.find(needle)
+        if index < 0:
+            return 1, 1
+        line_start = self.data.rfind(b"\n", 0, index) + 1
+        line = self.data.count(b"\n", 0, index) + 1
+        column = len(self.data[line_start:index].decode("utf-8", errors="replace")) + 1
+        return line, column
+
+    def position(self, element) -> tuple[int, int]:
+        """Line and column of the start tag of ``element``."""
+        end_line = element.sourceline or 1
+        qname = etree.QName(element).localname
+        if element.prefix:
+            qname = f"{element.prefix}:{qname}"
+        start_tag = re.compile("<" + re.escape(qname) + r"(?=[\s/>]|$)")
+        if 1 <= end_line <= len(self.lines):
+            starts = [m.start() for m in start_tag.finditer(self.lines[end_line - 1])]
+            rank = _rank_on_line(element, end_line)
+            if rank < len(starts):
+                return end_line, starts[rank] + 1
+            for line in range(end_line - 1, max(0, end_line - 40), -1):
+                starts = [m.start() for m in start_tag.finditer(self.lines[line - 1])]
+                if starts:
+                    return line, starts[-1] + 1
+        return end_line, 1
+
+    def attribute_position(self, element, attribute: str) -> tuple[int, int]:
+        """Line and column of ``attribute`` (a name such as ``ref`` or ``xml:id``) in the start tag."""
+        line, column = self.position(element)
+        pattern = re.compile(r"(?<=\s)" + re.escape(attribute) + r"\s*=")
+        for number in range(line, min(line + 20, len(self.lines)) + 1):
+            text = self.lines[number - 1]
+            found = pattern.search(text, column - 1 if number == line else 0)
+            if found:
+                return number, found.start() + 1
+            if ">" in text[(column - 1 if number == line else 0):]:
+                break
+        return line, column
+
+
+def _rank_on_line(element, line: int) -> int:
+    """How many elements of the same name end their start tag earlier on the same line."""
+    rank = 0
+    for other in element.getroottree().getroot().iter(element.tag):
+        if other is element:
+            return rank
+        if other.sourceline == line:
+            rank += 1
+    return rank

@@ -1,0 +1,123 @@
+"""The encoding rules written as data.
+
+Every wording the recognisers know (classification levels, precedence and handling words,
+redaction and release forms, bracket conventions, kinds of document, names) lives in the TOML
+files beside this module. This module reads them once and offers them as frozen objects with
+their regular expressions compiled. Nothing here decides anything: it only loads tables.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _load(name: str) -> dict:
+    return tomllib.loads((HERE / f"{name}.toml").read_text(encoding="utf-8"))
+
+
+def phrase_pattern(phrases) -> str:
+    """An alternation of literal phrases, longest first, whole words, spaces flexible."""
+    ordered = sorted({p.strip() for p in phrases if p.strip()}, key=lambda p: (-len(p), p))
+    parts = [r"\s+".join(re.escape(w) for w in p.split()) for p in ordered]
+    return "(?:" + "|".join(parts) + ")" if parts else "(?!)"
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    label: str
+    rank: int
+    wordings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Kind:
+    id: str
+    label: str
+    wordings: tuple[str, ...]
+    cues: tuple[re.Pattern, ...]
+
+
+@dataclass(frozen=True)
+class ReleaseForm:
+    name: str
+    pattern: re.Pattern
+
+
+@dataclass(frozen=True)
+class Markings:
+    levels: tuple[Level, ...]
+    precedence: tuple[str, ...]
+    handling: tuple[str, ...]
+
+    def level_for(self, wording: str) -> Level | None:
+        key = " ".join(wording.lower().replace("-", " ").split())
+        for level in self.levels:
+            if key in {" ".join(w.replace("-", " ").split()) for w in level.wordings}:
+                return level
+        return None
+
+    def level_by_id(self, level_id: str) -> Level | None:
+        return next((lv for lv in self.levels if lv.id == level_id), None)
+
+
+@cache
+def markings() -> Markings:
+    data = _load("markings")
+    levels = tuple(
+        Level(row["id"], row["label"], int(row["rank"]), tuple(row["wordings"])) for row in data["level"]
+    )
+    return Markings(levels, tuple(data["precedence"]["wordings"]), tuple(data["handling"]["wordings"]))
+
+
+@cache
+def kinds() -> tuple[Kind, ...]:
+    data = _load("kinds")
+    return tuple(
+        Kind(row["id"], row["label"], tuple(row.get("wordings", ())),
+             tuple(re.compile(c) for c in row.get("cues", ())))
+        for row in data["kind"]
+    )
+
+
+def kind_by_id(kind_id: str) -> Kind:
+    return next(k for k in kinds() if k.id == kind_id)
+
+
+def kind_for(wording: str) -> Kind | None:
+    key = " ".join(wording.lower().split())
+    for kind in kinds():
+        if key in kind.wordings:
+            return kind
+    return None
+
+
+@cache
+def redactions() -> dict:
+    return _load("redactions")
+
+
+@cache
+def release_forms() -> tuple[ReleaseForm, ...]:
+    return tuple(ReleaseForm(row["name"], re.compile(row["pattern"])) for row in _load("release")["stamp"])
+
+
+@cache
+def brackets() -> dict:
+    return _load("brackets")
+
+
+@cache
+def people_words() -> dict:
+    return _load("people")
+
+
+@cache
+def authority_seed() -> dict:
+    return _load("authority")

@@ -1,0 +1,129 @@
+"""Reading our TEI back into the facts that ``gold.json`` of the FRUS development corpus records,
+and comparing them. Used by the regression test and printable as a report:
+
+    python -m tests.frus_gold TEI_DIR GOLD_JSON
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+NS = {"t": "http://www.tei-c.org/ns/1.0"}
+FACTS = ("date", "classification", "sender", "recipient", "number")
+COUNTS = ("redaction_gaps", "omission_marks")
+
+
+def _text(element) -> str:
+    parts = []
+    for node in element.iter():
+        if etree.QName(node).localname == "gap":
+            desc = "".join(node.itertext())
+            parts.append(f"[{desc}]" if desc else "")
+            continue
+        if node.text and etree.QName(node).localname != "gap":
+            parts.append(node.text)
+    return " ".join("".join(element.itertext()).split())
+
+
+def _norm(value: str | None) -> str:
+    if not value:
+        return ""
+    value = value.lower().replace("’", "'")
+    value = re.sub(r"^(the)\s+", "", value.strip())
+    value = re.sub(r"[^\w\[\] ]+", " ", value)
+    return " ".join(value.split())
+
+
+def read_facts(path: Path) -> dict:
+    root = etree.parse(str(path)).getroot()
+    sent = root.find(".//t:correspAction[@type='sent']", NS)
+    received = root.find(".//t:correspAction[@type='received']", NS)
+
+    def parties(action):
+        if action is None:
+            return []
+        return [" ".join("".join(e.itertext()).split()) for e in action if etree.QName(e).localname in ("persName", "orgName")]
+
+    date = root.find(".//t:sourceDesc//t:date[@when]", NS)
+    security = root.find(".//t:textClass/t:catRef[1]", NS)
+    level = security.get("target").rsplit(".", 1)[-1] if security is not None else None
+    number = root.find(".//t:sourceDesc//t:idno[@type='telegram']", NS)
+    body = root.find(".//t:text", NS)
+    return {
+        "date": date.get("when")[:10] if date is not None else None,
+        "classification": None if level in (None, "unmarked") else level.replace("-", " ").upper(),
+        "sender": parties(sent),
+        "recipient": parties(received),
+        "number": number.text if number is not None else None,
+        "redaction_gaps": len(body.findall(".//t:gap[@reason='redacted']", NS)),
+        "omission_marks": len(body.findall(".//t:gap[@reason='editorial']", NS)),
+    }
+
+
+def _party_matches(ours: list[str], gold: dict, key: str) -> bool:
+    printed, name = gold.get(key), gold.get(f"{key}_name")
+    if not printed and not name:
+        return not ours
+    if not ours:
+        return False
+    for candidate in ours:
+        c = _norm(candidate)
+        for wanted in (printed, name):
+            w = _norm(wanted)
+            if w and (c == w or (len(c) > 3 and c in w) or (len(w) > 3 and w in c)):
+                return True
+    return False
+
+
+@dataclass
+class Comparison:
+    total: int = 0
+    hits: dict = field(default_factory=lambda: {k: 0 for k in FACTS + COUNTS})
+    misses: list = field(default_factory=list)
+
+    def rate(self, key: str) -> float:
+        return self.hits[key] / self.total if self.total else 0.0
+
+
+def compare(tei_dir: Path, gold_path: Path) -> Comparison:
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    result = Comparison()
+    for record in gold["documents"]:
+        stem = record["file"][:-4]
+        ours = read_facts(tei_dir / f"{stem}.xml")
+        result.total += 1
+        checks = {
+            "date": ours["date"] == record["date"],
+            "classification": ours["classification"] == record["classification"],
+            "sender": _party_matches(ours["sender"], record, "sender"),
+            "recipient": _party_matches(ours["recipient"], record, "recipient"),
+            "number": (ours["number"] or None) == record["telegram_number"],
+            "redaction_gaps": ours["redaction_gaps"] == record["redaction_gaps"],
+            "omission_marks": ours["omission_marks"] == record["omission_marks"],
+        }
+        gold_values = {"date": record["date"], "classification": record["classification"],
+                       "sender": record["sender"], "recipient": record["recipient"],
+                       "number": record["telegram_number"], "redaction_gaps": record["redaction_gaps"],
+                       "omission_marks": record["omission_marks"]}
+        for key, ok in checks.items():
+            if ok:
+                result.hits[key] += 1
+            else:
+                result.misses.append((stem, key, ours[key], gold_values[key]))
+    return result
+
+
+def report(result: Comparison) -> str:
+    lines = [f"{key}: {result.hits[key]}/{result.total} ({result.rate(key):.0%})" for key in FACTS + COUNTS]
+    lines += [f"miss {stem} {key}: ours={ours!r} gold={gold!r}" for stem, key, ours, gold in result.misses]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(report(compare(Path(sys.argv[1]), Path(sys.argv[2]))))

@@ -86,6 +86,20 @@ def plain_text(inlines: list[Inline]) -> str:
     return "".join(out)
 
 
+def bracketed_text(inlines: list[Inline]) -> str:
+    """Like :func:`plain_text`, but with the brackets of bracketed spans shown, as printed."""
+    out: list[str] = []
+    for item in inlines:
+        if isinstance(item, str):
+            out.append(item)
+        elif item.kind == "linebreak":
+            out.append("\n")
+        else:
+            inner = bracketed_text(item.children)
+            out.append(f"[{inner}]" if item.attrs.get("bracketed") else inner)
+    return "".join(out)
+
+
 def iter_spans(inlines: list[Inline]):
     """Every span in a run of inlines, depth first, in document order."""
     for item in inlines:

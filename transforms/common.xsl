@@ -82,6 +82,13 @@
         ! xs:integer(replace(., '\D', ''))"/>
   </xsl:function>
 
+  <!-- N of an indent(N) token: the spaces a source line had before its heading marker or bullet. -->
+  <xsl:function name="tp:indent" as="xs:integer">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="(tp:rend-tokens($e)[matches(., '^indent\(\d+\)$')][1]
+        ! xs:integer(replace(., '\D', '')), 0)[1]"/>
+  </xsl:function>
+
   <!-- The marker of a bullet(X) token: the characters the source line began with, before a space. -->
   <xsl:function name="tp:bullet" as="xs:string?">
     <xsl:param name="e" as="element()"/>

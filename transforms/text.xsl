@@ -73,8 +73,8 @@
   <!-- ============================================================ layout -->
 
   <!-- Blocks in document order, one blank line between two, plus one newline for each extra blank
-       line a vertical space records (the diplomatic view only); a run-on block continues the
-       line of the block before it. -->
+       line a vertical space records (the diplomatic view only); a next-line block starts on the
+       line after the block before it, a run-on block continues that block's line. -->
   <xsl:template match="body" mode="layout">
     <xsl:iterate select="tp:layout-items(.)">
       <xsl:param name="extra" as="xs:integer" select="0"/>
@@ -94,6 +94,7 @@
           <xsl:value-of select="
               if (tp:has-rend(., 'run-on')) then ''
               else if ($first) then tp:repeat('&#10;', $blank-lines)
+              else if (tp:has-rend(., 'next-line')) then '&#10;'
               else '&#10;&#10;' || tp:repeat('&#10;', $blank-lines)"/>
           <xsl:value-of select="tp:block-prefix(.)"/>
           <xsl:apply-templates select="."/>
@@ -106,12 +107,13 @@
     </xsl:iterate>
   </xsl:template>
 
-  <!-- What a block's source line began with: "## " for heading(2) (diplomatic only), "- " for
-       bullet(-). -->
+  <!-- What a block's source line began with: N spaces for indent(N) and "## " for heading(2)
+       (diplomatic only), "- " for bullet(-). -->
   <xsl:function name="tp:block-prefix" as="xs:string">
     <xsl:param name="block" as="element()"/>
     <xsl:variable name="level" select="tp:heading-level($block)"/>
     <xsl:sequence select="string-join((
+        if ($diplomatic) then tp:repeat(' ', tp:indent($block)) else (),
         if ($diplomatic and exists($level)) then tp:repeat('#', $level) || ' ' else (),
         tp:bullet($block) ! (. || ' ')))"/>
   </xsl:function>

@@ -267,6 +267,7 @@ _RECEIVED = re.compile(r"^\W{0,2}(?:(?:Received|Rec'd|Recd)\b|From\s+\S[^,]{0,40
 _REFERENCE = re.compile(r"^(?:In (?:response|reply|answer) to\b|Re:|Ref:|Reference:|Reftel\b|Your\s+(?:No|no|telegram|tel)\b)")
 _SUBJECT = re.compile(r"^(?:SUBJECT|Subject|SUBJ)\s*(?::|$)")
 _COPIES = re.compile(r"^(?:Copies|Copy|COPIES|COPY|Distribution|DISTRIBUTION|Cc|CC)\b(?:\s+(?:to|To))?\s*:?|^\d{1,2}\.?\s*-\s*(?:cde\.?|Cde\.?|comrade|Comrade|to\b)|^(?:One|Two|Three|\d+) cop(?:y|ies) (?:printed|sent|made)")
+_VERBS = re.compile(r"\b(?:is|was|were|are|be|been|have|has|had|will|would|said|says|I|we|you|he|she|they)\b")
 _NUMBER_LINE = re.compile(r"^" + _NUMBER_SIGN + r"\s*\d[\w/-]*\.?\"?$")
 _ORG_WORDS = re.compile(r"\b(?:Directorate|DIRECTORATE|Administration|ADMINISTRATION|Ministry|MINISTRY|General Staff|GENERAL STAFF|Department|DEPARTMENT|Committee|COMMITTEE|Agency|AGENCY|Embassy|EMBASSY|Office|OFFICE)\b")
 
@@ -297,10 +298,12 @@ def opener_role(text: str) -> str | None:
         return "addressee"
     if _NUMBER_LINE.match(t):
         return "number"
-    found = dates.find_dates(t)
-    if found and len(words(t)) <= 12 and not is_prose(t.replace(t[found[0].start:found[0].end], "")):
-        before = t[: found[0].start].strip(" ,")
-        return "dateline" if before and len(words(before)) <= 5 else "date"
+    found = dates.when(t)
+    if found:
+        value, start, end = found
+        rest = _unbracketed(t[:start] + " " + t[end:])
+        if len(words(rest)) <= 6 and not _VERBS.search(rest):
+            return "dateline" if t[:start].strip(" ,[") else "date"
     if is_prose(t):
         return None
     upper = sum(1 for ch in t if ch.isupper())

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..authority import Authority
-from ..model import Block, BodyPart, Division, Inline, ListBlock, Quotation, Span, iter_spans, plain_text
+from ..model import Block, BodyPart, bracketed_text, Division, Inline, ListBlock, Quotation, Span, iter_spans, plain_text
 from ..source import Paragraph
 from . import lines as L
 from .brackets import BracketReader, read_unbracketed
@@ -65,7 +65,8 @@ class Para:
 
     @property
     def text(self) -> str:
-        return plain_text(self.inlines)
+        """The text as printed (brackets included, markdown markers not)."""
+        return bracketed_text(self.inlines)
 
     @property
     def heading_level(self) -> int:
@@ -177,6 +178,8 @@ class Recogniser:
         text = para.text.strip()
         if (first or para.heading_level or _bold_only(para)) and _looks_like_title(para, first):
             return [self._block(para, "heading")]
+        if first and re.match(r"^(?:No\.\s*)?\d{1,4}\.?$", text):
+            return [self._block(para, "heading")]  # the number of the document in an edition
         role = L.opener_role(text)
         if para.heading_level and role in (None, "letterhead", "line"):
             role = "heading"

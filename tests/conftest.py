@@ -1,0 +1,54 @@
+"""Shared fixtures: the project folders, the official TEI grammar, and an independent validator."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+TEI = ROOT / "tei"
+SHARED = ROOT.parent / "shared"
+FRUS = SHARED / "corpus" / "frus-dev"
+
+
+def tei_all_path() -> Path | None:
+    """The official tei_all.rng: $TEI_ALL_RNG, or ../shared/tei/tei_all.rng beside the project."""
+    candidates = [os.environ.get("TEI_ALL_RNG"), str(SHARED / "tei" / "tei_all.rng")]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return Path(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def tei_all_file() -> Path:
+    path = tei_all_path()
+    if path is None:
+        pytest.skip("tei_all.rng not found: set TEI_ALL_RNG or place ../shared/tei/tei_all.rng beside the project")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tei_all(tei_all_file) -> etree.RelaxNG:
+    """The official grammar compiled once per test session (it takes a few seconds)."""
+    return etree.RelaxNG(etree.parse(str(tei_all_file)))
+
+
+@pytest.fixture(scope="session")
+def jing() -> str:
+    path = shutil.which("jing")
+    if path is None:
+        pytest.skip("jing is not installed (Debian package 'jing'); the lxml check still runs")
+    return path
+
+
+@pytest.fixture(scope="session")
+def frus_dir() -> Path:
+    if not (FRUS / "gold.json").is_file():
+        pytest.skip("the FRUS development corpus (../shared/corpus/frus-dev) is not beside the project")
+    return FRUS

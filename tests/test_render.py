@@ -215,6 +215,18 @@ def test_editorial_additions_are_bracketed_and_set_apart() -> None:
     assert document.xpath("//p[@class='fw footer']//br")
 
 
+@pytest.mark.parametrize("tei_path", DOCUMENTS, ids=stem)
+def test_every_bracket_of_the_source_and_every_addition_is_bracketed(tei_path: Path) -> None:
+    root = tei(tei_path)
+    bracketed = root.xpath(
+        "tei:text//*[self::tei:supplied or self::tei:expan or self::tei:reg or self::tei:corr"
+        " or self::tei:note or self::tei:gap[not(@reason='redacted')]"
+        " or (contains(concat(' ', normalize-space(@rend), ' '), ' brackets ')"
+        "     and not(self::tei:gap[@reason='redacted']))]", namespaces=NS)
+    opening = [span for span in page(tei_path).find_class("bracket") if span.text == "["]
+    assert len(opening) == len(bracketed)
+
+
 # ---------------------------------------------------------------- review view
 
 @pytest.mark.parametrize("tei_path", DOCUMENTS, ids=stem)

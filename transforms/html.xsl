@@ -198,6 +198,11 @@
     <p class="{string-join((local-name(), @type, 'heading'[exists(tp:heading-level(current()))],
         'run-on'[tp:has-rend(current(), 'run-on')]), ' ')}">
       <xsl:choose>
+        <xsl:when test="local-name() = $paragraph-names and tp:has-rend(., 'brackets')">
+          <xsl:call-template name="bracketed">
+            <xsl:with-param name="content" as="node()*"><xsl:apply-templates/></xsl:with-param>
+          </xsl:call-template>
+        </xsl:when>
         <xsl:when test="local-name() = $paragraph-names">
           <xsl:apply-templates/>
         </xsl:when>
@@ -345,6 +350,17 @@
   <xsl:template match="orig | sic">
     <span class="{local-name()}">
       <xsl:apply-templates/>
+    </span>
+  </xsl:template>
+
+  <!-- Any other element the source had in square brackets (a foreign term added by the editors,
+       say) keeps them, set apart like the editors' additions. -->
+  <xsl:template match="*[tp:has-rend(., 'brackets')][not(tp:is-block(.))]
+      [not(self::supplied | self::expan | self::reg | self::corr | self::note | self::gap)]" priority="2">
+    <span class="editorial bracketed">
+      <xsl:call-template name="bracketed">
+        <xsl:with-param name="content" as="node()*"><xsl:next-match/></xsl:with-param>
+      </xsl:call-template>
     </span>
   </xsl:template>
 

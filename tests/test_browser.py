@@ -164,7 +164,8 @@ def test_review_panel_links_to_the_decisions(site: str, browser: object) -> None
     panel = tab.locator("aside.review-panel")
     assert panel.is_visible()
     links = panel.locator("li a")
-    assert links.count() == tab.locator(".text .decision").count() + tab.locator("dd.missing").count()
+    in_header = panel.locator("li a[href='#facts']").count()
+    assert links.count() == tab.locator(".text .decision").count() + tab.locator("dd.missing").count() + in_header
     last = links.last
     target = last.get_attribute("href")
     last.click()

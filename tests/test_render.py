@@ -236,7 +236,9 @@ def test_review_lists_every_decision_linked_to_its_place(tei_path: Path) -> None
     entries = document.xpath("//aside[@class='review-panel']//li")
     targets = [entry.xpath("string(a/@href)") for entry in entries]
     missing = [target for target in targets if target.startswith("#missing-")]
-    assert len(entries) - len(missing) == len(decisions(root))
+    in_header = root.xpath("tei:teiHeader//*[@cert]", namespaces=NS)
+    assert targets.count("#facts") == len(in_header)
+    assert len(entries) - len(missing) == len(decisions(root)) + len(in_header)
     for target in targets:
         assert target.startswith("#") and len(document.xpath(f"//*[@id='{target[1:]}']")) == 1
     assert len(document.find_class("decision")) == len(decisions(root))

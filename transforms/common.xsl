@@ -279,10 +279,12 @@
 
   <!-- ============================================================ decisions -->
 
-  <!-- Elements that record a decision of the encoder, each shown in the review view. -->
+  <!-- Elements that record a decision of the encoder, each shown in the review view: in the
+       header, those with a certainty; in the text, those with a certainty and these kinds. -->
   <xsl:function name="tp:is-decision" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="exists($e/ancestor::text) and (exists($e/@cert) or exists($e/(
+    <xsl:sequence select="exists($e/ancestor::teiHeader) and exists($e/@cert)
+        or exists($e/ancestor::text) and (exists($e/@cert) or exists($e/(
         self::stamp | self::gap | self::supplied | self::persName[@type = 'pseudo'] | self::foreign
         | self::choice | self::note | self::hi | self::del | self::date[@when] | self::fw)))"/>
   </xsl:function>
@@ -326,7 +328,8 @@
   <!-- What kind of decision an element is: "gap (redacted)", "persName (pseudo)", "hi (bold)". -->
   <xsl:function name="tp:decision-label" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:variable name="qualifier" select="($e/@type, $e/@reason, $e/@rend[not($e/self::choice)])[1]"/>
+    <xsl:variable name="qualifier" select="($e/@type, $e/@reason, $e/@rend[not($e/self::choice)],
+        $e/self::catRef/@target ! tokenize(., '[#.]')[last()])[1]"/>
     <xsl:sequence select="local-name($e) || $qualifier ! (' (' || normalize-space(.) || ')')"/>
   </xsl:function>
 

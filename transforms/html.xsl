@@ -394,7 +394,7 @@
 
   <!-- The side panel: every decision, the uncertain ones first, each linked to its place. -->
   <xsl:template name="review-panel">
-    <xsl:variable name="decisions" select="text//*[tp:is-decision(.)]"/>
+    <xsl:variable name="decisions" select="(teiHeader | text)//*[tp:is-decision(.)]"/>
     <xsl:variable name="missing" select="tp:missing-facts(.)"/>
     <aside class="review-panel" aria-labelledby="review-heading">
       <h2 id="review-heading">Encoder decisions</h2>
@@ -416,11 +416,13 @@
     </aside>
   </xsl:template>
 
+  <!-- One entry: what the decision is, its words, its certainty and its source line; a decision
+       in the header links to the header facts. -->
   <xsl:template match="*" mode="panel">
     <xsl:variable name="words" select="tp:words(.)"/>
     <li class="cert-{tp:certainty(.)}">
-      <a href="#{tp:anchor(.)}">
-        <span class="what">{tp:decision-label(.)}</span>
+      <a href="#{if (ancestor::teiHeader) then 'facts' else tp:anchor(.)}">
+        <span class="what">{tp:decision-label(.)}{' in the header'[current()/ancestor::teiHeader]}</span>
         <xsl:if test="$words">
           <xsl:text> </xsl:text>
           <q class="excerpt">{if (string-length($words) gt 60) then substring($words, 1, 59) || '…' else $words}</q>

@@ -95,6 +95,43 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
     sys.exit(0 if report.ok else 1)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit", "github"]),
+              default="text", show_default=True,
+              help="text: file:line:column: code: message; json; junit (JUnit XML); github "
+                   "(workflow annotations).")
+@click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--tei-all", "tei_all", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              metavar="FILE", help="Also validate against this tei_all.rng (the official TEI grammar).")
+@click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+              help="The profile to validate with [default: schema/teipipe.xsd].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the report to FILE instead of standard output.")
+def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all: Path | None,
+             profile: Path | None, output: Path | None) -> None:
+    """Check TEI documents (files or folders; default: the tei folder): well-formedness, the
+    teipipe profile, the coded rules (TP101…) and, with --tei-all, the official grammar.
+
+    Exit status: 0 when every file is valid, 1 when any is invalid, 2 for a usage error.
+    docs/validate.md lists the codes and the output formats.
+    """
+    from .validate import collect_files, validate_paths, write
+
+    settings = load_settings()
+    targets = paths or (settings.tei,)
+    if not collect_files(targets):
+        raise click.UsageError(f"no .xml files in {', '.join(str(t) for t in targets)}")
+    report = validate_paths(targets, settings, tei_all=tei_all, profile=profile)
+    text = write(report, output_format, strict)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(report.summary(strict))
+    else:
+        click.echo(text, nl=False)
+    sys.exit(1 if report.failed(strict) else 0)
+
+
 def main() -> None:
     cli(prog_name="teipipe")
 

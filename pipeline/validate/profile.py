@@ -78,6 +78,7 @@ class Profile:
     schema: etree.XMLSchema
     hints: dict[str, str]  # simple type name -> its documentation, the hint for a bad value
     pointer_attributes: frozenset[str]  # attributes whose values are pointers
+    pointer_values: etree.XPath  # selects every pointer attribute of a document
     vocabularies: dict[str, tuple[str, ...]]  # simple type name -> its enumerated values
 
     def vocabulary(self, type_name: str) -> tuple[str, ...]:
@@ -167,4 +168,5 @@ def load(xsd_path: Path) -> Profile:
         attribute.get("name") for attribute in document.iter(f"{{{XS}}}attribute")
         if attribute.get("type") in pointer_types
     )
-    return Profile(Path(xsd_path), schema, hints, pointer_attributes, vocabularies)
+    pointer_values = etree.XPath(" | ".join(f"//@{name}" for name in sorted(pointer_attributes)))
+    return Profile(Path(xsd_path), schema, hints, pointer_attributes, pointer_values, vocabularies)

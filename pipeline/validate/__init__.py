@@ -1,0 +1,39 @@
+"""Checking TEI documents: well-formedness, the teipipe profile, the coded rules, tei_all.
+
+The layers, in the order a file goes through them (one module each):
+
+* :mod:`.safe_xml`  reads untrusted XML safely (no entities, DTDs, network or XInclude) and
+  locates elements in the source for messages. Codes TP001 to TP006.
+* :mod:`.profile`   validates against ``schema/teipipe.xsd``, compiled once. Codes TP010 to TP019.
+* :mod:`.rules`     the rules the grammar cannot say, one row per rule. Codes TP101 and up.
+* :mod:`.teiall`    the official tei_all grammar, on request. Code TP020.
+* :mod:`.check`     runs the layers on one file (a pure function) and on a batch.
+* :mod:`.report` and :mod:`.formats`  the results, and how they are written.
+
+Use::
+
+    from pipeline.config import load_settings
+    from pipeline.validate import validate_paths, write
+
+    report = validate_paths(["tei"], load_settings())
+    print(write(report, "text"), end="")
+    exit_code = 1 if report.failed() else 0
+"""
+
+from __future__ import annotations
+
+from . import profile, rules, safe_xml, teiall
+from .check import CheckContext, check_file, collect_files, validate_paths
+from .formats import WRITERS, write
+from .report import ERROR, WARNING, Code, FileResult, Problem, Report
+
+#: Every code the validator reports, in order: code -> (severity, summary).
+CODES: dict[str, Code] = {
+    row.code: Code(row.code, row.severity, row.summary)
+    for row in (*safe_xml.CODES, *profile.CODES, *teiall.CODES, *rules.CODES)
+}
+
+__all__ = [
+    "CODES", "ERROR", "WARNING", "WRITERS", "CheckContext", "Code", "FileResult", "Problem", "Report",
+    "check_file", "collect_files", "validate_paths", "write",
+]

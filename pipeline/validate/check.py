@@ -1,0 +1,118 @@
+"""Checking one file, and a batch of files.
+
+:func:`check_file` is the whole work for one file and a pure function of its arguments (the
+compiled schemas it uses are cached per process), so a parallel build can call it in worker
+processes. :func:`validate_paths` runs it over a batch and then checks what only the batch as
+a whole can show: xml:ids declared in more than one file.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import profile as profile_module
+from . import rules, safe_xml, teiall
+from .report import ERROR, DeclaredId, FileResult, Problem, Report
+
+PROFILE_FILE = "teipipe.xsd"
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Everything :func:`check_file` needs besides the file: plain paths, so it pickles."""
+
+    profile: Path  # schema/teipipe.xsd
+    seeds: Path | None = None  # where the sources are, to compare their SHA-256 (rule TP110)
+    tei_all: Path | None = None  # tei_all.rng, to validate against the official grammar too
+
+
+def check_file(path: str, context: CheckContext) -> FileResult:
+    """Well-formedness, the profile, the rules and (optionally) tei_all for the file at ``path``."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return FileResult(path, (Problem(path, 1, 1, "TP006", ERROR,
+                                         f"cannot read the file: {exc.strerror or exc}; check the path "
+                                         "and its permissions"),))
+    parsed = safe_xml.parse(path, data)
+    if parsed.tree is None:
+        return FileResult(path, tuple(parsed.problems))
+
+    profile = profile_module.load(context.profile)
+    document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds)
+    problems = list(parsed.problems)
+    problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
+    problems += rules.run_rules(document, path)
+    if context.tei_all is not None:
+        problems += teiall.check(parsed.tree, parsed.source, path, context.tei_all)
+    problems.sort(key=lambda p: (p.line, p.column, p.code))
+    declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in document.ids.items())
+    return FileResult(path, tuple(problems), declared)
+
+
+def collect_files(paths) -> list[str]:
+    """The XML files named by ``paths``: files as given, folders searched for ``*.xml``
+    (hidden folders skipped), each file once, in a stable order."""
+    found: list[str] = []
+    for given in paths:
+        given = Path(given)
+        if given.is_dir():
+            found += [str(p) for p in sorted(given.rglob("*.xml"))
+                      if p.is_file() and not any(part.startswith(".") for part in p.relative_to(given).parts)]
+        elif given.exists():
+            found.append(str(given))
+        else:
+            raise FileNotFoundError(f"{given}: no such file or folder")
+    return list(dict.fromkeys(found))
+
+
+def repeated_across_files(results: list[FileResult]) -> list[FileResult]:
+    """The results with TP103 added wherever an xml:id is declared in more than one file."""
+    where: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for result in results:
+        for declared in result.ids:
+            where[declared.value].append((result.path, declared.line))
+    shared = {value: places for value, places in where.items() if len({path for path, _ in places}) > 1}
+    if not shared:
+        return results
+    added: dict[str, list[Problem]] = defaultdict(list)
+    for value, places in shared.items():
+        for path, line in places:
+            others = ", ".join(f"{p}:{l}" for p, l in places if p != path)
+            column = _column_of_id(path, line, value)
+            added[path].append(Problem(path, line, column, "TP103", ERROR,
+                                       f"xml:id {value!r} is also declared in {others}: ids must be unique "
+                                       "across the corpus; rename one of them (and the pointers to it)"))
+    return [FileResult(r.path, tuple(sorted(r.problems + tuple(added[r.path]), key=lambda p: (p.line, p.column, p.code))),
+                       r.ids) if r.path in added else r for r in results]
+
+
+def _column_of_id(path: str, line: int, value: str) -> int:
+    """The column of ``xml:id="value"`` on a line of a file (1 when it cannot be found)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace").split("\n")[line - 1]
+    except (OSError, IndexError):
+        return 1
+    for quote in ('"', "'"):
+        index = text.find(f"xml:id={quote}{value}{quote}")
+        if index >= 0:
+            return index + 1
+    return 1
+
+
+def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path | None = None) -> Report:
+    """Validate the XML files under ``paths`` (files or folders) and return the report.
+
+    ``settings`` gives the profile (``settings.schema / "teipipe.xsd"``, unless ``profile`` is
+    given) and the seeds folder for rule TP110; ``tei_all`` is the path of tei_all.rng, to
+    validate against the official grammar as well.
+    """
+    context = CheckContext(
+        profile=Path(profile) if profile else Path(settings.schema) / PROFILE_FILE,
+        seeds=Path(settings.seeds) if Path(settings.seeds).is_dir() else None,
+        tei_all=Path(tei_all) if tei_all else None,
+    )
+    results = [check_file(path, context) for path in collect_files(paths)]
+    return Report(repeated_across_files(results))

@@ -1,0 +1,445 @@
+"""The rules the grammar cannot say, each with a stable code.
+
+Every rule is one row of :data:`RULES`: its code, severity, a one-line summary, the message
+written for each finding (a template filled from the finding's fields, naming the fix) and the
+function that finds the problems. A check function takes a :class:`Document` and yields
+:class:`Finding` objects; it never formats messages or computes line numbers itself.
+
+To add a rule: write a ``check_…`` function and add a row. Its code is the next free TP1xx;
+codes are never reused, so CI configurations and documentation that cite them stay right.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from .. import TEI_NS, XML_NS, vocab
+from . import printed_dates
+from .profile import Profile
+from .report import ERROR, WARNING, Problem
+from .safe_xml import SourceText
+
+NS = {"t": TEI_NS}
+XML_ID = f"{{{XML_NS}}}id"
+
+#: URI schemes that are real protocols, not private prefixes to be declared in listPrefixDef.
+KNOWN_SCHEMES = frozenset({"http", "https", "urn", "mailto", "ftp", "file", "data", "doi", "info", "tag"})
+
+#: What a pointer from (element, attribute) must lead to, where that is fixed.
+EXPECTED_TARGETS = {
+    ("persName", "ref"): {"person"},
+    ("placeName", "ref"): {"place"},
+    ("orgName", "ref"): {"org"},
+    ("affiliation", "ref"): {"org"},
+    ("catRef", "target"): {"category"},
+    ("catRef", "scheme"): {"taxonomy"},
+    ("keywords", "scheme"): {"taxonomy"},
+}
+
+_ALL_IDS = etree.XPath("//@xml:id", namespaces={"xml": XML_NS})
+_SECURITY_CATREFS = etree.XPath(
+    "/t:TEI/t:teiHeader/t:profileDesc/t:textClass/t:catRef"
+    "[substring(@scheme, string-length(@scheme) - 8) = '.security']", namespaces=NS)
+_SECURITY_TAXONOMIES = etree.XPath(
+    "//t:classDecl//t:taxonomy[substring(@xml:id, string-length(@xml:id) - 8) = '.security']",
+    namespaces={**NS, "xml": XML_NS})
+_CLASSIFICATION_STAMPS = etree.XPath(
+    "/t:TEI/t:text//t:stamp[@type='classification'][not(ancestor::t:floatingText)]", namespaces=NS)
+_OUTER_DELS = etree.XPath(".//t:del[not(ancestor::t:del)]", namespaces=NS)
+_PRINTED_DATES = etree.XPath("//t:date[@when] | //t:stamp[@when] | //t:birth[@when] | //t:death[@when]",
+                             namespaces=NS)
+_GAPS_WITH_TEXT = etree.XPath("//t:gap[text()[normalize-space()]]", namespaces=NS)
+_SOURCE_BIBL = etree.XPath("/t:TEI/t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl", namespaces=NS)
+_PREFIX_IDENTS = etree.XPath("/t:TEI/t:teiHeader/t:encodingDesc/t:listPrefixDef//t:prefixDef/@ident",
+                             namespaces=NS)
+_CATREFS = etree.XPath("/t:TEI/t:teiHeader/t:profileDesc/t:textClass/t:catRef", namespaces=NS)
+_HAS_TEXT = etree.XPath("boolean(/t:TEI/t:text)", namespaces=NS)
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def local_name(element) -> str:
+    tag = element.tag
+    return tag[tag.index("}") + 1:] if tag.startswith("{") else tag
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """One URI of a pointer attribute (``ref="authority.xml#pers-stalin"``)."""
+
+    element: etree._Element
+    attribute: str
+    uri: str
+
+    @property
+    def scheme(self) -> str | None:
+        match = _SCHEME.match(self.uri)
+        return match.group(1).lower() if match else None
+
+    @property
+    def is_local(self) -> bool:
+        return self.uri.startswith("#")
+
+    @property
+    def file_and_fragment(self) -> tuple[str, str] | None:
+        """``("authority.xml", "pers-stalin")`` for a pointer into another file, else None."""
+        if self.scheme or self.is_local or "#" not in self.uri:
+            return None
+        file_part, fragment = self.uri.split("#", 1)
+        return (file_part, fragment) if file_part and fragment else None
+
+
+class Document:
+    """A parsed document with the indexes the rules share, built once."""
+
+    def __init__(self, path: Path, tree, source: SourceText, profile: Profile, seeds: Path | None):
+        self.path = path
+        self.tree = tree
+        self.root = tree.getroot()
+        self.source = source
+        self.profile = profile
+        self.seeds = seeds
+        self.id = self.root.get(XML_ID, "")
+        self.ids: dict[str, list[etree._Element]] = {}
+        for value in _ALL_IDS(self.tree):
+            self.ids.setdefault(str(value), []).append(value.getparent())
+        self.pointers = [Pointer(value.getparent(), value.attrname, uri)
+                         for value in profile.pointer_values(self.tree) for uri in value.split()]
+
+    @property
+    def repeated_ids(self) -> frozenset[str]:
+        return frozenset(value for value, elements in self.ids.items() if len(elements) > 1)
+
+    @property
+    def has_text(self) -> bool:
+        return bool(_HAS_TEXT(self.tree))
+
+    def level_of_category(self, category_id: str) -> str:
+        """``secret`` for the category ``doc-000_….secret``."""
+        prefix = self.id + "."
+        return category_id[len(prefix):] if category_id.startswith(prefix) else category_id.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found by a rule: where (an element, optionally one of its attributes) and the
+    fields that fill the rule's message."""
+
+    element: etree._Element
+    attribute: str | None = None
+    fields: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    summary: str
+    message: str
+    check: Callable[[Document], Iterable[Finding]]
+
+
+# --- the checks ---------------------------------------------------------------------------------
+
+
+def check_local_pointers(doc: Document) -> Iterator[Finding]:
+    for pointer in doc.pointers:
+        if pointer.is_local and pointer.uri[1:] not in doc.ids:
+            yield Finding(pointer.element, pointer.attribute, {"uri": pointer.uri, "attribute": pointer.attribute})
+
+
+def check_file_pointers(doc: Document) -> Iterator[Finding]:
+    for pointer in doc.pointers:
+        target = pointer.file_and_fragment
+        if target is None:
+            continue
+        file_part, fragment = target
+        ids = targets_in_file(doc.path.parent / file_part)
+        if ids is None:
+            yield Finding(pointer.element, pointer.attribute,
+                          {"uri": pointer.uri, "reason": f"{file_part} is missing or is not readable XML "
+                                                        f"beside {doc.path.name}"})
+        elif fragment not in ids:
+            yield Finding(pointer.element, pointer.attribute,
+                          {"uri": pointer.uri, "reason": f"{file_part} has no xml:id {fragment!r}"})
+
+
+def check_repeated_ids(doc: Document) -> Iterator[Finding]:
+    for value, elements in doc.ids.items():
+        first_line = elements[0].sourceline
+        for element in elements[1:]:
+            yield Finding(element, "xml:id", {"id": value, "where": f"line {first_line} of this document"})
+
+
+def check_id_prefix(doc: Document) -> Iterator[Finding]:
+    if not doc.id or not doc.has_text:
+        return
+    prefix = doc.id + "."
+    for value, elements in doc.ids.items():
+        if value != doc.id and not value.startswith(prefix):
+            yield Finding(elements[0], "xml:id", {"id": value, "prefix": prefix})
+
+
+def check_classification(doc: Document) -> Iterator[Finding]:
+    stamps = [(stamp, _stamp_level(doc, stamp), _is_struck(stamp)) for stamp in _CLASSIFICATION_STAMPS(doc.tree)]
+    read = [(stamp, level, struck) for stamp, level, struck in stamps if level is not None]
+    if not read:
+        return
+    unstruck = [(stamp, level) for stamp, level, struck in read if not struck]
+    compared = unstruck or [(stamp, level) for stamp, level, _ in read]
+    levels = sorted({level for _, level in compared})
+    printed = "; ".join(f"{' '.join(''.join(s.itertext()).split())!r} (line {s.sourceline})" for s, _ in compared)
+    which = "unstruck " if unstruck else ""
+    catrefs = _SECURITY_CATREFS(doc.tree)
+    if not catrefs:
+        yield Finding(compared[0][0], None, {
+            "header": "no security classification",
+            "stamps": f"the {which}classification stamps read {printed}",
+            "fix": "add a catRef with @scheme pointing at the .security taxonomy"})
+        return
+    for catref in catrefs:
+        header = [doc.level_of_category(uri[1:]) for uri in catref.get("target", "").split() if uri.startswith("#")]
+        if header and not set(header) & set(levels):
+            yield Finding(catref, "target", {
+                "header": f"the classification {' '.join(header)!r}",
+                "stamps": f"the {which}classification stamps read {printed}",
+                "fix": f"point catRef/@target at #{doc.id}.{levels[0]}" + (" (or another stamped level)" if len(levels) > 1 else "")
+                       + ", or correct the stamp"})
+
+
+def check_stamp_wording(doc: Document) -> Iterator[Finding]:
+    for stamp in _CLASSIFICATION_STAMPS(doc.tree):
+        if _stamp_level(doc, stamp) is None:
+            yield Finding(stamp, None, {"text": " ".join("".join(stamp.itertext()).split())})
+
+
+def check_target_kinds(doc: Document) -> Iterator[Finding]:
+    for pointer in doc.pointers:
+        expected = EXPECTED_TARGETS.get((local_name(pointer.element), pointer.attribute))
+        if expected is None:
+            continue
+        if pointer.is_local:
+            found = doc.ids.get(pointer.uri[1:])
+            kind = local_name(found[0]) if found else None
+        elif pointer.file_and_fragment:
+            file_part, fragment = pointer.file_and_fragment
+            kind = (targets_in_file(doc.path.parent / file_part) or {}).get(fragment)
+        else:
+            continue
+        if kind is not None and kind not in expected:
+            yield Finding(pointer.element, pointer.attribute, {
+                "uri": pointer.uri, "kind": kind, "expected": " or ".join(sorted(expected))})
+
+
+def check_printed_dates(doc: Document) -> Iterator[Finding]:
+    for element in _PRINTED_DATES(doc.tree):
+        when = element.get("when")
+        dates = printed_dates.find_dates("".join(element.itertext()))
+        if len(dates) != 1:  # no date printed, or several: nothing unambiguous to compare
+            continue
+        if printed_dates.agrees(dates[0], when) is False:
+            yield Finding(element, "when", {"when": when, "printed": dates[0].text})
+
+
+def check_gap_text(doc: Document) -> Iterator[Finding]:
+    for gap in _GAPS_WITH_TEXT(doc.tree):
+        text = " ".join(" ".join(gap.xpath("text()")).split())
+        yield Finding(gap, None, {"text": text})
+
+
+def check_source_digest(doc: Document) -> Iterator[Finding]:
+    if doc.seeds is None:
+        return
+    for bibl in _SOURCE_BIBL(doc.tree):
+        digest = bibl.find("t:idno[@type='sha256']", NS)
+        name = bibl.findtext("t:idno[@type='filename']", namespaces=NS)
+        if digest is None or not name:
+            continue
+        source = doc.seeds / Path(name.strip()).name  # the base name only: never leave seeds/
+        actual = sha256_of(source)
+        if actual is not None and actual != (digest.text or "").strip().lower():
+            yield Finding(digest, None, {"file": f"{doc.seeds.name}/{source.name}", "actual": actual,
+                                         "recorded": (digest.text or "").strip()})
+
+
+def check_catref_taxonomy(doc: Document) -> Iterator[Finding]:
+    for catref in _CATREFS(doc.tree):
+        scheme = catref.get("scheme", "")
+        taxonomy = doc.ids.get(scheme[1:]) if scheme.startswith("#") else None
+        if not taxonomy:
+            continue  # TP101 or TP102 reports the pointer
+        for uri in catref.get("target", "").split():
+            category = doc.ids.get(uri[1:]) if uri.startswith("#") else None
+            if category and local_name(category[0]) == "category" and taxonomy[0] not in category[0].iterancestors():
+                yield Finding(catref, "target", {"uri": uri, "scheme": scheme})
+
+
+def check_security_levels(doc: Document) -> Iterator[Finding]:
+    known = doc.profile.vocabulary("teipipe.classificationLevel")
+    for taxonomy in _SECURITY_TAXONOMIES(doc.tree):
+        for category in taxonomy.iterfind("t:category", NS):
+            level = doc.level_of_category(category.get(XML_ID, ""))
+            if level not in known:
+                yield Finding(category, "xml:id", {"level": level, "known": ", ".join(known)})
+
+
+def check_uri_prefixes(doc: Document) -> Iterator[Finding]:
+    declared = {str(ident) for ident in _PREFIX_IDENTS(doc.tree)}
+    for pointer in doc.pointers:
+        scheme = pointer.scheme
+        if scheme and scheme not in declared and scheme not in KNOWN_SCHEMES:
+            yield Finding(pointer.element, pointer.attribute, {"uri": pointer.uri, "prefix": scheme})
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _is_struck(stamp) -> bool:
+    """True when all the text of a stamp is struck through (inside del)."""
+    struck = "".join(text for deleted in _OUTER_DELS(stamp) for text in deleted.itertext())
+    return bool(struck.strip()) and "".join(struck.split()) == "".join("".join(stamp.itertext()).split())
+
+
+@lru_cache(maxsize=1)
+def _level_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """A pattern for every printed wording of a classification level, and wording -> level id."""
+    by_wording = {}
+    for level in vocab.markings().levels:
+        for wording in level.wordings:
+            by_wording[" ".join(wording.lower().replace("-", " ").split())] = level.id
+    pattern = re.compile(r"(?<!\w)" + vocab.phrase_pattern(by_wording) + r"(?!\w)")
+    return pattern, by_wording
+
+
+def _stamp_level(doc: Document, stamp) -> str | None:
+    """The level a classification stamp prints, or, when its wording is not known, the level
+    the encoder or an editor recorded in @ana."""
+    pattern, by_wording = _level_pattern()
+    text = " ".join("".join(stamp.itertext()).lower().replace("-", " ").split())
+    match = pattern.search(text)
+    if match:
+        return by_wording[" ".join(match.group().split())]
+    for uri in stamp.get("ana", "").split():
+        if uri.startswith("#") and uri[1:] in doc.ids:
+            return doc.level_of_category(uri[1:])
+    return None
+
+
+def _stat_key(path: Path) -> tuple[str, int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return str(path), status.st_mtime_ns, status.st_size
+
+
+def targets_in_file(path: Path) -> dict[str, str] | None:
+    """xml:id -> element name for the XML file at ``path`` (the authority file), read once per
+    version of the file; None when it is missing or not well-formed."""
+    key = _stat_key(path)
+    return None if key is None else _targets_in_file(key)
+
+
+@lru_cache(maxsize=64)
+def _targets_in_file(key: tuple[str, int, int]) -> dict[str, str] | None:
+    from .safe_xml import parse  # a file pointed at is as untrusted as any other
+
+    try:
+        data = Path(key[0]).read_bytes()
+    except OSError:
+        return None
+    parsed = parse(key[0], data)
+    if parsed.tree is None:
+        return None
+    return {str(value): local_name(value.getparent()) for value in _ALL_IDS(parsed.tree)}
+
+
+def sha256_of(path: Path) -> str | None:
+    """The SHA-256 of a file in hex, computed once per version of the file; None when absent."""
+    key = _stat_key(path)
+    return None if key is None else _sha256_of(key)
+
+
+@lru_cache(maxsize=4096)
+def _sha256_of(key: tuple[str, int, int]) -> str | None:
+    try:
+        return hashlib.sha256(Path(key[0]).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+# --- the table --------------------------------------------------------------------------------------
+
+RULES = (
+    Rule("TP101", ERROR, "a pointer into the document does not resolve",
+         "{attribute}={uri!r} points at no xml:id in this document: add the id, or correct the pointer",
+         check_local_pointers),
+    Rule("TP102", ERROR, "a pointer into another file (the authority file) does not resolve",
+         "{uri!r} does not resolve: {reason}; add the entry to that file, or correct the pointer",
+         check_file_pointers),
+    Rule("TP103", ERROR, "an xml:id is declared twice, in one document or across the corpus",
+         "xml:id {id!r} is already declared at {where}: ids must be unique across the corpus; "
+         "rename one of them (and the pointers to it)",
+         check_repeated_ids),
+    Rule("TP104", WARNING, "an xml:id does not start with the document's id",
+         "xml:id {id!r} does not start with {prefix!r}: prefix it, so that it stays unique across the corpus",
+         check_id_prefix),
+    Rule("TP105", ERROR, "the header's security classification disagrees with the classification stamps",
+         "the header gives {header} but {stamps}: {fix}",
+         check_classification),
+    Rule("TP106", WARNING, "a classification stamp's wording names no known level",
+         "the classification stamp {text!r} names no known level: add its wording to "
+         "pipeline/vocab/markings.toml, or give the level in @ana",
+         check_stamp_wording),
+    Rule("TP107", ERROR, "a pointer leads to the wrong kind of element",
+         "{uri!r} leads to a <{kind}>, but this attribute must lead to a <{expected}>: point it at the right entry",
+         check_target_kinds),
+    Rule("TP108", WARNING, "@when disagrees with the date printed in the element",
+         "@when={when!r} does not fit the printed date {printed!r} under any reading: correct @when "
+         "(or, if the original misprints the date, confirm it and ignore this warning)",
+         check_printed_dates),
+    Rule("TP109", ERROR, "a gap holds text",
+         "the gap holds the text {text!r}: a gap may hold only desc; move the printed form into "
+         "<desc> inside the gap",
+         check_gap_text),
+    Rule("TP110", ERROR, "the source's SHA-256 in the header does not match the file in seeds/",
+         "{file} has SHA-256 {actual}, the header records {recorded}: the source changed since it was "
+         "encoded; run teipipe convert again (or restore the source)",
+         check_source_digest),
+    Rule("TP111", ERROR, "a catRef points at a category outside the taxonomy named by its @scheme",
+         "target {uri!r} is not a category of the taxonomy {scheme!r}: point @target at one of its "
+         "categories, or correct @scheme",
+         check_catref_taxonomy),
+    Rule("TP112", ERROR, "a category of the security taxonomy names no known classification level",
+         "the security category {level!r} is no known classification level: use one of {known} "
+         "(schema/teipipe.xsd, teipipe.classificationLevel)",
+         check_security_levels),
+    Rule("TP113", ERROR, "a pointer uses a private URI prefix that listPrefixDef does not declare",
+         "{uri!r} uses the prefix {prefix!r}:, which no prefixDef in the header declares: declare it "
+         "in encodingDesc/listPrefixDef, or correct the pointer",
+         check_uri_prefixes),
+)
+
+CODES = RULES
+
+
+def run_rules(doc: Document, path: str) -> list[Problem]:
+    """The problems every rule finds in ``doc``, located in its source."""
+    problems = []
+    for rule in RULES:
+        for finding in rule.check(doc):
+            if finding.attribute:
+                line, column = doc.source.attribute_position(finding.element, finding.attribute)
+            else:
+                line, column = doc.source.position(finding.element)
+            problems.append(Problem(path, line, column, rule.code, rule.severity,
+                                    rule.message.format(**finding.fields)))
+    return problems

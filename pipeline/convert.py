@@ -54,13 +54,17 @@ class BatchReport:
         return not self.failed and not self.errors
 
 
-def encoding_context(settings: Settings, source: Path, out_dir: Path) -> EncodingContext:
+def encoding_context(settings: Settings, source: Path) -> EncodingContext:
     epoch = source_date_epoch()
     date = _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).date().isoformat() if epoch is not None else None
-    try:
-        href = os.path.relpath(source.resolve(), out_dir.resolve())
-    except ValueError:  # another drive
-        href = source.resolve().as_uri()
+    # The source is named relative to the project's TEI folder when it lies in the project, so
+    # that the same source gives the same bytes wherever the output is written; by its file
+    # name otherwise.
+    resolved = source.resolve()
+    if resolved.is_relative_to(settings.root):
+        href = os.path.relpath(resolved, settings.tei)
+    else:
+        href = source.name
     return EncodingContext(settings.publisher, settings.licence, settings.licence_url,
                            href.replace(os.sep, "/"), date)
 
@@ -156,7 +160,7 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
             continue
         stems[stem] = path
         try:
-            data, document = convert_file(path, authority, encoding_context(settings, path, out_dir), encoding)
+            data, document = convert_file(path, authority, encoding_context(settings, path), encoding)
         except SourceError as exc:
             outcome.error = exc.describe()
             continue

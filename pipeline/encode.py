@@ -15,7 +15,7 @@ from lxml import etree
 
 from . import TEI_NS, XML_NS, __version__, vocab
 from .authority import FILE_NAME as AUTHORITY_FILE
-from .model import Block, Division, Document, Inline, ListBlock, Party, Quotation, Span, plain_text
+from .model import Block, Division, Document, Inline, ListBlock, Party, Quotation, Span, bracketed_text, plain_text
 
 T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"
@@ -442,7 +442,7 @@ def _append_text(element, text: str) -> None:
 
 
 def _party_text(party: Party) -> str:
-    name = plain_text(party.name)
+    name = bracketed_text(party.name)
     return f"{party.role} ({name})" if party.role and name else (name or party.role)
 
 

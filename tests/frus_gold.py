@@ -14,21 +14,11 @@ from pathlib import Path
 
 from lxml import etree
 
+from pipeline.header import read_header
+
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
 FACTS = ("date", "classification", "sender", "recipient", "number")
 COUNTS = ("redaction_gaps", "omission_marks")
-
-
-def _text(element) -> str:
-    parts = []
-    for node in element.iter():
-        if etree.QName(node).localname == "gap":
-            desc = "".join(node.itertext())
-            parts.append(f"[{desc}]" if desc else "")
-            continue
-        if node.text and etree.QName(node).localname != "gap":
-            parts.append(node.text)
-    return " ".join("".join(element.itertext()).split())
 
 
 def _norm(value: str | None) -> str:
@@ -41,30 +31,19 @@ def _norm(value: str | None) -> str:
 
 
 def read_facts(path: Path) -> dict:
-    root = etree.parse(str(path)).getroot()
-    sent = root.find(".//t:correspAction[@type='sent']", NS)
-    received = root.find(".//t:correspAction[@type='received']", NS)
-
-    def parties(action):
-        if action is None:
-            return []
-        return [" ".join("".join(e.itertext()).split()) for e in action if etree.QName(e).localname in ("persName", "orgName")]
-
-    date = root.find(".//t:sourceDesc//t:date[@when]", NS)
-    security = root.find(".//t:textClass/t:catRef[1]", NS)
-    level = security.get("target").rsplit(".", 1)[-1] if security is not None else None
-    number = root.find(".//t:sourceDesc//t:idno[@type='telegram']", NS)
-    body = root.find(".//t:text", NS)
+    """Our facts for one document, in gold.json's terms."""
+    facts = read_header(path)
+    body = etree.parse(str(path)).getroot().find(".//t:text", NS)
     return {
-        "date": date.get("when")[:10] if date is not None else None,
-        "classification": None if level in (None, "unmarked") else level.replace("-", " ").upper(),
-        "sender": parties(sent),
-        "recipient": parties(received),
-        "number": number.text if number is not None else None,
+        "date": facts.date[:10] if facts.date else None,
+        "classification": facts.classification.replace("-", " ").upper() if facts.classification else None,
+        "sender": facts.senders,
+        "recipient": facts.recipients,
+        "number": facts.number if facts.number_type == "telegram" else None,
         # gold.json counts the dateline and the body, not the heading
         "redaction_gaps": len([g for g in body.iterfind(".//t:gap[@reason='redacted']", NS)
                                if not any(etree.QName(a).localname == "head" for a in g.iterancestors())]),
-        "omission_marks": len(body.findall(".//t:gap[@reason='editorial']", NS)),
+        "omission_marks": facts.omissions,
     }
 
 

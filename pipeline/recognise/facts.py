@@ -234,28 +234,46 @@ def extract(division: Division, authority: Authority) -> Facts:
         for block in top:
             if block.role != "addressee":
                 continue
-            for span in iter_spans(block.inlines):
-                if span.kind == "pseudonym":
-                    facts.recipients.append(Party(list(span.children), "person", span.attrs.get("ref")))
-                elif span.kind == "person":
-                    facts.recipients.append(Party(list(span.children), "person", span.attrs.get("ref")))
+            facts.recipients.extend(_named_parties(block.inlines))
             if facts.recipients:
                 lead = re.match(r"^(?P<place>[A-Z][\w'’ -]{1,30}),\s+to\s+(?P<who>[^.]+)\.", block.text.strip())
                 if lead and "pass" in block.text.lower():
                     facts.intermediaries.append(_party(lead.group("who"), authority))
                 break
-    if not facts.senders and not headings:
+    # Signers are the senders unless a heading names the document (FRUS-style headings such as
+    # "Memorandum for the Record" say who sent it, or deliberately do not).
+    names_document = bool(heading.get("kind") or heading.get("sender") or heading.get("recipient"))
+    if not facts.senders and not names_document:
         for block in division.closer:
-            if block.role != "signature":
-                continue
-            for span in iter_spans(block.inlines):
-                if span.kind in ("person", "pseudonym"):
-                    facts.senders.append(Party(list(span.children), "person", span.attrs.get("ref")))
+            if block.role == "signature":
+                facts.senders.extend(_named_parties(block.inlines))
 
     # languages of the text
     facts.languages = _unique(s.attrs["lang"] for b in everything for s in iter_spans(b.inlines)
                               if s.kind == "foreign" and s.attrs.get("lang") not in (None, "und"))
     return facts
+
+
+def _named_parties(inlines: list[Inline]) -> list[Party]:
+    """The people named in a line: a pseudonym with the identification after it
+    ("FILIPPOV [STALIN]") is one party, named as printed."""
+    parties: list[Party] = []
+    items = list(inlines)
+    for index, item in enumerate(items):
+        if not isinstance(item, Span):
+            continue
+        if item.kind == "pseudonym":
+            name: list[Inline] = [item]
+            rest = items[index + 1:index + 3]
+            if len(rest) == 2 and isinstance(rest[0], str) and not rest[0].strip() and \
+                    isinstance(rest[1], Span) and rest[1].kind == "identification":
+                name += rest
+            elif rest and isinstance(rest[0], Span) and rest[0].kind == "identification":
+                name.append(rest[0])
+            parties.append(Party(name, "person", item.attrs.get("ref")))
+        elif item.kind == "person":
+            parties.append(Party(list(item.children), "person", item.attrs.get("ref")))
+    return parties
 
 
 def _normalise_number(printed: str) -> str:

@@ -80,7 +80,8 @@ def repeated_across_files(results: list[FileResult]) -> list[FileResult]:
     added: dict[str, list[Problem]] = defaultdict(list)
     for value, places in shared.items():
         for path, line in places:
-            others = ", ".join(f"{p}:{l}" for p, l in places if p != path)
+            elsewhere = [f"{p}:{l}" for p, l in places if p != path]
+            others = ", ".join(elsewhere[:3]) + (f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else "")
             column = _column_of_id(path, line, value)
             added[path].append(Problem(path, line, column, "TP103", ERROR,
                                        f"xml:id {value!r} is also declared in {others}: ids must be unique "

@@ -189,12 +189,13 @@ def check_id_prefix(doc: Document) -> Iterator[Finding]:
 
 
 def check_classification(doc: Document) -> Iterator[Finding]:
-    stamps = [(stamp, _stamp_level(doc, stamp), _is_struck(stamp)) for stamp in _CLASSIFICATION_STAMPS(doc.tree)]
-    read = [(stamp, level, struck) for stamp, level, struck in stamps if level is not None]
-    if not read:
+    stamps = _CLASSIFICATION_STAMPS(doc.tree)
+    unstruck = [stamp for stamp in stamps if not _is_struck(stamp)]
+    # The markings in force are the unstruck ones; a document whose markings are all struck
+    # through is compared with those. A marking that cannot be read is TP106's business.
+    compared = [(stamp, level) for stamp in (unstruck or stamps) if (level := _stamp_level(doc, stamp))]
+    if not compared:
         return
-    unstruck = [(stamp, level) for stamp, level, struck in read if not struck]
-    compared = unstruck or [(stamp, level) for stamp, level, _ in read]
     levels = sorted({level for _, level in compared})
     printed = "; ".join(f"{' '.join(''.join(s.itertext()).split())!r} (line {s.sourceline})" for s, _ in compared)
     which = "unstruck " if unstruck else ""

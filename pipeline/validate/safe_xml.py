@@ -16,14 +16,14 @@ from functools import cached_property
 
 from lxml import etree
 
-from .report import ERROR, WARNING, Code, Problem
+from .report import ERROR, Code, Problem
 
 CODES = (
     Code("TP001", ERROR, "the file is empty"),
     Code("TP002", ERROR, "the file is binary, not XML text"),
     Code("TP003", ERROR, "the file is not well-formed XML"),
     Code("TP004", ERROR, "the DOCTYPE declares entities (refused: entity expansion, XXE)"),
-    Code("TP005", WARNING, "the DOCTYPE refers to an external DTD, which is not loaded"),
+    Code("TP005", ERROR, "the DOCTYPE refers to an external DTD (not loaded here; other tools would)"),
     Code("TP006", ERROR, "the file cannot be read"),
 )
 
@@ -95,9 +95,9 @@ def parse(path: str, data: bytes) -> Parsed:
     problems = []
     if tree.docinfo.system_url or tree.docinfo.public_id:
         line, column = source.position_of_bytes(b"<!DOCTYPE")
-        problems.append(Problem(path, line, column, "TP005", WARNING,
-                                "the DOCTYPE names an external DTD, which is not loaded: remove the DOCTYPE "
-                                "(TEI documents need none)"))
+        problems.append(Problem(path, line, column, "TP005", ERROR,
+                                "the DOCTYPE names an external DTD: teipipe does not load it, but other "
+                                "tools reading the file would; remove the DOCTYPE (TEI documents need none)"))
     return Parsed(tree, source, problems)
 
 

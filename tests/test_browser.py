@@ -9,7 +9,6 @@ download: Playwright drives the system Chromium).
 from __future__ import annotations
 
 import functools
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -44,10 +43,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site() -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The edition (reading pages at /, review pages at /review/) served on 127.0.0.1."""
-    out = ARTIFACTS / "site"
-    shutil.rmtree(out, ignore_errors=True)
+    out = tmp_path_factory.mktemp("site")
     assert render_corpus(DOCUMENTS, out, "html", "reading").ok
     assert render_corpus(DOCUMENTS, out / "review", "html", "review").ok
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(out)))

@@ -52,3 +52,9 @@ def frus_dir() -> Path:
     if not (FRUS / "gold.json").is_file():
         pytest.skip("the FRUS development corpus (../shared/corpus/frus-dev) is not beside the project")
     return FRUS
+
+
+@pytest.fixture(scope="session")
+def tei_all_compiled(tei_all) -> etree.RelaxNG:
+    """The compiled grammar under a name that hypothesis tests can take (session scope)."""
+    return tei_all

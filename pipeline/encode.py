@@ -85,7 +85,7 @@ SPAN_ELEMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "label": ("label", {}),
 }
 
-FURNITURE_ROLES = ("page-number", "furniture", "release")
+FURNITURE_ROLES = ("page-number", "furniture", "release", "page-break")
 
 _SUP_REND = {"html": "superscript html", "tex": "superscript tex", "tex-braced": "superscript tex-braced",
              "html-sub": "subscript html"}
@@ -335,6 +335,9 @@ class Writer:
                     self.parts(quote, part.parts)
 
     def block(self, container, block: Block) -> None:
+        if block.role == "page-break":
+            _el(container, "pb")
+            return
         extra = self.doc.leading_blank if self.first_block else block.blank_before - 1
         self.first_block = False
         if extra > 0 and block.join == "paragraph":

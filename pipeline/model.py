@@ -135,6 +135,7 @@ BLOCK_ROLES = (
     "page-number",  # a stray page number
     "furniture",  # other page furniture: a footer marking, an office code, a stray mark
     "release",  # a release or declassification stamp
+    "page-break",  # where a page ended (after page furniture); holds no text
 )
 
 

@@ -234,6 +234,7 @@ class Recogniser:
         pending: list[Block] = []  # list items being gathered
         pending_type = ""
         in_furniture = False
+        page_number_seen = False
 
         def flush() -> None:
             nonlocal pending, pending_type
@@ -256,7 +257,14 @@ class Recogniser:
                 continue
             text = item.text.strip()
             role = self._body_role(item, text, in_furniture)
+            was_furniture = in_furniture
             in_furniture = role in ("furniture", "page-number", "release")
+            if was_furniture and not in_furniture and page_number_seen:
+                flush()
+                parts.append(Block("page-break", [], item.first_line, item.first_line, blank_before=0))
+            if in_furniture and not was_furniture:
+                page_number_seen = False
+            page_number_seen = page_number_seen or role == "page-number"
             if role == "item":
                 block = self._block(item, "item")
                 if pending_type not in ("", "ordered"):

@@ -108,21 +108,28 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
               help="The profile to validate with [default: schema/teipipe.xsd].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report to FILE instead of standard output.")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes for large batches [default: jobs of [tool.teipipe]; 0: one per core].")
 def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all: Path | None,
-             profile: Path | None, output: Path | None) -> None:
+             profile: Path | None, output: Path | None, jobs: int | None) -> None:
     """Check TEI documents (files or folders; default: the tei folder): well-formedness, the
     teipipe profile, the coded rules (TP101…) and, with --tei-all, the official grammar.
 
     Exit status: 0 when every file is valid, 1 when any is invalid, 2 for a usage error.
     docs/validate.md lists the codes and the output formats.
     """
+    from lxml import etree
+
     from .validate import collect_files, validate_paths, write
 
     settings = load_settings()
     targets = paths or (settings.tei,)
     if not collect_files(targets):
         raise click.UsageError(f"no .xml files in {', '.join(str(t) for t in targets)}")
-    report = validate_paths(targets, settings, tei_all=tei_all, profile=profile)
+    try:
+        report = validate_paths(targets, settings, tei_all=tei_all, profile=profile, jobs=jobs)
+    except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError, etree.RelaxNGParseError) as exc:
+        raise click.UsageError(f"cannot load a schema: {exc}") from exc
     text = write(report, output_format, strict)
     if output:
         output.write_text(text, encoding="utf-8")

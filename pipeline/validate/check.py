@@ -8,8 +8,11 @@ a whole can show: xml:ids declared in more than one file.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 
 from . import profile as profile_module
@@ -17,6 +20,9 @@ from . import rules, safe_xml, teiall
 from .report import ERROR, DeclaredId, FileResult, Problem, Report
 
 PROFILE_FILE = "teipipe.xsd"
+
+#: Below this many files a batch is checked in this process: starting workers would cost more.
+PARALLEL_FROM = 200
 
 
 @dataclass(frozen=True)
@@ -103,17 +109,32 @@ def _column_of_id(path: str, line: int, value: str) -> int:
     return 1
 
 
-def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path | None = None) -> Report:
+def check_files(files: list[str], context: CheckContext, jobs: int = 1) -> list[FileResult]:
+    """:func:`check_file` for each file, in order; in ``jobs`` worker processes for a large batch."""
+    profile_module.load(context.profile)  # fail early on a broken profile; workers inherit it
+    if context.tei_all is not None:
+        teiall.load(context.tei_all)
+    if jobs <= 1 or len(files) < PARALLEL_FROM:
+        return [check_file(path, context) for path in files]
+    chunk = max(1, min(256, len(files) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(check_file, files, repeat(context), chunksize=chunk))
+
+
+def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path | None = None,
+                   jobs: int | None = None) -> Report:
     """Validate the XML files under ``paths`` (files or folders) and return the report.
 
     ``settings`` gives the profile (``settings.schema / "teipipe.xsd"``, unless ``profile`` is
-    given) and the seeds folder for rule TP110; ``tei_all`` is the path of tei_all.rng, to
-    validate against the official grammar as well.
+    given), the seeds folder for rule TP110 and the number of worker processes
+    (``settings.jobs``, 0 for one per core, unless ``jobs`` is given); ``tei_all`` is the path
+    of tei_all.rng, to validate against the official grammar as well.
     """
     context = CheckContext(
         profile=Path(profile) if profile else Path(settings.schema) / PROFILE_FILE,
         seeds=Path(settings.seeds) if Path(settings.seeds).is_dir() else None,
         tei_all=Path(tei_all) if tei_all else None,
     )
-    results = [check_file(path, context) for path in collect_files(paths)]
+    workers = settings.jobs if jobs is None else jobs
+    results = check_files(collect_files(paths), context, workers or os.cpu_count() or 1)
     return Report(repeated_across_files(results))

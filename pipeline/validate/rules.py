@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -43,6 +44,8 @@ EXPECTED_TARGETS = {
     ("catRef", "scheme"): {"taxonomy"},
     ("keywords", "scheme"): {"taxonomy"},
 }
+
+_ATTRIBUTES_WITH_EXPECTED_TARGETS = {attribute for _, attribute in EXPECTED_TARGETS}
 
 _ALL_IDS = etree.XPath("//@xml:id", namespaces={"xml": XML_NS})
 _SECURITY_CATREFS = etree.XPath(
@@ -71,30 +74,35 @@ def local_name(element) -> str:
     return tag[tag.index("}") + 1:] if tag.startswith("{") else tag
 
 
-@dataclass(frozen=True)
-class Pointer:
-    """One URI of a pointer attribute (``ref="authority.xml#pers-stalin"``)."""
+class Pointer(NamedTuple):
+    """One URI of a pointer attribute, taken apart once: ``#id`` (local), ``file#id`` (into
+    another file, such as ``authority.xml#pers-stalin``) or ``prefix:rest`` (a URI scheme or a
+    private prefix such as ``src:line=4,5``)."""
 
     element: etree._Element
     attribute: str
     uri: str
+    scheme: str | None  # "src", "https"…
+    file: str | None  # "authority.xml"
+    fragment: str | None  # the id after "#", for a local pointer or one into another file
 
-    @property
-    def scheme(self) -> str | None:
-        match = _SCHEME.match(self.uri)
-        return match.group(1).lower() if match else None
+    @classmethod
+    def read(cls, element, attribute: str, uri: str) -> "Pointer":
+        if uri[0] == "#":
+            return cls(element, attribute, uri, None, None, uri[1:])
+        scheme = _SCHEME.match(uri) if ":" in uri else None
+        if scheme:
+            return cls(element, attribute, uri, scheme.group(1).lower(), None, None)
+        file_part, _, fragment = uri.partition("#")
+        return cls(element, attribute, uri, None, file_part or None, fragment or None)
 
     @property
     def is_local(self) -> bool:
-        return self.uri.startswith("#")
+        return self.file is None and self.scheme is None and self.fragment is not None
 
     @property
-    def file_and_fragment(self) -> tuple[str, str] | None:
-        """``("authority.xml", "pers-stalin")`` for a pointer into another file, else None."""
-        if self.scheme or self.is_local or "#" not in self.uri:
-            return None
-        file_part, fragment = self.uri.split("#", 1)
-        return (file_part, fragment) if file_part and fragment else None
+    def into_file(self) -> bool:
+        return self.file is not None and self.fragment is not None
 
 
 class Document:
@@ -111,8 +119,16 @@ class Document:
         self.ids: dict[str, list[etree._Element]] = {}
         for value in _ALL_IDS(self.tree):
             self.ids.setdefault(str(value), []).append(value.getparent())
-        self.pointers = [Pointer(value.getparent(), value.attrname, uri)
+        self.pointers = [Pointer.read(value.getparent(), value.attrname, uri)
                          for value in profile.pointer_values(self.tree) for uri in value.split()]
+        self._files: dict[str, dict[str, str] | None] = {}
+
+    def targets_in(self, file: str) -> dict[str, str] | None:
+        """xml:id -> element name in ``file`` (relative to this document), or None when it is
+        missing or unreadable."""
+        if file not in self._files:
+            self._files[file] = targets_in_file(self.path.parent / file)
+        return self._files[file]
 
     @property
     def repeated_ids(self) -> frozenset[str]:
@@ -152,17 +168,16 @@ class Rule:
 
 def check_local_pointers(doc: Document) -> Iterator[Finding]:
     for pointer in doc.pointers:
-        if pointer.is_local and pointer.uri[1:] not in doc.ids:
+        if pointer.is_local and pointer.fragment not in doc.ids:
             yield Finding(pointer.element, pointer.attribute, {"uri": pointer.uri, "attribute": pointer.attribute})
 
 
 def check_file_pointers(doc: Document) -> Iterator[Finding]:
     for pointer in doc.pointers:
-        target = pointer.file_and_fragment
-        if target is None:
+        if not pointer.into_file:
             continue
-        file_part, fragment = target
-        ids = targets_in_file(doc.path.parent / file_part)
+        file_part, fragment = pointer.file, pointer.fragment
+        ids = doc.targets_in(file_part)
         if ids is None:
             yield Finding(pointer.element, pointer.attribute,
                           {"uri": pointer.uri, "reason": f"{file_part} is missing or is not readable XML "
@@ -224,15 +239,16 @@ def check_stamp_wording(doc: Document) -> Iterator[Finding]:
 
 def check_target_kinds(doc: Document) -> Iterator[Finding]:
     for pointer in doc.pointers:
+        if pointer.scheme or pointer.attribute not in _ATTRIBUTES_WITH_EXPECTED_TARGETS:
+            continue
         expected = EXPECTED_TARGETS.get((local_name(pointer.element), pointer.attribute))
         if expected is None:
             continue
         if pointer.is_local:
-            found = doc.ids.get(pointer.uri[1:])
+            found = doc.ids.get(pointer.fragment)
             kind = local_name(found[0]) if found else None
-        elif pointer.file_and_fragment:
-            file_part, fragment = pointer.file_and_fragment
-            kind = (targets_in_file(doc.path.parent / file_part) or {}).get(fragment)
+        elif pointer.into_file:
+            kind = (doc.targets_in(pointer.file) or {}).get(pointer.fragment)
         else:
             continue
         if kind is not None and kind not in expected:

@@ -1,0 +1,116 @@
+"""How fast `teipipe validate` checks a corpus, beside jing with the official tei_all grammar.
+
+The corpus is the encoded documents of tei/ copied until there are --documents of them, each
+copy with its own file name and ids (doc-000_….secret becomes doc-000_…-0042.secret), plus the
+authority file. Both validators run once over the whole corpus as a user would run them from
+the command line, so the figures include starting the program and compiling the grammar:
+
+    teipipe validate --jobs 1 CORPUS        (profile and rules, one process)
+    teipipe validate --jobs 0 CORPUS        (the same, one worker process per core)
+    jing tei_all.rng CORPUS/*.xml           (the official grammar)
+
+It also times the profile alone with lxml and with xmlschema on a sample, the figures behind
+the choice of validator in docs/validate.md.
+
+    python benchmarks/validate.py [--documents 5000] [--tei-all ../shared/tei/tei_all.rng]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lxml import etree  # noqa: E402
+
+from pipeline.validate import safe_xml  # noqa: E402
+
+
+def build_corpus(source: Path, target: Path, documents: int) -> list[Path]:
+    """Copies of the documents in ``source`` (not the authority file) with varied ids, and the
+    authority file, in ``target``."""
+    originals = sorted(p for p in source.glob("*.xml") if p.name != "authority.xml")
+    if not originals:
+        raise SystemExit(f"no encoded documents in {source}: run `teipipe convert seeds -o tei` first")
+    shutil.copy(source / "authority.xml", target / "authority.xml")
+    written = []
+    for number in range(documents):
+        original = originals[number % len(originals)]
+        stem = f"{original.stem}-{number:04d}"
+        text = original.read_text(encoding="utf-8").replace(f"doc-{original.stem}", f"doc-{stem}")
+        path = target / f"{stem}.xml"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def timed(command: list[str]) -> tuple[float, subprocess.CompletedProcess]:
+    start = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    return time.perf_counter() - start, done
+
+
+def profile_only(files: list[Path], xsd: Path) -> tuple[float, float]:
+    """Documents per second for the profile alone: lxml (libxml2) and xmlschema."""
+    import xmlschema
+
+    trees = [safe_xml.parse(str(p), p.read_bytes()).tree for p in files]
+    lxml_schema = etree.XMLSchema(etree.parse(str(xsd)))
+    start = time.perf_counter()
+    assert all(lxml_schema.validate(tree) for tree in trees)
+    lxml_rate = len(trees) / (time.perf_counter() - start)
+    python_schema = xmlschema.XMLSchema10(str(xsd))
+    start = time.perf_counter()
+    assert all(python_schema.is_valid(tree) for tree in trees)
+    xmlschema_rate = len(trees) / (time.perf_counter() - start)
+    return lxml_rate, xmlschema_rate
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=5000)
+    parser.add_argument("--tei-all", type=Path, default=ROOT.parent / "shared" / "tei" / "tei_all.rng")
+    parser.add_argument("--sample", type=int, default=200, help="documents for the profile-only timing")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="teipipe-bench-") as folder:
+        corpus = Path(folder)
+        files = build_corpus(ROOT / "tei", corpus, args.documents)
+        count = len(files) + 1  # and the authority file
+        print(f"corpus: {len(files)} documents + authority.xml in {corpus}")
+
+        rates = {}
+        for jobs in (1, 0):
+            label = "1 process" if jobs == 1 else f"{os.cpu_count()} processes"
+            seconds, done = timed([sys.executable, "-m", "pipeline.cli", "validate", "--jobs", str(jobs), str(corpus)])
+            rates[label] = count / seconds
+            print(f"teipipe validate, profile + rules, {label}: {seconds:.2f} s, {count / seconds:.0f} documents/s, "
+                  f"exit {done.returncode}: {done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-500:]}")
+
+        jing = shutil.which("jing")
+        if jing is None or not args.tei_all.is_file():
+            print("jing: not run (needs the jing command and tei_all.rng)")
+        else:
+            seconds, done = timed([jing, str(args.tei_all), *map(str, [corpus / "authority.xml", *files])])
+            errors = [line for line in done.stdout.splitlines() if ": error:" in line]
+            print(f"jing tei_all.rng: {seconds:.2f} s, {count / seconds:.0f} documents/s, "
+                  f"exit {done.returncode}, {len(errors)} errors")
+            for label, rate in rates.items():
+                print(f"ratio, teipipe ({label}) / jing: {rate / (count / seconds):.2f}")
+
+        lxml_rate, xmlschema_rate = profile_only(files[: args.sample], ROOT / "schema" / "teipipe.xsd")
+        print(f"profile alone on {min(args.sample, len(files))} parsed documents: lxml {lxml_rate:.0f} documents/s, "
+              f"xmlschema {xmlschema_rate:.0f} documents/s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

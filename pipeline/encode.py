@@ -375,6 +375,8 @@ class Writer:
 
     def span(self, parent, span: Span, in_header: bool = False) -> None:
         name, fixed = SPAN_ELEMENTS[span.kind]
+        if span.attrs.get("in_desc"):
+            name = "hi"
         element = _el(parent, name, **fixed)
         attrs = span.attrs
         if span.kind == "sup":
@@ -430,10 +432,16 @@ class Writer:
 
 
 def _desc_safe(item: Inline) -> Inline:
-    """``desc`` holds limited content: formatting is kept, other spans become their text."""
-    if isinstance(item, Span) and item.kind not in ("bold", "italic", "struck", "sup", "escape"):
-        return plain_text([item])
-    return item
+    """``desc`` holds limited content: formatting is kept (a struck run as ``hi``, since ``del``
+    may not stand there), other spans become their text as printed."""
+    if not isinstance(item, Span):
+        return item
+    if item.kind == "struck":
+        return Span("struck", [_desc_safe(c) for c in item.children], {"in_desc": "true"})
+    if item.kind in ("bold", "italic", "sup", "escape"):
+        item.children = [_desc_safe(c) for c in item.children]
+        return item
+    return bracketed_text([item])
 
 
 def _append_text(element, text: str) -> None:

@@ -39,3 +39,19 @@ def test_at_least_ninety_percent_match_the_gold(encoded, frus_dir, fact):
     result = compare(encoded, frus_dir / "gold.json")
     print(report(result))
     assert result.rate(fact) >= 0.9, report(result)
+
+
+def test_nothing_of_the_source_is_lost(encoded, frus_dir):
+    """The diplomatic rendering of each encoded document gives back its source text."""
+    from pipeline.render import render_document
+
+    def normalise(text: str) -> str:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n")
+
+    differing = []
+    for source in sorted(frus_dir.glob("*.txt")):
+        rendered = render_document(encoded / f"{source.stem}.xml", to="text", view="diplomatic")
+        if normalise(rendered) != normalise(source.read_text(encoding="utf-8")):
+            differing.append(source.name)
+    assert not differing

@@ -174,6 +174,7 @@
         ('**', '**')[$tokens = 'bold'],
         ('*', '*')[$tokens = 'italic'],
         ('&lt;sup>', '&lt;/sup>')[$tokens = 'superscript' and $tokens = 'html'],
+        ('&lt;sub>', '&lt;/sub>')[$tokens = 'subscript' and $tokens = 'html'],
         ('^{', '}')[$tokens = 'tex-braced'],
         ('^', '')[not($math) and $tokens = 'tex'],
         ('\', '')[$tokens = 'escaped']"/>

@@ -581,32 +581,41 @@ def _trim_to_group(inlines: list[Inline], pattern: re.Pattern) -> list[Inline]:
     return out
 
 
+_PLACE_BEFORE_DATE = re.compile(r"(?:^|(?<=\s))(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3}),\s*$")
+
+
+def _place_span(place: str, authority: Authority) -> Span:
+    span = Span("place", [place])
+    ref = authority.ref_for(place, "place")
+    if ref:
+        span.attrs["ref"] = ref
+    return span
+
+
 def _mark_place_start(inlines: list[Inline], authority: Authority) -> list[Inline]:
-    """The place at the start of a dateline ("Washington, July 13, 1951"), bracketed or not."""
-    if not inlines:
-        return inlines
-    first = inlines[0]
-    if isinstance(first, Span) and first.kind == "supplied":
-        text = plain_text(first.children)
-        place = text.rstrip(", ").strip()
-        if place and len(place.split()) <= 4 and place[:1].isupper():
-            span = Span("place", [place])
-            ref = authority.ref_for(place, "place")
-            if ref:
-                span.attrs["ref"] = ref
-            first.children = [span, text[len(place):]] if text[len(place):] else [span]
-        return inlines
-    if isinstance(first, str):
-        m = _PLACE_START.match(first)
-        if m:
-            place = m.group("place")
-            span = Span("place", [place])
-            ref = authority.ref_for(place, "place")
-            if ref:
-                span.attrs["ref"] = ref
-            rest = first[m.end():]
-            return ([m.group("lead")] if m.group("lead") else []) + [span] + ([rest] if rest else []) + inlines[1:]
-    return inlines
+    """The place before the date of a dateline ("Washington, July 13, 1951", "TOP SECRET
+    CALCUTTA, July 14, 1951", "[Washington,] May 14, 1951")."""
+    out = list(inlines)
+    for index, item in enumerate(out):
+        following = out[index + 1:index + 3]
+        before_date = any(isinstance(f, Span) and f.kind == "date" for f in following)
+        if not before_date:
+            continue
+        if isinstance(item, Span) and item.kind == "supplied":
+            text = plain_text(item.children)
+            place = text.rstrip(", ").strip()
+            if place and len(place.split()) <= 4 and place[:1].isupper() and all(isinstance(c, str) for c in item.children):
+                rest = text[len(place):]
+                item.children = [_place_span(place, authority)] + ([rest] if rest else [])
+            return out
+        if isinstance(item, str):
+            m = _PLACE_BEFORE_DATE.search(item)
+            if m and not L.markings_only(m.group("place")):
+                place = m.group("place")
+                pieces = [item[: m.start("place")], _place_span(place, authority), item[m.end("place"):]]
+                out[index:index + 1] = [p for p in pieces if p != ""]
+            return out
+    return out
 
 
 def _mark_release(inlines: list[Inline]) -> list[Inline]:

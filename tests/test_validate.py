@@ -211,3 +211,16 @@ def test_the_report_can_be_written_to_a_file(tmp_path):
     result = CliRunner().invoke(cli, ["validate", "--format", "junit", "-o", str(target), str(FIXTURES_DIR / "dangling-ref.xml")])
     assert result.exit_code == 1
     assert etree.parse(str(target)).getroot().tag == "testsuites"
+
+
+def test_every_code_is_documented_with_its_severity():
+    manual = (ROOT / "docs" / "validate.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| (TP\d{3}) \| (error|warning) \|", manual, re.M))
+    assert rows == {code: row.severity for code, row in CODES.items()}
+
+
+def test_the_pre_commit_hook_runs_the_validate_command():
+    yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read .pre-commit-hooks.yaml")
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["id"] == "teipipe-validate" and hook["entry"] == "teipipe validate"
+    assert hook["language"] == "python" and re.search(hook["files"], "tei/doc.xml")

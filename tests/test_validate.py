@@ -224,3 +224,35 @@ def test_the_pre_commit_hook_runs_the_validate_command():
     (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert hook["id"] == "teipipe-validate" and hook["entry"] == "teipipe validate"
     assert hook["language"] == "python" and re.search(hook["files"], "tei/doc.xml")
+
+
+def test_a_profile_that_cannot_be_loaded_is_a_usage_error(tmp_path):
+    broken = tmp_path / "broken.xsd"
+    broken.write_text("<xs:schema xmlns:xs='http://www.w3.org/2001/XMLSchema'><xs:element/></xs:schema>")
+    result = CliRunner().invoke(cli, ["validate", "--profile", str(broken), str(FIXTURES_DIR / "telegram.xml")])
+    assert result.exit_code == 2 and "cannot load a schema" in result.output
+
+
+def test_the_profile_accepts_the_encoder_output_for_the_frus_corpus(frus_dir, tmp_path, settings):
+    """Thirty real documents beyond the seeds: what the encoder writes, the profile allows."""
+    from pipeline.convert import convert_paths
+
+    convert_paths([frus_dir], tmp_path, settings, None)
+    report = validate_paths([tmp_path], settings)
+    assert len(report.files) > 30
+    assert [str(p) for p in report.problems if p.severity == ERROR] == []
+
+
+def test_worker_processes_give_the_same_report_as_one_process(tmp_path, settings):
+    from pipeline.validate.check import PARALLEL_FROM
+
+    base = (FIXTURES_DIR / "telegram.xml").read_text(encoding="utf-8")
+    (tmp_path / "authority.xml").write_bytes((FIXTURES_DIR / "authority.xml").read_bytes())
+    for number in range(PARALLEL_FROM + 10):
+        (tmp_path / f"t{number:03d}.xml").write_text(base.replace("doc-telegram", f"doc-t{number:03d}"), encoding="utf-8")
+    copy_of_t006 = base.replace("doc-telegram", "doc-t006").replace("pers-stalin", "pers-nobody")
+    (tmp_path / "t007.xml").write_text(copy_of_t006, encoding="utf-8")  # TP102, and TP103 with t006
+    serial = validate_paths([tmp_path], settings, jobs=1)
+    parallel = validate_paths([tmp_path], settings, jobs=2)
+    assert parallel.files == serial.files
+    assert {p.code for p in parallel.problems} == {"TP102", "TP103"}

@@ -150,3 +150,11 @@ def test_a_bad_value_of_a_named_type_gets_the_type_documentation_as_hint(tmp_pat
 def test_rules_have_unique_codes_and_messages_that_fill():
     codes = [rule.code for rule in rules.RULES]
     assert len(codes) == len(set(codes)) and codes == sorted(codes)
+
+
+# --- untrusted input --------------------------------------------------------------------------------
+
+def test_xinclude_is_never_processed(tmp_path):
+    found = problems_after(tmp_path, "and a code",
+                           'and <xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="/etc/passwd" parse="text"/> a code')
+    assert found == [("TP010", 68)]  # an element the profile does not know, and nothing included

@@ -396,7 +396,7 @@ class Writer:
                 element.set(XML_LANG, attrs.get("lang", "und"))
             elif span.kind == "comment":
                 element.set("type", attrs.get("type", "editorial"))
-            elif span.kind in ("receipt", "release", "date") and attrs.get("when"):
+            elif span.kind in ("release", "date") and attrs.get("when"):
                 element.set("when", attrs["when"])
             elif span.kind == "marking":
                 level = attrs.get("level")

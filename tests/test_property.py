@@ -27,7 +27,7 @@ bracket = st.one_of(
                      "[less than 1 line not declassified]", "[...]", "[them]", "[delo]", "[*vne ocherednaia*]",
                      "PVO [Anti-aircraft Defense]", "FILIPPOV [STALIN]", "Ri Geon-yeong [Ri Gon Yong]",
                      "[Translator's comment: this is unclear]", "[handwritten: approved]", "[illegible]",
-                     "25X1", "50X1", "3.5(c)", "…", ". . . .", "[Received August 15—1:23 p. m.]", "[I?]",
+                     "25X1", "50X1", "3.5(c)", "…", ". . . .", "[Received August 15—1:23 p. m.]", "[Received August 15, 1951—1:23 p. m.]", "[I?]",
                      "[[nested]", "[a [b] c", "unbalanced ]", "**bold words**", "38<sup>th</sup>", "$N^o$",
                      "~~struck~~", "\\_\\_", "$50,000", "a < b & c"]),
 )

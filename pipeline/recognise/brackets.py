@@ -223,11 +223,9 @@ class BracketReader:
                     out.append(Span("comment", content, {"type": note_type} | bracketed))
                 return
         if any(lower.startswith(label) for label in t["receipt"]):
-            found = dates.when(text)
-            attrs = dict(bracketed)
-            if found:
-                attrs["when"] = found[0]
-            out.append(Span("receipt", content, attrs))
+            from .lines import mark_dates
+
+            out.append(Span("receipt", mark_dates(content), dict(bracketed)))
             return
         italic_only = len(content) == 1 and isinstance(content[0], Span) and content[0].kind == "italic"
         foreign = foreign_language(text)

@@ -202,8 +202,10 @@ def extract(division: Division, authority: Authority) -> Facts:
         rplace = _first_span(received, "place")
         if rplace is not None and re.search(r"\b(?:from|From|FROM)\b", received.text):
             place = place or rplace
-    elif receipt is not None and receipt.attrs.get("when"):
-        facts.received = DateFact(receipt.attrs["when"], plain_text(receipt.children))
+    elif receipt is not None:
+        stamped = next((s for s in iter_spans(receipt.children) if s.kind == "date"), None)
+        if stamped is not None:
+            facts.received = DateFact(stamped.attrs["when"], plain_text(stamped.children))
     if facts.date is None and facts.received is not None:
         facts.date = DateFact(facts.received.when, facts.received.printed, cert="medium")
     if facts.date is None:

@@ -158,3 +158,8 @@ def test_xinclude_is_never_processed(tmp_path):
     found = problems_after(tmp_path, "and a code",
                            'and <xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="/etc/passwd" parse="text"/> a code')
     assert found == [("TP010", 68)]  # an element the profile does not know, and nothing included
+
+
+def test_a_pointer_to_a_device_is_not_read(tmp_path):
+    found = problems_after(tmp_path, 'ref="authority.xml#pers-stalin"', 'ref="/dev/zero#x"')
+    assert found == [("TP102", 66)]

@@ -9,6 +9,7 @@ a whole can show: xml:ids declared in more than one file.
 from __future__ import annotations
 
 import os
+import stat
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ class CheckContext:
 def check_file(path: str, context: CheckContext) -> FileResult:
     """Well-formedness, the profile, the rules and (optionally) tei_all for the file at ``path``."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise OSError(f"{path} is not a regular file")
         data = Path(path).read_bytes()
     except OSError as exc:
         return FileResult(path, (Problem(path, 1, 1, "TP006", ERROR,

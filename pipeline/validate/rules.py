@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -350,10 +351,20 @@ def _stamp_level(doc: Document, stamp) -> str | None:
     return None
 
 
+#: The largest file a pointer or a header may make the validator read (an authority file, a source).
+MAX_REFERENCED_FILE = 64 * 1024 * 1024
+
+
 def _stat_key(path: Path) -> tuple[str, int, int] | None:
+    """What identifies a version of a file, or None unless it is a regular file of a sane size.
+
+    A pointer in an untrusted document may name any path ("/dev/zero#x"): only regular files
+    are read, so a device, a pipe or a huge file cannot stall the validator."""
     try:
         status = os.stat(path)
-    except OSError:
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_REFERENCED_FILE:
         return None
     return str(path), status.st_mtime_ns, status.st_size
 

@@ -33,6 +33,7 @@ BLOCK_ELEMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "dateline": ("dateline", {}),
     "date": ("dateline", {}),
     "addressee": ("salute", {}),
+    "from": ("seg", {"type": "from"}),
     "instruction": ("seg", {"type": "instruction"}),
     "received": ("seg", {"type": "received"}),
     "reference": ("seg", {"type": "reference"}),

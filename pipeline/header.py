@@ -39,7 +39,13 @@ class HeaderFacts:
 
 
 def _text(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+    """The text of an element as printed: brackets that the markup records are shown."""
+    def walk(node) -> str:
+        inner = (node.text or "") + "".join(walk(child) + (child.tail or "") for child in node
+                                            if isinstance(child.tag, str))
+        return f"[{inner}]" if "brackets" in (node.get("rend") or "").split() else inner
+
+    return " ".join(walk(element).split())
 
 
 def _category(root, scheme_suffix: str) -> str | None:

@@ -122,6 +122,7 @@ BLOCK_ROLES = (
     "dateline",  # place and date of sending
     "date",  # a date alone on its line
     "addressee",  # "To FILIPPOV [STALIN]"
+    "from",  # "From Beijing", "FROM: Moscow"
     "instruction",  # "Read the following to Kim Il Sung:"
     "received",  # "Received from Beijing on 11: 55 on 7 October, 1950."
     "reference",  # "In response to Your no. 4676"

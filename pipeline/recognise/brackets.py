@@ -317,8 +317,9 @@ class BracketReader:
 
 def _strip_honorific(name: str) -> str:
     words = name.split()
-    honorifics = {h.lower() for h in vocab.people_words()["honorifics"]}
-    while words and words[0].lower() in honorifics:
+    words_table = vocab.people_words()
+    skip = {h.lower() for h in words_table["honorifics"]} | {w.lower() for w in words_table["lead_words"]}
+    while words and words[0].lower().rstrip(":") in skip:
         words.pop(0)
     return " ".join(words)
 

@@ -173,7 +173,14 @@ def extract(division: Division, authority: Authority) -> Facts:
     # classification, precedence, handling
     markings = [s for _, s in _spans(top, "marking")] or [s for _, s in _spans(everything, "marking")]
     if markings:
-        chosen = next((m for m in markings if m.attrs.get("level") not in (None, "unknown")), markings[0])
+        # The most restrictive marking that is not struck out; struck ones when all are.
+        levels = vocab.markings()
+
+        def weight(span: Span) -> tuple[int, int]:
+            level = levels.level_by_id(span.attrs.get("level", ""))
+            return (0 if span.attrs.get("struck") else 1, level.rank if level else -9)
+
+        chosen = max(markings, key=weight)
         facts.classification = chosen.attrs.get("level")
         facts.classification_printed = plain_text(chosen.children)
     facts.precedence = _unique(plain_text(s.children) for _, s in _spans(top, "precedence"))
@@ -215,6 +222,13 @@ def extract(division: Division, authority: Authority) -> Facts:
                 if found:
                     facts.date = DateFact(found.when, found.printed, cert="medium")
                     break
+    from_line = _first(top, "from")
+    if from_line is not None:
+        for span in iter_spans(from_line.inlines):
+            if span.kind == "place" and place is None:
+                place = span
+            elif span.kind in ("person", "org") and not facts.senders and not heading.get("sender"):
+                facts.senders.append(Party(list(span.children), span.kind, span.attrs.get("ref")))
     if place is not None:
         facts.place = plain_text(place.children)
         facts.place_ref = place.attrs.get("ref")
@@ -242,9 +256,10 @@ def extract(division: Division, authority: Authority) -> Facts:
                 if lead and "pass" in block.text.lower():
                     facts.intermediaries.append(_party(lead.group("who"), authority))
                 break
-    # Signers are the senders unless a heading names the document (FRUS-style headings such as
-    # "Memorandum for the Record" say who sent it, or deliberately do not).
-    names_document = bool(heading.get("kind") or heading.get("sender") or heading.get("recipient"))
+    # Signers are the senders unless a heading names the document: an editor's heading ("9.
+    # Memorandum for the Record", "X to Y") says who sent it, or deliberately does not.
+    names_document = bool(heading.get("sender") or heading.get("recipient") or
+                          (heading.get("kind") and heading.get("edition")))
     if not facts.senders and not names_document:
         for block in division.closer:
             if block.role == "signature":

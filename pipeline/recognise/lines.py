@@ -259,7 +259,10 @@ def frus_number(text: str) -> str | None:
     return m.group("n") if m else None
 
 
-_ADDRESSEE = re.compile(r"^\W{0,2}(?:To|TO|Attention:?|ATTENTION:?)\s+(?P<who>\S.*)$")
+_ADDRESSEE = re.compile(r"^\W{0,2}(?:To|TO|Attention|ATTENTION|Addressee|ADDRESSEE)\b:?\s*(?P<who>\S.*)$")
+_FROM = re.compile(r"^\W{0,2}(?:From|FROM|Sender|SENDER|Originator|ORIGINATOR)\b:?\s*(?P<who>\S.*)$")
+# A header field printed as "LABEL: value" ("Control: 1234", "NO: 1645, June 3, 7 p.m.").
+FIELD = re.compile(r"^\s*(?P<label>[A-Z][A-Za-z'’.]*(?: [A-Z][A-Za-z'’.]*){0,2}):\s+\S")
 _PASS_TO = re.compile(r"\b(?:[Pp]ass|[Dd]eliver|[Hh]and|[Tt]ransmit)\b[^.]*?\bto\s+(?P<who>[^.:;]+)")
 _PLACE_TO = re.compile(r"^(?P<place>[A-Z][\w'’ -]{1,30}),\s+to\s+(?P<who>[^.;]+)")
 _INSTRUCTION = re.compile(r"^(?:Read|Pass|Deliver|Transmit|Hand|Show|Communicate)\b[^.]{0,80}\bto\b[^.]{0,60}[:.]$")
@@ -268,7 +271,7 @@ _REFERENCE = re.compile(r"^(?:In (?:response|reply|answer) to\b|Re:|Ref:|Referen
 _SUBJECT = re.compile(r"^(?:SUBJECT|Subject|SUBJ)\s*(?::|$)")
 _COPIES = re.compile(r"^(?:Copies|Copy|COPIES|COPY|Distribution|DISTRIBUTION|Cc|CC)\b(?:\s+(?:to|To))?\s*:?|^\d{1,2}\.?\s*-\s*(?:cde\.?|Cde\.?|comrade|Comrade|to\b)|^(?:One|Two|Three|\d+) cop(?:y|ies) (?:printed|sent|made)")
 _VERBS = re.compile(r"\b(?:is|was|were|are|be|been|have|has|had|will|would|said|says|I|we|you|he|she|they)\b")
-_NUMBER_LINE = re.compile(r"^" + _NUMBER_SIGN + r"\s*\d[\w/-]*\.?\"?$")
+_NUMBER_LINE = re.compile(r"^" + _NUMBER_SIGN + r"\s*:?\s*\d[\w/-]*[.,]?(?:\s.{0,40})?\"?$")
 _ORG_WORDS = re.compile(r"\b(?:Directorate|DIRECTORATE|Administration|ADMINISTRATION|Ministry|MINISTRY|General Staff|GENERAL STAFF|Department|DEPARTMENT|Committee|COMMITTEE|Agency|AGENCY|Embassy|EMBASSY|Office|OFFICE)\b")
 
 
@@ -286,6 +289,8 @@ def opener_role(text: str) -> str | None:
         return "kind-line"
     if _RECEIVED.match(t):
         return "received"
+    if _FROM.match(t) and len(words(t)) <= 12 and not _VERBS.search(t):
+        return "from"
     if _SUBJECT.match(t):
         return "subject"
     if _COPIES.match(t):

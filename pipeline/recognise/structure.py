@@ -113,8 +113,9 @@ class Recogniser:
             blank = paragraph.blank_before
             # A paragraph whose later lines carry their own heading marker, bullet or label is a
             # stack of one-line blocks.
-            split = len(lines) > 1 and any(
-                ln.heading_level or ln.bullet or L.label_of(ln.text) is not None for ln in lines[1:])
+            split = len(lines) > 1 and (
+                any(ln.heading_level or ln.bullet or L.label_of(ln.text) is not None for ln in lines[1:])
+                or all(L.FIELD.match(ln.text) for ln in lines))
             groups = [[ln] for ln in lines] if split else [lines]
             for g_index, group in enumerate(groups):
                 para = Para(group, blank if g_index == 0 else 0, "paragraph" if g_index == 0 else "next-line")
@@ -402,6 +403,12 @@ def _signature_like(item) -> bool:
         i for i in item.inlines if isinstance(i, str)).strip()
     if only_redaction and "name" in plain_text(spans[0].children).lower():
         return True
+    if len(spans) == 1 and spans[0].kind == "unreadable" and spans[0].attrs.get("reason") == "signature" \
+            and not "".join(i for i in item.inlines if isinstance(i, str)).strip():
+        return True
+    lines = text.split("\n")
+    if len(lines) > 1 and L.is_name_line(lines[0]) and all(L.is_signer_title(x) or L.is_name_line(x) for x in lines[1:]):
+        return True
     return any(s.kind == "pseudonym" for s in item.inlines if isinstance(s, Span)) and len(text.split()) <= 4
 
 
@@ -508,7 +515,7 @@ def _split_inlines(inlines: list[Inline], offsets: list[int]) -> list[list[Inlin
 
 _PLACE_START = re.compile(r"^(?P<lead>\W{0,2})(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})(?=,)")
 _FROM_PLACE = re.compile(r"\b(?:[Ff]rom|FROM)\s+(?P<place>[A-Z][\w'’]*(?:\s(?!(?:Received|RECEIVED|On|At)\b)[A-Z][\w'’]*){0,2})")
-_TO_NAMES = re.compile(r"^(?P<lead>\W{0,2}(?:To|TO)\s+(?:(?:Comrades?|Cdes?\.?|Tov\.|Mr\.|Messrs\.)\s+)?)(?P<names>[^.!:;]+?)(?P<tail>[.!:;]?\s*)$")
+_TO_NAMES = re.compile(r"^(?P<lead>\W{0,2}(?:To|TO):?\s+(?:(?:Comrades?|Cdes?\.?|Tov\.|Mr\.|Messrs\.)\s+)?)(?P<names>[^.!:;]+?)(?P<tail>[.!:;]?\s*)$")
 
 
 def annotate_role(role: str, inlines: list[Inline], authority: Authority) -> list[Inline]:
@@ -534,6 +541,8 @@ def annotate_role(role: str, inlines: list[Inline], authority: Authority) -> lis
         return _mark_first(inlines, re.compile(r"(?P<place>\d[\w/-]*)"), "number", authority)
     if role == "addressee":
         return _mark_addressee(inlines, authority)
+    if role == "from":
+        return _mark_from(inlines, authority)
     if role == "signature":
         return _mark_signature(inlines, authority)
     return inlines
@@ -667,9 +676,8 @@ def _mark_addressee(inlines: list[Inline], authority: Authority) -> list[Inline]
     names_text = text[start:end]
     out: list[Inline] = [text[:start]] if start else []
     for piece in re.split(r"(\s+and\s+|,\s*)", names_text):
-        if piece and piece[:1].isupper() and len(piece.split()) <= 5:
-            ref = authority.ref_for(piece, "person")
-            out.append(Span("person", [piece], {"ref": ref} if ref else {}))
+        if piece and piece[:1].isupper() and len(piece.split()) <= 6:
+            out.append(_name_span(piece, authority))
         elif piece:
             out.append(piece)
     if end < len(text):
@@ -677,9 +685,48 @@ def _mark_addressee(inlines: list[Inline], authority: Authority) -> list[Inline]
     return [i for i in out if i != ""]
 
 
-def _mark_signature(inlines: list[Inline], authority: Authority) -> list[Inline]:
-    if any(isinstance(i, Span) and i.kind in ("pseudonym", "redaction") for i in inlines):
+_OFFICE = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|Committee|Board|Council|"
+                     r"Ministry|Directorate|Headquarters|Mission|Legation|Government|Staff)\b", re.I)
+
+
+def _name_span(text: str, authority: Authority) -> Span:
+    """A person, or an office or organisation, named in an address or from line. Offices and
+    roles ("Secretary of State") are linked when the authority file knows them, never added."""
+    if _OFFICE.search(text):
+        ref = authority.lookup(text, "org") or authority.lookup(re.sub(r"^(?:the|The)\s+", "", text), "org")
+        return Span("org", [text], {"ref": ref} if ref else {})
+    if L._patterns()["roles"].search(text):
+        ref = authority.lookup(text, "person")
+        return Span("person", [text], {"ref": ref} if ref else {})
+    ref = authority.ref_for(text, "person")
+    return Span("person", [text], {"ref": ref} if ref else {})
+
+
+def _mark_from(inlines: list[Inline], authority: Authority) -> list[Inline]:
+    """"From Beijing", "FROM: Moscow", "From the Soviet Ambassador": a place when the authority
+    file knows it as one (or it is a single capitalised word), a sender otherwise."""
+    if len(inlines) != 1 or not isinstance(inlines[0], str):
         return inlines
+    text = inlines[0]
+    m = L._FROM.match(text)
+    if not m:
+        return inlines
+    who = m.group("who").rstrip(" .")
+    start = m.start("who")
+    if authority.lookup(who, "place") or re.fullmatch(r"[A-Z][\w'’-]+", who):
+        span = _place_span(who, authority)
+    else:
+        span = _name_span(who, authority)
+    rest = text[start + len(who):]
+    return [text[:start], span] + ([rest] if rest else [])
+
+
+def _mark_signature(inlines: list[Inline], authority: Authority) -> list[Inline]:
+    if any(isinstance(i, Span) and i.kind in ("pseudonym", "redaction", "unreadable") for i in inlines):
+        return inlines
+    breaks = [i for i, item in enumerate(inlines) if isinstance(item, Span) and item.kind == "linebreak"]
+    if breaks:  # a name with the signer's titles on the lines below it
+        return _mark_signature(inlines[: breaks[0]], authority) + inlines[breaks[0]:]
     if not all(isinstance(i, str) for i in inlines):
         # a signature made of formatting runs: mark the whole run
         return L.mark_names(inlines, authority)

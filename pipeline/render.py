@@ -16,8 +16,6 @@ a fixed generator line) and written atomically.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +23,7 @@ from pathlib import Path
 from saxonche import PySaxonApiError, PySaxonProcessor, PyXslt30Processor, PyXsltExecutable
 
 from . import __version__
+from .atomic import write_atomic  # noqa: F401  (part of this module's API)
 
 TRANSFORMS = Path(__file__).resolve().parent.parent / "transforms"
 CSS_NAME = "teipipe.css"
@@ -198,7 +197,7 @@ def render_corpus(paths: Iterable[Path | str], out_dir: Path | str, to: str = "h
     for tei_path in document_paths(paths):
         target = out_dir / (tei_path.stem + SUFFIXES[to])
         try:
-            write_atomic(target, render_document(tei_path, to, view, transforms=transforms))
+            write_atomic(target, render_document(tei_path, to, view, transforms=transforms), durable=False)
         except RenderError as error:
             report.failed.append(error)
             continue
@@ -210,23 +209,9 @@ def render_corpus(paths: Iterable[Path | str], out_dir: Path | str, to: str = "h
         except RenderError as error:
             report.failed.append(error)
         else:
-            write_atomic(out_dir / "index.html", index)
+            write_atomic(out_dir / "index.html", index, durable=False)
             report.written.append(out_dir / "index.html")
         css = (transforms or TRANSFORMS) / CSS_NAME
-        write_atomic(out_dir / CSS_NAME, css.read_text(encoding="utf-8"))
+        write_atomic(out_dir / CSS_NAME, css.read_bytes(), durable=False)
         report.written.append(out_dir / CSS_NAME)
     return report
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` through a temporary file in the same folder, so that a
-    reader sees the old file or the new one, never half of one."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -1,0 +1,46 @@
+"""Writing a file so that a reader, or a process killed half-way, never sees half of it.
+
+:func:`write_atomic` writes to a temporary file in the target's folder and renames it over the
+target: the rename is atomic, so ``path`` is always either the old complete file or the new one.
+A failed or interrupted write leaves no temporary file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# The permissions open() would give a new file (0o666 less the umask); mkstemp alone gives 0o600.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+FILE_MODE = 0o666 & ~_UMASK
+
+
+def write_atomic(path: Path | str, data: bytes | str, *, durable: bool = True) -> None:
+    """Write ``data`` (text is written as UTF-8) to ``path`` through a temporary file and a rename.
+
+    ``durable`` flushes the data to the disk (fsync) before the rename, so that the new file
+    survives a power cut as well. A caller writing many files can pass ``durable=False`` and call
+    :func:`os.sync` once when it is done: a killed process cannot leave a half-written file
+    either way.
+    """
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
+        os.chmod(temporary, FILE_MODE)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

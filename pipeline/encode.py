@@ -433,13 +433,13 @@ class Writer:
 
 
 def _desc_safe(item: Inline) -> Inline:
-    """``desc`` holds limited content: formatting is kept (a struck run as ``hi``, since ``del``
-    may not stand there), other spans become their text as printed."""
+    """``desc`` holds limited content: formatting is kept (a struck run or an escape as ``hi``,
+    since ``del`` and ``c`` may not stand there), other spans become their text as printed."""
     if not isinstance(item, Span):
         return item
-    if item.kind == "struck":
-        return Span("struck", [_desc_safe(c) for c in item.children], {"in_desc": "true"})
-    if item.kind in ("bold", "italic", "sup", "escape"):
+    if item.kind in ("struck", "escape"):
+        return Span(item.kind, [_desc_safe(c) for c in item.children], {"in_desc": "true"})
+    if item.kind in ("bold", "italic", "sup"):
         item.children = [_desc_safe(c) for c in item.children]
         return item
     return bracketed_text([item])

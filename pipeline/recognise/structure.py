@@ -378,6 +378,8 @@ def _looks_like_title(para: Para, first: bool) -> bool:
     text = para.text.strip()
     if len(text.split()) > 40 or L.markings_only(text) or L.kind_line(text):
         return False
+    if re.search(r"[a-z]{3,}[.!?]\s+\S", text):
+        return False  # more than one sentence: running text, not a title
     if text.endswith((".", ";", ":")) and not re.search(r"\d{4}\.$|\)\.$", text) and not _bold_only(para):
         return False
     if L.opener_role(text) in ("addressee", "received", "reference", "copy-entry", "subject", "instruction", "release"):

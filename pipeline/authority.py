@@ -119,6 +119,27 @@ class Authority:
         self.added[new_id] = entry
         return new_id
 
+    def mark(self) -> int:
+        """A point to come back to with :meth:`rollback`: how many entries were added so far."""
+        return len(self.added)
+
+    def rollback(self, mark: int) -> None:
+        """Forget the entries :meth:`ref_for` added since ``mark`` (newest first), so that one
+        authority can serve document after document as if each were the first."""
+        for entry_id in list(self.added)[mark:][::-1]:
+            entry = self.added.pop(entry_id)
+            del self.entries[entry_id]
+            for name in entry.names:
+                key = name_key(name)
+                if self._names.get(key) == entry_id:
+                    del self._names[key]
+                parts = key.split()
+                if entry.kind == "person" and parts:
+                    candidates = self._surnames.get(parts[-1], set())
+                    candidates.discard(entry_id)
+                    if not candidates:
+                        self._surnames.pop(parts[-1], None)
+
     # --- loading and writing ---------------------------------------------------------------
     @classmethod
     def load(cls, tei_dir: Path | None = None) -> "Authority":

@@ -139,6 +139,61 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all:
     sys.exit(1 if report.failed(strict) else 0)
 
 
+@cli.command()
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes [default: jobs of [tool.teipipe]; 0: one per core].")
+@click.option("--force", is_flag=True,
+              help="Re-encode TEI files edited by hand (each edit is kept as tei/<name>.xml.<digest>.bak).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, no summary.")
+@click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), help="Folder of the sources.")
+@click.option("--tei", type=click.Path(file_okay=False, path_type=Path), help="Folder of the TEI files.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the renderings and the manifest [default: build].")
+@click.option("--publisher", help="Publisher named in each TEI header.")
+@click.option("--licence", help="Licence named in each TEI header.")
+@click.option("--licence-url", help="Address of that licence.")
+def build(jobs: int | None, force: bool, quiet: bool, seeds: Path | None, tei: Path | None, out: Path | None,
+          publisher: str | None, licence: str | None, licence_url: str | None) -> None:
+    """Encode, check and render the whole corpus, doing only what changed since the last build.
+
+    seeds/ -> tei/ (and tei/authority.xml) -> build/html (pages, review pages, index) and
+    build/text (reading and diplomatic texts). Defaults come from [tool.teipipe] of
+    pyproject.toml. A TEI file edited by hand is kept, checked and rendered as it is; the build
+    reports that it has diverged from its seed (--force re-encodes it). docs/build.md explains
+    the manifest (build/manifest.json) and what happens after an interrupted build.
+
+    Exit status: 0 when every document converted, is valid and rendered; 1 when any failed to
+    convert, is invalid or failed to render; 2 for a usage error.
+    """
+    import dataclasses
+
+    from .build import ProgressPrinter, build as run_build, summary
+
+    settings = load_settings()
+    overrides = {name: value for name, value in (("publisher", publisher), ("licence", licence),
+                                                  ("licence_url", licence_url)) if value is not None}
+    overrides |= {name: value.resolve() for name, value in (("seeds", seeds), ("tei", tei), ("build", out))
+                  if value is not None}
+    settings = dataclasses.replace(settings, **overrides)
+    report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter())
+    for problem in report.problems:
+        if problem.severity == "error" or not quiet:
+            click.echo(str(problem), err=True)
+    for line in report.failures + report.errors:
+        click.echo(line, err=True)
+    if not quiet:
+        for warning in report.warnings:
+            click.echo(warning, err=True)
+        for stem in report.diverged:
+            click.echo(f"{settings.tei / stem}.xml: diverged from its seed: the TEI was edited by hand and "
+                       "is kept (teipipe build --force re-encodes it, keeping a backup)", err=True)
+        for stem, backup in report.replaced.items():
+            click.echo(f"{settings.tei / stem}.xml: re-encoded; the edited file is kept as {backup}", err=True)
+        for line in summary(report):
+            click.echo(line)
+    sys.exit(report.exit_code)
+
+
 def main() -> None:
     cli(prog_name="teipipe")
 

@@ -142,6 +142,29 @@ def render_document(tei_path: Path | str, to: str = "html", view: str | None = N
     return result
 
 
+def render_views(tei_path: Path | str, views: Iterable[tuple[str, str]], *,
+                 transforms: Path | None = None) -> dict[tuple[str, str], str]:
+    """Several renderings of one document, ``{(to, view): text}``, from a single parse of it.
+    Each is the same text :func:`render_document` gives."""
+    tei_path = Path(tei_path)
+    try:
+        node = _saxon().parse_xml(xml_text=tei_path.read_text(encoding="utf-8"), encoding="UTF-8")
+    except (OSError, UnicodeDecodeError, PySaxonApiError) as error:
+        raise RenderError(tei_path, _error_message(error)) from error
+    results = {}
+    for to, view in views:
+        executable = stylesheet(to, transforms)
+        _set_parameters(executable, view=_check_view(to, view), generator=GENERATOR, css=CSS_NAME)
+        try:
+            result = executable.transform_to_string(xdm_node=node)
+        except PySaxonApiError as error:
+            raise RenderError(tei_path, _error_message(error)) from error
+        if result is None:
+            raise RenderError(tei_path, "the transformation produced no output")
+        results[(to, view)] = result
+    return results
+
+
 def render_index(tei_paths: Iterable[Path | str], *, title: str = "Documents",
                  transforms: Path | None = None) -> str:
     """``index.html`` for the documents: one table row each, linking to ``<stem>.html``."""

@@ -1,0 +1,609 @@
+"""``teipipe build``: from ``seeds/`` to ``tei/`` to ``build/``, doing only the work that is due.
+
+:func:`build` runs four stages over the corpus:
+
+1. **encode** every seed whose source, encoder or header settings changed since the last build
+   (or whose TEI file is missing) into ``tei/<stem>.xml``, and write ``tei/authority.xml``;
+2. **check** every TEI file whose bytes, validator or seed changed, or whose pointers into the
+   authority file now lead elsewhere, and every document against the others (ids unique across
+   the corpus);
+3. **render** every valid document whose TEI or stylesheets changed: the reading and review
+   pages in ``build/html/`` and the reading and diplomatic texts in ``build/text/``;
+4. **index**: ``index.html`` (and the stylesheet) when the set of documents or any of them
+   changed.
+
+What "changed" means is decided against ``build/manifest.json`` (:mod:`pipeline.manifest`).
+
+**Editors' work is the master copy.** A TEI file that is not what the encoder last wrote there
+has been edited by hand: it is kept, checked and rendered as it is, and the build reports that
+the seed and the edition have diverged. ``force=True`` encodes it again, after saving the edited
+file as ``tei/<stem>.xml.<digest>.bak``. A TEI file without a seed is an edition of its own,
+checked and rendered too.
+
+**Nothing half-done.** Every file is written to a temporary file and renamed into place
+(:mod:`pipeline.atomic`). The manifest records a document's stage only once that stage's
+outputs are in place, and is saved every few seconds and at the end of each stage, after the
+outputs are flushed to the disk. A build that is stopped (Ctrl-C, a killed process) leaves each
+output whole, old or new, and the next build does what is left.
+
+**Parallel, and the same.** The per-document work is done by the pure functions of
+:mod:`pipeline.executor`, on worker processes (``jobs``) or on any ``concurrent.futures``
+executor given as ``executor``; the build writes every file itself, in document order. Its
+output does not depend on the number of workers, and ``tei/`` is byte for byte what ``teipipe
+convert`` writes (see :mod:`pipeline.executor` for how the authority file is kept so).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import asdict, astuple, dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import TextIO
+
+from lxml import etree
+
+from . import executor as work
+from .atomic import write_atomic
+from .authority import Authority, build_authority_tree
+from .config import Settings
+from .convert import collect_sources, encoding_context
+from .manifest import MANIFEST_NAME, Manifest, Versions, digest, file_digest, key
+from .render import AUTHORITY_NAME, CSS_NAME, RenderError, render_index
+from .source import stem_of
+from .validate import CheckContext, check_file
+from .validate.check import PROFILE_FILE, repeated_across_files
+from .validate.report import ERROR, Problem
+from .validate.rules import targets_in_file
+
+STAGES = ("encode", "check", "render", "index")
+#: Below this many documents a stage runs in this process: starting workers would cost more.
+PARALLEL_FROM = 16
+#: How often the manifest is saved during a stage, at least (seconds).
+CHECKPOINT_EVERY = 5.0
+
+Progress = Callable[[str, int, int], None]  # (stage, documents done, documents to do)
+
+
+# ------------------------------------------------------------------------------------ the report
+
+@dataclass
+class BuildReport:
+    """What one build did, document by document (file stems), and how long each stage took."""
+
+    documents: int = 0
+    converted: list[str] = field(default_factory=list)  # the encoder ran and its TEI is in tei/
+    unchanged: list[str] = field(default_factory=list)  # no stage had anything to do
+    diverged: list[str] = field(default_factory=list)  # the TEI was edited by hand: kept
+    replaced: dict[str, Path] = field(default_factory=dict)  # --force: stem -> backup of the edit
+    without_seed: list[str] = field(default_factory=list)  # a TEI file with no seed
+    checked: list[str] = field(default_factory=list)
+    invalid: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # not rendered: not converted, or invalid
+    removed: list[str] = field(default_factory=list)  # gone from seeds/ and tei/: outputs deleted
+    index: bool = False  # index.html was rendered
+    authority: bool = False  # tei/authority.xml was written
+    failures: list[str] = field(default_factory=list)  # documents that failed to convert or render
+    problems: list[Problem] = field(default_factory=list)  # of the documents checked, and the invalid
+    warnings: list[str] = field(default_factory=list)  # the encoder's
+    errors: list[str] = field(default_factory=list)  # not tied to a document
+    times: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def did_nothing(self) -> bool:
+        return not (self.converted or self.checked or self.rendered or self.index or self.authority
+                    or self.removed or self.replaced)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failures or self.invalid or self.errors)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 1
+
+
+# ------------------------------------------------------------------------------------ the corpus
+
+@dataclass
+class Document:
+    """One document of the corpus as the build sees it: its files and its manifest record."""
+
+    stem: str
+    seed: Path | None
+    tei: Path
+    record: dict
+    seed_digest: str | None = None
+    tei_digest: str | None = None  # of the file in tei/ now
+    failed: bool = False  # the encoder failed: nothing further is done with it
+    valid: bool = False
+    worked: bool = False  # some stage did something for it in this build
+
+
+def scan(settings: Settings, manifest: Manifest, report: BuildReport) -> list[Document]:
+    """The documents: every seed, in the order ``teipipe convert`` takes them, then every TEI
+    file without a seed, by name. Reads and digests each seed and TEI file once."""
+    documents: list[Document] = []
+    stems: dict[str, Path] = {}
+    seeds: list[Path] = []
+    if settings.seeds.is_dir():
+        seeds, errors = collect_sources([settings.seeds])
+        report.errors += errors
+    for seed in seeds:
+        stem = stem_of(seed)
+        if stem in stems:
+            report.failures.append(f"{seed}: error: has the same name as {stems[stem]}; both would write {stem}.xml")
+            continue
+        stems[stem] = seed
+        documents.append(Document(stem, seed, settings.tei / f"{stem}.xml", manifest.documents.setdefault(stem, {})))
+    if settings.tei.is_dir():
+        for tei in sorted(settings.tei.glob("*.xml")):
+            if tei.name != AUTHORITY_NAME and tei.stem not in stems:
+                documents.append(Document(tei.stem, None, tei, manifest.documents.setdefault(tei.stem, {})))
+                report.without_seed.append(tei.stem)
+    for document in documents:
+        document.seed_digest = file_digest(document.seed) if document.seed else None
+        document.tei_digest = file_digest(document.tei)
+    return documents
+
+
+# ------------------------------------------------------------------------------------ where work runs
+
+class Workers:
+    """Runs per-document work: in this process, on the executor given, or on a pool of ``jobs``
+    worker processes started the first time a stage has enough documents for it."""
+
+    def __init__(self, executor: Executor | None, jobs: int, warm_up: tuple) -> None:
+        self.executor = executor
+        self.jobs = jobs
+        self.warm_up = warm_up
+        self.own: ProcessPoolExecutor | None = None
+
+    def parallel(self, count: int) -> bool:
+        """Whether ``count`` documents are worth handing to other processes."""
+        return count >= PARALLEL_FROM and (self.executor is not None or self.jobs > 1)
+
+    def map(self, function: Callable, jobs: list) -> Iterator:
+        """``function(job)`` for each job, in order, as each becomes ready."""
+        if not self.parallel(len(jobs)):
+            return map(function, jobs)
+        if self.executor is None and self.own is None:
+            # "spawn": workers start clean, without the state of this process (an XSLT
+            # processor does not survive a fork).
+            self.own = ProcessPoolExecutor(self.jobs, multiprocessing.get_context("spawn"),
+                                           initializer=work.warm_up, initargs=self.warm_up)
+        executor = self.executor or self.own
+        workers = self.jobs if self.executor is None else max(self.jobs, 1)
+        size = max(1, min(16, len(jobs) // (workers * 8)))
+        chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
+        return (result for chunk in _in_order(executor, chunks, function, window=workers * 4) for result in chunk)
+
+    def close(self, cancel: bool = False) -> None:
+        if self.own is not None:
+            self.own.shutdown(wait=True, cancel_futures=cancel)
+            self.own = None
+
+
+def _in_order(executor: Executor, chunks: list[list], function: Callable, window: int) -> Iterator[list]:
+    """Submit ``work.run_all(function, chunk)`` for the chunks, at most ``window`` at a time, and
+    yield the results in order: memory stays flat however long the list."""
+    pending: deque[Future] = deque()
+    remaining = iter(chunks)
+    try:
+        for chunk in islice(remaining, window):
+            pending.append(executor.submit(work.run_all, function, chunk))
+        while pending:
+            result = pending.popleft().result()
+            for chunk in islice(remaining, 1):
+                pending.append(executor.submit(work.run_all, function, chunk))
+            yield result
+    finally:
+        for future in pending:
+            future.cancel()
+
+
+class Checkpoints:
+    """Saves the manifest now and then during a stage, and at its end. The outputs recorded are
+    flushed to the disk first, so the manifest never names work that a power cut could undo."""
+
+    def __init__(self, manifest: Manifest, path: Path) -> None:
+        self.manifest = manifest
+        self.path = path
+        self.last = time.monotonic()
+
+    def maybe(self) -> None:
+        if time.monotonic() - self.last >= CHECKPOINT_EVERY:
+            self.save()
+
+    def save(self) -> None:
+        os.sync()
+        self.manifest.save(self.path)
+        self.last = time.monotonic()
+
+
+def _stage(name: str, progress: Progress | None, results: Iterable, total: int) -> Iterator:
+    if progress:
+        progress(name, 0, total)
+    for done, result in enumerate(results, 1):
+        yield result
+        if progress:
+            progress(name, done, total)
+
+
+# ------------------------------------------------------------------------------------ the build
+
+def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
+          executor: Executor | None = None, progress: Progress | None = None) -> BuildReport:
+    """Bring ``tei/`` and ``build/`` up to date with ``seeds/`` and return what was done.
+
+    ``jobs`` is the number of worker processes (default ``settings.jobs``; 0: one per core);
+    ``executor`` is any ``concurrent.futures.Executor`` to run the per-document work on instead
+    (the caller starts and stops it; its workers need the package installed). ``force``
+    re-encodes TEI files that were edited by hand, keeping a backup of each. ``progress`` is
+    called as ``progress(stage, done, total)`` while a stage runs.
+    """
+    started = time.perf_counter()
+    report = BuildReport()
+    versions = Versions.of(settings.schema, settings.transforms)
+    manifest_path = settings.build / MANIFEST_NAME
+    manifest = Manifest.load(manifest_path)
+    checkpoints = Checkpoints(manifest, manifest_path)
+    workers_wanted = settings.jobs if jobs is None else jobs
+    workers = Workers(executor, workers_wanted or os.cpu_count() or 1,
+                      (settings.schema / PROFILE_FILE, settings.transforms, settings.tei,
+                       file_digest(settings.authority)))
+    finished = False
+    try:
+        settings.build.mkdir(parents=True, exist_ok=True)
+        documents = scan(settings, manifest, report)
+        report.documents = len(documents)
+        report.times["scan"] = time.perf_counter() - started
+        for stage in (encode_stage, check_stage, render_stage, index_stage):
+            began = time.perf_counter()
+            stage(settings, documents, manifest, versions, workers, checkpoints, report, force, progress)
+            report.times[stage.__name__.removesuffix("_stage")] = time.perf_counter() - began
+        forget_removed(settings, documents, manifest, report)
+        report.unchanged = [d.stem for d in documents if not d.worked]
+        finished = True
+    finally:
+        workers.close(cancel=not finished)
+        if not report.did_nothing or not manifest_path.exists():
+            checkpoints.save()
+    report.times["total"] = time.perf_counter() - started
+    return report
+
+
+def encode_stage(settings: Settings, documents: list[Document], manifest: Manifest, versions: Versions,
+                 workers: Workers, checkpoints: Checkpoints, report: BuildReport, force: bool,
+                 progress: Progress | None) -> None:
+    """Encode what is due, in document order, against one authority; then write the authority file."""
+    authority = Authority.load(settings.tei)
+    authority_digest = file_digest(settings.authority)
+    seeded = [d for d in documents if d.seed is not None]
+    jobs: dict[str, work.EncodeJob] = {}
+    due: list[Document] = []
+    for document in seeded:
+        job = work.EncodeJob(document.stem, document.seed, encoding_context(settings, document.seed),
+                             settings.tei, authority_digest)
+        jobs[document.stem] = job
+        encoded = document.record.get("encoded") or {}
+        edited = document.tei_digest != encoded.get("tei")
+        if (encoded.get("key") != _encoding_key(versions, document, job) or document.tei_digest is None
+                or (force and edited)):
+            due.append(document)
+    # With workers, every due document is first encoded on them against the authority as found;
+    # the loop below keeps each result whose lookups replay to the same answers (executor.py).
+    in_parallel = workers.parallel(len(due))
+    speculative = workers.map(work.encode_document, [jobs[d.stem] for d in due]) if in_parallel else iter(())
+    due_stems = {d.stem for d in due}
+    for document in _stage("encode", progress if due else None, seeded, len(seeded)):
+        job = jobs[document.stem]
+        encoded = document.record.get("encoded") or {}
+        result = None
+        if document.stem in due_stems:
+            result = next(speculative) if in_parallel else None
+            if result is None or not work.replay(authority, result.names):
+                result = work.encode_with(job, authority)
+        elif not work.replay(authority, encoded.get("names", [])):
+            result = work.encode_with(job, authority)  # a name it met now means something else
+        if result is not None:
+            _keep_encoding(settings, document, job, result, versions, report, force)
+        elif document.tei_digest != encoded.get("tei"):
+            report.diverged.append(document.stem)
+        checkpoints.maybe()
+    data = etree.tostring(build_authority_tree(authority, settings.publisher), xml_declaration=True,
+                          encoding="UTF-8", pretty_print=True)
+    if file_digest(settings.authority) != digest(data):
+        write_atomic(settings.authority, data, durable=False)
+        report.authority = True
+    checkpoints.save()
+
+
+def _encoding_key(versions: Versions, document: Document, job: work.EncodeJob) -> str:
+    return key(versions.encoder, document.seed_digest, asdict(job.context))
+
+
+def _keep_encoding(settings: Settings, document: Document, job: work.EncodeJob, result: work.Encoded,
+                   versions: Versions, report: BuildReport, force: bool) -> None:
+    """Put the encoder's output in place, unless the TEI file there was edited by hand."""
+    document.worked = True
+    report.warnings += result.warnings
+    if result.error:
+        report.failures.append(result.error)
+        document.failed = True
+        return
+    encoded = document.record.get("encoded") or {}
+    current = document.tei_digest
+    by_encoder = current is None or current == result.digest or current == encoded.get("tei")
+    record = {"key": key(versions.encoder, result.seed, asdict(job.context)), "seed": result.seed,
+              "tei": result.digest, "names": result.names}
+    if not by_encoder and not force:
+        record["tei"] = encoded.get("tei")  # still what the encoder last wrote there
+        document.record["encoded"] = record
+        report.diverged.append(document.stem)
+        return
+    if not by_encoder:
+        backup = document.tei.with_name(f"{document.tei.name}.{current[:12]}.bak")
+        write_atomic(backup, document.tei.read_bytes())
+        report.replaced[document.stem] = backup
+    if current != result.digest:
+        write_atomic(document.tei, result.tei, durable=False)
+        document.tei_digest = result.digest
+    document.record["encoded"] = record
+    report.converted.append(document.stem)
+
+
+def check_stage(settings: Settings, documents: list[Document], manifest: Manifest, versions: Versions,
+                workers: Workers, checkpoints: Checkpoints, report: BuildReport, force: bool,
+                progress: Progress | None) -> None:
+    """Validate what is due; then check ids across the corpus."""
+    context = CheckContext(profile=settings.schema / PROFILE_FILE,
+                           seeds=settings.seeds if settings.seeds.is_dir() else None)
+    present = [d for d in documents if not d.failed and d.tei_digest is not None]
+    due = []
+    for document in present:
+        checked = document.record.get("checked") or {}
+        if checked.get("key") != _check_key(versions, document) or _links(settings, checked.get("links", {})) \
+                != checked.get("links"):
+            due.append(document)
+    by_stem = {d.stem: d for d in due}
+    jobs = [work.CheckJob(d.stem, d.tei, context) for d in due]
+    for result in _stage("check", progress, workers.map(work.check_document, jobs), len(jobs)):
+        document = by_stem[result.stem]
+        document.record["checked"] = {"key": _check_key(versions, document), "problems": result.problems,
+                                      "ids": result.ids, "links": _links(settings, result.links)}
+        document.worked = True
+        report.checked.append(document.stem)
+        checkpoints.maybe()
+    problems: dict[str, list[Problem]] = defaultdict(list)
+    for document in present:
+        checked = document.record["checked"]
+        problems[document.stem] = [Problem(_shown(document.tei), *problem) for problem in checked["problems"]]
+    for stem, added in _clashing_ids(present, context).items():
+        problems[stem] = sorted(problems[stem] + added, key=lambda p: (p.line, p.column, p.code))
+    for document in present:
+        found = problems[document.stem]
+        document.valid = not any(p.severity == ERROR for p in found)
+        if not document.valid:
+            report.invalid.append(document.stem)
+        if not document.valid or document.stem in by_stem:
+            report.problems += found
+    checkpoints.save()
+
+
+def _check_key(versions: Versions, document: Document) -> str:
+    return key(versions.validator, document.tei_digest, document.seed_digest)
+
+
+def _links(settings: Settings, links: Iterable[str]) -> dict[str, str | None]:
+    """Each pointer into another file with the kind of element it leads to now (None: nowhere)."""
+    found = {}
+    for link in links:
+        file, _, fragment = link.partition("#")
+        targets = targets_in_file(settings.tei / file) or {}
+        found[link] = targets.get(fragment)
+    return found
+
+
+def _clashing_ids(documents: list[Document], context: CheckContext) -> dict[str, list[Problem]]:
+    """TP103 for ids declared in more than one file. The records keep only the ids that could
+    clash (a document's own id, and ids outside its prefix); the few documents that might clash
+    are checked again in full, and compared as ``teipipe validate`` compares a corpus."""
+    owners: dict[str, list[str]] = defaultdict(list)  # a document's own id -> stems
+    claims: dict[str, set[str]] = defaultdict(set)  # an id outside its document's prefix -> stems
+    for document in documents:
+        own, *others = document.record["checked"]["ids"] or [""]
+        if own:
+            owners[own].append(document.stem)
+        for value in others:
+            claims[value].add(document.stem)
+    suspects: set[str] = set()
+    for own, stems in owners.items():  # the same own id, or one inside another's prefix
+        inside = {s for prefix in _dotted_prefixes(own) for s in owners.get(prefix, ())}
+        if len(stems) > 1 or inside:
+            suspects |= set(stems) | inside
+    for value, stems in claims.items():  # an id claimed twice, or inside a document's prefix
+        inside = {s for prefix in [value, *_dotted_prefixes(value)] for s in owners.get(prefix, ())}
+        if len(stems) > 1 or inside:
+            suspects |= stems | inside
+    if not suspects:
+        return {}
+    by_stem = {d.stem: d for d in documents}
+    alone = [check_file(str(by_stem[stem].tei), context) for stem in sorted(suspects)]
+    added: dict[str, list[Problem]] = {}
+    for stem, before, after in zip(sorted(suspects), alone, repeated_across_files(alone)):
+        shown = _shown(by_stem[stem].tei)
+        new = [Problem(shown, *astuple(p)[1:]) for p in after.problems if p not in before.problems]
+        if new:
+            added[stem] = new
+    return added
+
+
+def _dotted_prefixes(value: str) -> list[str]:
+    """``a.b.c`` -> ``a``, ``a.b``: the ids whose prefix ``value`` lies under."""
+    parts = value.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts))]
+
+
+def render_stage(settings: Settings, documents: list[Document], manifest: Manifest, versions: Versions,
+                 workers: Workers, checkpoints: Checkpoints, report: BuildReport, force: bool,
+                 progress: Progress | None) -> None:
+    """Render every valid document whose TEI or stylesheets changed; take away the pages of the
+    documents that can no longer be rendered."""
+    due = []
+    for document in documents:
+        rendered = document.record.get("rendered") or {}
+        if document.failed or document.tei_digest is None or not document.valid:
+            report.skipped.append(document.stem)
+            if rendered:
+                _delete_outputs(settings, rendered)
+                del document.record["rendered"]
+                document.worked = True
+        elif rendered.get("key") != _render_key(versions, document) or not _present(settings, rendered):
+            due.append(document)
+    by_stem = {d.stem: d for d in due}
+    jobs = [work.RenderJob(d.stem, d.tei, settings.transforms) for d in due]
+    for result in _stage("render", progress, workers.map(work.render_document, jobs), len(jobs)):
+        document = by_stem[result.stem]
+        document.worked = True
+        if result.error:
+            report.failures.append(f"{_shown(document.tei)}: error: cannot be rendered: {result.error}")
+            report.skipped.append(document.stem)
+            document.valid = False  # keeps it out of the index
+            _delete_outputs(settings, document.record.pop("rendered", {}))
+            continue
+        outputs = {}
+        for relative, data in result.outputs.items():
+            write_atomic(settings.build / relative, data, durable=False)
+            outputs[relative] = [len(data), digest(data)]
+        document.record["rendered"] = {"key": _render_key(versions, document), "outputs": outputs}
+        report.rendered.append(document.stem)
+        checkpoints.maybe()
+    checkpoints.save()
+
+
+def _render_key(versions: Versions, document: Document) -> str:
+    return key(versions.renderer, document.tei_digest)
+
+
+def _present(settings: Settings, record: dict) -> bool:
+    """Every output of a record is there, with the size recorded."""
+    for relative, (size, _) in record.get("outputs", {}).items():
+        try:
+            if os.stat(settings.build / relative).st_size != size:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _delete_outputs(settings: Settings, record: dict) -> None:
+    for relative in record.get("outputs", {}):
+        (settings.build / relative).unlink(missing_ok=True)
+
+
+def index_stage(settings: Settings, documents: list[Document], manifest: Manifest, versions: Versions,
+                workers: Workers, checkpoints: Checkpoints, report: BuildReport, force: bool,
+                progress: Progress | None) -> None:
+    """``index.html`` and ``teipipe.css`` beside the reading pages and the review pages."""
+    listed = sorted((d for d in documents if d.valid and not d.failed and d.tei_digest is not None),
+                    key=lambda d: d.tei.name)
+    index_key = key(versions.renderer, [[d.stem, d.tei_digest] for d in listed])
+    if manifest.index.get("key") == index_key and _present(settings, manifest.index):
+        return
+    if progress:
+        progress("index", 0, 1)
+    try:
+        page = render_index([d.tei for d in listed], transforms=settings.transforms).encode("utf-8")
+    except RenderError as error:
+        report.failures.append(f"error: {error}")
+        return
+    css = (settings.transforms / CSS_NAME).read_bytes()
+    outputs = {}
+    for folder in ("html", "html/review"):
+        for name, data in (("index.html", page), (CSS_NAME, css)):
+            write_atomic(settings.build / folder / name, data, durable=False)
+            outputs[f"{folder}/{name}"] = [len(data), digest(data)]
+    manifest.index = {"key": index_key, "outputs": outputs}
+    report.index = True
+    if progress:
+        progress("index", 1, 1)
+    checkpoints.save()
+
+
+def forget_removed(settings: Settings, documents: list[Document], manifest: Manifest,
+                   report: BuildReport) -> None:
+    """Take away the outputs and records of documents that have neither a seed nor a TEI file."""
+    present = {d.stem for d in documents}
+    for stem in sorted(set(manifest.documents) - present):
+        _delete_outputs(settings, manifest.documents.pop(stem).get("rendered") or {})
+        report.removed.append(stem)
+
+
+def _shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when under it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+# ------------------------------------------------------------------------------------ telling the user
+
+class ProgressPrinter:
+    """Shows how a stage advances: a bar redrawn in place on a terminal, a line for every tenth
+    of the work otherwise (logs of CI stay short)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO = sys.stderr, terminal: bool | None = None) -> None:
+        self.stream = stream
+        self.terminal = stream.isatty() if terminal is None else terminal
+        self.shown = -1
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total == 0:
+            return
+        if self.terminal:
+            filled = self.WIDTH * done // total
+            self.stream.write(f"\r{stage:<7} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+            return
+        tenth = 10 * done // total
+        if done == 0:
+            self.shown = -1
+        if tenth != self.shown:
+            self.shown = tenth
+            self.stream.write(f"{stage}: {done}/{total}\n")
+            self.stream.flush()
+
+
+def summary(report: BuildReport) -> list[str]:
+    """The closing lines: what each stage did and how long it took, then the totals."""
+    times = report.times
+    if report.did_nothing:
+        return [f"nothing to do: {report.documents} documents unchanged ({times.get('total', 0):.2f} s)"
+                + (f"; {len(report.invalid)} invalid" if report.invalid else "")
+                + (f"; {len(report.diverged)} diverged" if report.diverged else "")]
+    lines = [
+        f"encode  {len(report.converted)} converted, {len(report.diverged)} diverged"
+        + (f", {len(report.replaced)} replaced" if report.replaced else "")
+        + (", authority.xml written" if report.authority else "") + f"  ({times.get('encode', 0):.2f} s)",
+        f"check   {len(report.checked)} checked, {len(report.invalid)} invalid  ({times.get('check', 0):.2f} s)",
+        f"render  {len(report.rendered)} rendered, {len(report.skipped)} skipped  ({times.get('render', 0):.2f} s)",
+        f"index   {'written' if report.index else 'unchanged'}  ({times.get('index', 0):.2f} s)",
+        f"{report.documents} documents: {len(report.converted)} converted, {len(report.unchanged)} unchanged, "
+        f"{len(report.invalid)} invalid, {len(report.rendered)} rendered, {len(report.skipped)} skipped"
+        + (f", {len(report.failures)} failed" if report.failures else "")
+        + f" ({times.get('total', 0):.2f} s)",
+    ]
+    return lines

@@ -1,0 +1,225 @@
+"""The work the build hands out, one document at a time: encode, check, render.
+
+Each function here is a pure function of its job (paths and settings, which pickle) and returns
+plain data (bytes to write, problems, digests); none of them writes a file. So they can run in
+this process, in worker processes, or on any other ``concurrent.futures`` executor (such as
+Dask's ``Client.get_executor()``) without changing the result. Whatever a worker compiles or
+loads (schemas, stylesheets, the authority file) is cached per process and keyed by what it was
+made from; :func:`warm_up` fills those caches when a worker starts.
+
+**The authority file and parallel encoding.** Encoding a document looks names up in the
+authority file and adds the ones it does not know (:meth:`Authority.ref_for`), so in
+``teipipe convert`` each document sees the names the documents before it added. A worker
+cannot see those: it encodes against the authority file as the build found it, undoes its own
+additions afterwards (:meth:`Authority.rollback`), and returns the log of every lookup it made
+with its answer (:class:`NameLog`). The build then replays the logs in document order against
+one authority (:func:`replay`): where every answer is the same, the worker's TEI is exactly what
+the sequential encoder would have written, and the replay has added that document's names;
+where an answer differs, the build encodes that document again against the authority as it
+stands. The result is byte for byte the sequential one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .authority import Authority
+from .convert import convert_file
+from .encode import EncodingContext
+from .manifest import digest
+from .render import RenderError, render_views, stylesheet
+from .source import SourceError
+from .validate import CheckContext, check_file
+from .validate import profile as validate_profile
+from .validate.report import ERROR
+
+#: Every rendering of a document: (output, view) -> its path under the build folder.
+VIEWS = {
+    ("html", "reading"): "html/{stem}.html",
+    ("html", "review"): "html/review/{stem}.html",
+    ("text", "reading"): "text/{stem}.txt",
+    ("text", "diplomatic"): "text/diplomatic/{stem}.txt",
+}
+
+
+# ------------------------------------------------------------------------------------ encode
+
+class NameLog:
+    """An authority that records every lookup made through it, with its answer.
+
+    It offers the three lookups the recognisers use. The log is a list of JSON-ready lists,
+    ``[method, *arguments, answer]``."""
+
+    def __init__(self, authority: Authority) -> None:
+        self.authority = authority
+        self.calls: list[list] = []
+
+    def lookup(self, name: str, kind: str | None = None) -> str | None:
+        answer = self.authority.lookup(name, kind)
+        self.calls.append(["lookup", name, kind, answer])
+        return answer
+
+    def ref_for(self, name: str, kind: str, add: bool = True) -> str | None:
+        answer = self.authority.ref_for(name, kind, add)
+        self.calls.append(["ref_for", name, kind, add, answer])
+        return answer
+
+    def person_for_pseudonym(self, name: str) -> str | None:
+        answer = self.authority.person_for_pseudonym(name)
+        self.calls.append(["person_for_pseudonym", name, answer])
+        return answer
+
+
+def replay(authority: Authority, calls: list[list]) -> bool:
+    """Make the logged lookups again. True when every answer is the one logged: the document's
+    encoding against ``authority`` is then the logged one, and its names have been added. False
+    otherwise, and ``authority`` is left as it was."""
+    mark = authority.mark()
+    for method, *arguments, answer in calls:
+        if method not in ("lookup", "ref_for", "person_for_pseudonym") \
+                or getattr(authority, method)(*arguments) != answer:
+            authority.rollback(mark)
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class EncodeJob:
+    stem: str
+    seed: Path
+    context: EncodingContext
+    tei: Path  # the folder whose authority.xml the worker starts from
+    authority: str | None  # the digest of that authority.xml, None when there is none
+
+
+@dataclass
+class Encoded:
+    """One document encoded: the TEI, its digest, the lookups made; or why it failed."""
+
+    stem: str
+    seed: str | None = None  # digest of the source bytes that were encoded
+    tei: bytes | None = None
+    digest: str | None = None
+    names: list[list] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def encode_with(job: EncodeJob, authority: Authority) -> Encoded:
+    """Encode the document against ``authority``, which keeps the names the document adds."""
+    log = NameLog(authority)
+    try:
+        data, document = convert_file(job.seed, log, job.context)  # type: ignore[arg-type]
+    except SourceError as exc:
+        return Encoded(job.stem, error=exc.describe())
+    except RecursionError:
+        return Encoded(job.stem, error=f"{job.seed}: error: the text is nested too deeply to encode")
+    return Encoded(job.stem, document.sha256, data, digest(data), log.calls, list(document.warnings))
+
+
+def encode_document(job: EncodeJob) -> Encoded:
+    """Encode the document against the authority file as the build found it (unchanged after)."""
+    authority = base_authority(job.tei, job.authority)
+    mark = authority.mark()
+    try:
+        return encode_with(job, authority)
+    finally:
+        authority.rollback(mark)
+
+
+@lru_cache(maxsize=2)
+def base_authority(tei: Path, version: str | None) -> Authority:
+    """The authority of ``tei/authority.xml`` (the vocabulary alone when there is none), loaded
+    once per process and version of the file."""
+    return Authority.load(tei)
+
+
+# ------------------------------------------------------------------------------------ check
+
+#: A pointer into another file, ``authority.xml#pers-stalin``, anywhere in the bytes.
+_LINK = re.compile(rb'([^\s"\'<>#=]+\.xml)#([^\s"\'<>]+)')
+_ROOT_ID = re.compile(rb'<(?:[\w.-]+:)?TEI\b[^>]*?\sxml:id\s*=\s*["\']([^"\']+)["\']')
+
+
+@dataclass(frozen=True)
+class CheckJob:
+    stem: str
+    tei: Path
+    context: CheckContext
+
+
+@dataclass
+class Checked:
+    """What validating one document found.
+
+    ``ids`` is the document's own id first (or "" when it has none), then every id it declares
+    that is neither that id nor starts with it and a dot: all that can clash with another file
+    when every document keeps to its own prefix. ``links`` are the pointers into other files."""
+
+    stem: str
+    problems: list[list] = field(default_factory=list)  # [line, column, code, severity, message]
+    ids: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(problem[3] == ERROR for problem in self.problems)
+
+
+def check_document(job: CheckJob) -> Checked:
+    result = check_file(str(job.tei), job.context)
+    problems = [[p.line, p.column, p.code, p.severity, p.message] for p in result.problems]
+    try:
+        data = job.tei.read_bytes()
+    except OSError:
+        return Checked(job.stem, problems)
+    root = _ROOT_ID.search(data[:4096])
+    own = root.group(1).decode("utf-8", "replace") if root else ""
+    ids = [own] + sorted({d.value for d in result.ids if d.value != own and not d.value.startswith(own + ".")}
+                         if own else {d.value for d in result.ids})
+    links = sorted({(file + b"#" + fragment).decode("utf-8", "replace") for file, fragment in _LINK.findall(data)})
+    return Checked(job.stem, problems, ids, links)
+
+
+# ------------------------------------------------------------------------------------ render
+
+@dataclass(frozen=True)
+class RenderJob:
+    stem: str
+    tei: Path
+    transforms: Path
+
+
+@dataclass
+class Rendered:
+    stem: str
+    outputs: dict[str, bytes] = field(default_factory=dict)  # path under the build folder -> bytes
+    error: str | None = None
+
+
+def render_document(job: RenderJob) -> Rendered:
+    """Every view of the document (:data:`VIEWS`), from one parse of it."""
+    try:
+        texts = render_views(job.tei, VIEWS, transforms=job.transforms)
+    except RenderError as error:
+        return Rendered(job.stem, error=str(error))
+    return Rendered(job.stem, {VIEWS[view].format(stem=job.stem): text.encode("utf-8")
+                               for view, text in texts.items()})
+
+
+# ------------------------------------------------------------------------------------ workers
+
+def warm_up(schema: Path, transforms: Path, tei: Path, authority: str | None) -> None:
+    """Compile the profile and the stylesheets and load the authority, once per worker."""
+    validate_profile.load(schema)
+    for name in ("html", "text"):
+        stylesheet(name, transforms)
+    base_authority(tei, authority)
+
+
+def run_all(function, jobs: list) -> list:
+    """``function(job)`` for each of a chunk of jobs: one round trip to a worker for many."""
+    return [function(job) for job in jobs]

@@ -44,3 +44,18 @@ def write_atomic(path: Path | str, data: bytes | str, *, durable: bool = True) -
         except OSError:
             pass
         raise
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Delete the temporary files that :func:`write_atomic` left in ``folder`` when its process
+    was killed (``.<name>.<random>.tmp``); returns them."""
+    removed = []
+    try:
+        candidates = list(Path(folder).glob(".*.tmp"))
+    except OSError:
+        return removed
+    for path in candidates:
+        if path.is_file() and path.name.count(".") >= 3:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed

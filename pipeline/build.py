@@ -50,8 +50,8 @@ from typing import TextIO
 from lxml import etree
 
 from . import executor as work
-from .atomic import write_atomic
-from .authority import Authority, build_authority_tree
+from .atomic import remove_leftovers, write_atomic
+from .authority import build_authority_tree
 from .config import Settings
 from .convert import collect_sources, encoding_context
 from .manifest import MANIFEST_NAME, Manifest, Versions, digest, file_digest, key
@@ -262,6 +262,8 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
     finished = False
     try:
         settings.build.mkdir(parents=True, exist_ok=True)
+        for folder in (settings.tei, settings.build, *(settings.build / Path(v).parent for v in work.VIEWS.values())):
+            remove_leftovers(folder)  # of a build that was killed while writing
         documents = scan(settings, manifest, report)
         report.documents = len(documents)
         report.times["scan"] = time.perf_counter() - started
@@ -284,7 +286,7 @@ def encode_stage(settings: Settings, documents: list[Document], manifest: Manife
                  workers: Workers, checkpoints: Checkpoints, report: BuildReport, force: bool,
                  progress: Progress | None) -> None:
     """Encode what is due, in document order, against one authority; then write the authority file."""
-    authority = Authority.load(settings.tei)
+    authority = work.editors_authority(settings.tei)
     authority_digest = file_digest(settings.authority)
     seeded = [d for d in documents if d.seed is not None]
     jobs: dict[str, work.EncodeJob] = {}

@@ -10,7 +10,7 @@ made from; :func:`warm_up` fills those caches when a worker starts.
 **The authority file and parallel encoding.** Encoding a document looks names up in the
 authority file and adds the ones it does not know (:meth:`Authority.ref_for`), so in
 ``teipipe convert`` each document sees the names the documents before it added. A worker
-cannot see those: it encodes against the authority file as the build found it, undoes its own
+cannot see those: it encodes against the authority the build starts from, undoes its own
 additions afterwards (:meth:`Authority.rollback`), and returns the log of every lookup it made
 with its answer (:class:`NameLog`). The build then replays the logs in document order against
 one authority (:func:`replay`): where every answer is the same, the worker's TEI is exactly what
@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .authority import Authority
+from .authority import FILE_NAME as AUTHORITY_FILE
+from .authority import Authority, read_entries, seed_entries
 from .convert import convert_file
 from .encode import EncodingContext
 from .manifest import digest
@@ -130,11 +131,24 @@ def encode_document(job: EncodeJob) -> Encoded:
         authority.rollback(mark)
 
 
+def editors_authority(tei: Path) -> Authority:
+    """What every build starts from: the vocabulary, and the entries of ``tei/authority.xml``
+    that editors wrote or touched. The entries the encoder added and nobody has changed since
+    (unreviewed, one name, nothing else) are left out: the build adds them again as it meets
+    their names, so that its output depends on the seeds and the editors' entries alone, and a
+    second build finds nothing to do."""
+    entries = {entry.id: entry for entry in seed_entries()}
+    if (tei / AUTHORITY_FILE).is_file():
+        for entry in read_entries(tei / AUTHORITY_FILE):
+            if entry.reviewed or len(entry.names) != 1 or entry.pseudonyms or entry.wikidata or entry.note:
+                entries[entry.id] = entry
+    return Authority(list(entries.values()))
+
+
 @lru_cache(maxsize=2)
 def base_authority(tei: Path, version: str | None) -> Authority:
-    """The authority of ``tei/authority.xml`` (the vocabulary alone when there is none), loaded
-    once per process and version of the file."""
-    return Authority.load(tei)
+    """:func:`editors_authority`, loaded once per process and version of the file."""
+    return editors_authority(tei)
 
 
 # ------------------------------------------------------------------------------------ check

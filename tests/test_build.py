@@ -1,0 +1,327 @@
+"""teipipe build: incremental, safe for hand-edited TEI, the same with any number of workers.
+
+Each test builds a copy of the project (its seeds, or a generated corpus of a few dozen) in a
+temporary folder and reads the build's report: what it says it did is what it did.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import generate
+from pipeline.authority import Authority
+from pipeline.build import build
+from pipeline.config import load_settings
+from pipeline.convert import convert_paths
+from pipeline.executor import replay
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_project(folder: Path, documents: int | None = None) -> Path:
+    """A copy of the project's configuration, schema and stylesheets, with the bundled seeds or
+    ``documents`` generated ones."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "pyproject.toml", folder)
+    shutil.copytree(ROOT / "schema", folder / "schema")
+    shutil.copytree(ROOT / "transforms", folder / "transforms")
+    if documents is None:
+        shutil.copytree(ROOT / "seeds", folder / "seeds")
+        for seed in (folder / "seeds").iterdir():
+            seed.chmod(0o644)
+    else:
+        generate(folder / "seeds", documents)
+    return folder
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+def stems(project: Path) -> list[str]:
+    return sorted(p.name[:-4] for p in (project / "seeds").glob("*.txt"))
+
+
+# ------------------------------------------------------------------------------------ incremental
+
+def test_a_first_build_encodes_checks_and_renders_everything(project: Path) -> None:
+    report = build(load_settings(project), jobs=1)
+    everything = stems(project)
+    assert report.exit_code == 0
+    assert sorted(report.converted) == sorted(report.checked) == sorted(report.rendered) == everything
+    assert report.index and report.authority
+    for stem in everything:
+        for output in (f"html/{stem}.html", f"html/review/{stem}.html", f"text/{stem}.txt",
+                       f"text/diplomatic/{stem}.txt"):
+            assert (project / "build" / output).is_file()
+    for output in ("html/index.html", "html/teipipe.css", "html/review/index.html", "html/review/teipipe.css"):
+        assert (project / "build" / output).is_file()
+
+
+def test_a_second_build_with_nothing_changed_does_no_work(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    before = files(project)
+    report = build(settings, jobs=1)
+    assert report.did_nothing
+    assert (report.converted, report.checked, report.rendered, report.index) == ([], [], [], False)
+    assert sorted(report.unchanged) == stems(project)
+    assert files(project) == before
+
+
+def test_changing_one_seed_rebuilds_that_document_and_the_index(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    changed = stems(project)[2]
+    seed = project / "seeds" / f"{changed}.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    report = build(settings, jobs=1)
+    assert report.converted == report.checked == report.rendered == [changed]
+    assert report.index
+    assert sorted(report.unchanged) == sorted(set(stems(project)) - {changed})
+    assert "One more paragraph." in (project / "build" / "text" / f"{changed}.txt").read_text(encoding="utf-8")
+
+
+def test_changing_a_stylesheet_renders_again_without_encoding_or_checking(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    css = project / "transforms" / "teipipe.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\n/* wider margins */\n", encoding="utf-8")
+    report = build(settings, jobs=1)
+    assert report.converted == report.checked == []
+    assert sorted(report.rendered) == stems(project)
+    assert report.index
+    assert (project / "build" / "html" / "teipipe.css").read_bytes() == css.read_bytes()
+
+
+def test_a_deleted_output_is_made_again(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    stem = stems(project)[0]
+    (project / "build" / "text" / "diplomatic" / f"{stem}.txt").unlink()
+    report = build(settings, jobs=1)
+    assert report.converted == report.checked == []
+    assert report.rendered == [stem]
+    assert (project / "build" / "text" / "diplomatic" / f"{stem}.txt").is_file()
+
+
+def test_a_removed_document_takes_its_pages_with_it(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    stem = stems(project)[1]
+    (project / "seeds" / f"{stem}.txt").unlink()
+    (project / "tei" / f"{stem}.xml").unlink()
+    report = build(settings, jobs=1)
+    assert report.removed == [stem]
+    assert not list((project / "build").rglob(f"{stem}.*"))
+    assert stem not in (project / "build" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_tei_file_without_a_seed_is_checked_and_rendered(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    stem = stems(project)[0]
+    (project / "seeds" / f"{stem}.txt").unlink()
+    report = build(settings, jobs=1)
+    assert report.without_seed == [stem]
+    assert report.exit_code == 0
+    assert (project / "build" / "html" / f"{stem}.html").is_file()
+
+
+# ------------------------------------------------------------------------------------ editors' work
+
+def edit(tei: Path) -> bytes:
+    """An editor's correction of the first paragraph; returns the edited bytes."""
+    text = tei.read_text(encoding="utf-8")
+    at = text.index("<body>") + len("<body>")
+    tei.write_text(text[:at] + "<p>Editor's note: checked against the original.</p>" + text[at:], encoding="utf-8")
+    return tei.read_bytes()
+
+
+def test_a_hand_edited_tei_file_is_kept_checked_rendered_and_reported(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    stem = stems(project)[3]
+    tei = project / "tei" / f"{stem}.xml"
+    edited = edit(tei)
+    report = build(settings, jobs=1)
+    assert tei.read_bytes() == edited
+    assert report.diverged == [stem]
+    assert report.checked == report.rendered == [stem]
+    assert "Editor's note" in (project / "build" / "html" / f"{stem}.html").read_text(encoding="utf-8")
+    # The seed changes as well: the edition is still the master copy.
+    seed = project / "seeds" / f"{stem}.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nA late addition.\n", encoding="utf-8")
+    report = build(settings, jobs=1)
+    assert tei.read_bytes() == edited
+    assert report.diverged == [stem]
+    assert report.converted == []
+
+
+def test_force_encodes_an_edited_file_again_and_keeps_a_backup(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    stem = stems(project)[3]
+    tei = project / "tei" / f"{stem}.xml"
+    encoded = tei.read_bytes()
+    edited = edit(tei)
+    report = build(settings, jobs=1, force=True)
+    assert tei.read_bytes() == encoded
+    backup = report.replaced[stem]
+    assert backup.parent == tei.parent and backup.name.startswith(tei.name) and backup.suffix == ".bak"
+    assert backup.read_bytes() == edited
+    assert report.converted == [stem] and report.diverged == []
+
+
+def test_tei_files_committed_without_a_manifest_are_recognised_as_the_encoders(project: Path) -> None:
+    settings = load_settings(project)
+    convert_paths([project / "seeds"], project / "tei", settings)
+    before = files(project / "tei")
+    report = build(settings, jobs=1)
+    assert report.diverged == []
+    assert files(project / "tei") == before
+
+
+# ------------------------------------------------------------------------------------ problems
+
+def test_an_invalid_document_fails_the_build_and_is_not_published(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    stem = stems(project)[0]
+    tei = project / "tei" / f"{stem}.xml"
+    tei.write_text(tei.read_text(encoding="utf-8").replace("<body>", "<body bogus=\"1\">", 1), encoding="utf-8")
+    report = build(settings, jobs=1)
+    assert report.invalid == [stem] and report.exit_code == 1
+    assert report.skipped == [stem]
+    assert any(p.code == "TP011" and p.path.endswith(f"{stem}.xml") for p in report.problems)
+    assert not (project / "build" / "html" / f"{stem}.html").exists()
+    assert stem not in (project / "build" / "html" / "index.html").read_text(encoding="utf-8")
+    # Nothing changes, and the build still fails: a no-op build does not forget a fault.
+    again = build(settings, jobs=1)
+    assert again.did_nothing and again.invalid == [stem] and again.exit_code == 1
+
+
+def test_a_seed_that_cannot_be_encoded_fails_the_build(project: Path) -> None:
+    (project / "seeds" / "empty.txt").write_bytes(b"")
+    report = build(load_settings(project), jobs=1)
+    assert report.exit_code == 1
+    assert any("empty.txt" in line for line in report.failures)
+    assert len(report.rendered) == len(stems(project)) - 1
+
+
+def test_an_id_declared_in_two_files_makes_both_invalid(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    first, second = stems(project)[:2]
+    copy = project / "tei" / "copy.xml"
+    copy.write_bytes((project / "tei" / f"{first}.xml").read_bytes())
+    report = build(settings, jobs=1)
+    assert sorted(report.invalid) == sorted([first, "copy"])
+    assert any(p.code == "TP103" and p.path.endswith("copy.xml") for p in report.problems)
+    copy.unlink()
+    report = build(settings, jobs=1)
+    assert report.invalid == [] and report.exit_code == 0
+    assert first in report.rendered and second not in report.rendered
+
+
+# ------------------------------------------------------------------------------------ the same bytes
+
+def test_any_number_of_workers_gives_the_same_tree_as_convert(tmp_path: Path) -> None:
+    one = make_project(tmp_path / "one", documents=40)
+    two = make_project(tmp_path / "two", documents=40)
+    converted = make_project(tmp_path / "converted", documents=40)
+    assert build(load_settings(one), jobs=1).exit_code == 0
+    report = build(load_settings(two), jobs=2)
+    assert report.exit_code == 0 and len(report.rendered) == 40
+    assert files(one) == files(two)
+    convert_paths([converted / "seeds"], converted / "tei", load_settings(converted))
+    assert files(converted / "tei") == files(one / "tei")
+
+
+def test_the_manifest_is_json_with_sorted_keys(project: Path) -> None:
+    build(load_settings(project), jobs=1)
+    data = (project / "build" / "manifest.json").read_bytes()
+    manifest = json.loads(data)
+    assert data == json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+    assert sorted(manifest["documents"]) == stems(project)
+
+
+def test_the_library_takes_an_executor(project: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    reference = make_project(project.parent / "reference")
+    build(load_settings(reference), jobs=1)
+    with ThreadPoolExecutor(1) as executor:
+        report = build(load_settings(project), executor=executor)
+    assert report.exit_code == 0
+    assert files(project / "tei") == files(reference / "tei")
+    assert files(project / "build") == files(reference / "build")
+
+
+def test_replaying_a_lookup_whose_answer_changed_fails_and_leaves_the_authority_as_it_was() -> None:
+    authority = Authority.load(None)
+    before = set(authority.entries)
+    calls = [["ref_for", "Ivan Petrovsky", "person", True, "pers-ivan-petrovsky"],
+             ["lookup", "Petrovsky", "person", None]]  # made before anyone had added the name
+    assert replay(authority, calls[:1])  # adds him
+    assert set(authority.entries) == before | {"pers-ivan-petrovsky"}
+    authority.rollback(0)
+    assert set(authority.entries) == before
+    # Once he is known, the surname alone finds him: the second answer is no longer None.
+    assert not replay(authority, calls)
+    assert set(authority.entries) == before
+
+
+# ------------------------------------------------------------------------------------ interrupted
+
+def run_build(project: Path, *arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", "build", *arguments], cwd=project,
+                          env=_environment(), capture_output=True, text=True)
+
+
+def _environment() -> dict[str, str]:
+    import os
+
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def test_a_killed_build_always_recovers_to_the_same_tree(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    reference = make_project(tmp_path / "reference", documents=36)
+    started = time.monotonic()
+    assert run_build(reference, "--jobs", "2", "--quiet").returncode == 0
+    duration = time.monotonic() - started
+    expected = files(reference)
+    assert not [name for name in expected if name.endswith(".tmp")]
+    outcomes = []
+    for number, fraction in enumerate((0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 0.95)):
+        project = make_project(tmp_path / f"killed-{number}", documents=36)
+        process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "build", "--jobs", "2", "--quiet"],
+                                   cwd=project, env=_environment(), start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * fraction)
+        killed = process.poll() is None
+        if killed:
+            os.killpg(process.pid, signal.SIGKILL if number % 3 else signal.SIGINT)
+        process.wait()
+        outcomes.append(killed)
+        finish = run_build(project, "--jobs", "2", "--quiet")
+        assert finish.returncode == 0, finish.stderr
+        assert files(project) == expected, f"after a stop at {fraction:.0%} of the build"
+    assert sum(outcomes) >= 3  # most stops landed while the build was running

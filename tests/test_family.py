@@ -28,6 +28,17 @@ EXPECTED = {
     "state_incoming_telegram": dict(kind="telegram", classification="confidential", date="1953-06-03",
                                     number="1645", senders=["BOHLEN"], recipients=["Secretary of State"],
                                     redactions=0),
+    "soviet_record_of_conversation": dict(kind="memorandum-of-conversation", classification="top-secret",
+                                          date="1950-11-14", number=None,
+                                          senders=["the Journal of V. M. Molotov"], recipients=[], redactions=0),
+    "chinese_telegram_translation": dict(kind="telegram", classification="top-secret", date="1950-10-13",
+                                         number=None, senders=["Mao Zedong"], recipients=["Peng Dehuai"],
+                                         redactions=0),
+    "cia_letter_spaced_marking": dict(kind="bulletin", classification="secret", date="1952-04-09", number=None,
+                                      senders=[], recipients=[], redactions=4, release="2004-07-08"),
+    "memorandum_for_the_president": dict(kind="memorandum", classification="top-secret", date="1962-12-03",
+                                         number=None, senders=["Director of Central Intelligence"],
+                                         recipients=["THE PRESIDENT"], redactions=1),
     "memorandum_for_the_record": dict(kind="memorandum", classification="secret", date=None, number=None,
                                       senders=["John Doe"], recipients=[], redactions=4),
 }
@@ -74,3 +85,11 @@ def test_bracket_conventions_of_a_translation(encoded):
     assert foreign == ["vne ocheredi", "delo"]
     alternative = root.find(".//t:text//t:choice/t:reg[@type='alternative']", ns)
     assert alternative.text == "Kao Kang"
+
+
+def test_editorial_remarks_and_romanised_terms(encoded):
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    remark = encoded["soviet_record_of_conversation"].find(".//t:text//t:note[@type='editorial']", ns)
+    assert remark.text == "not printed"
+    term = encoded["chinese_telegram_translation"].find(".//t:text//t:foreign", ns)
+    assert (term.text, term.get("{http://www.w3.org/XML/1998/namespace}lang")) == ("sulian kongjun", "zh-Latn-pinyin")

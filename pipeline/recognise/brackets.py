@@ -62,6 +62,12 @@ def _tables() -> dict:
         "foreign_terms": {k.lower(): v for k, v in br["foreign"]["terms"].items()},
         "foreign_clusters": {lang: [re.compile(p) for p in pats] for lang, pats in br["foreign"]["clusters"].items()},
         "foreign_scripts": {lang: re.compile(p) for lang, p in br["foreign"]["scripts"].items()},
+        "foreign_syllables": {
+            lang: re.compile(r"(?:(?:" + "|".join(table["initials"]) + r")?(?:" + "|".join(table["finals"]) + r"))+")
+            for lang, table in br["foreign"].get("syllables", {}).items()},
+        "foreign_distinctive": {lang: re.compile(table["distinctive"])
+                                for lang, table in br["foreign"].get("syllables", {}).items()},
+        "remark": tuple(br["remark"]["starts"]),
     }
 
 
@@ -147,6 +153,9 @@ def foreign_language(text: str) -> tuple[str, str | None] | None:
     for lang, clusters in t["foreign_clusters"].items():
         if any(c.search(w) for w in words for c in clusters):
             return lang, "medium"
+    for lang, syllables in t["foreign_syllables"].items():
+        if t["foreign_distinctive"][lang].search(key) and all(len(w) <= 24 and syllables.fullmatch(w) for w in words):
+            return lang, "medium"
     return None
 
 
@@ -222,6 +231,9 @@ class BracketReader:
                 else:
                     out.append(Span("comment", content, {"type": note_type} | bracketed))
                 return
+        if lower.startswith(t["remark"]):
+            out.append(Span("comment", content, {"type": "editorial"} | bracketed))
+            return
         if any(lower.startswith(label) for label in t["receipt"]):
             from .lines import mark_dates
 

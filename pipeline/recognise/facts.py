@@ -60,6 +60,11 @@ def parse_heading(text: str) -> dict:
     if date_m and dates.find_dates(date_m.group("date")):
         result["date"] = date_m.group("date").strip()
         rest = rest[: date_m.start()].strip()
+    possessive = re.match(r"^(?P<sender>[A-Z][^']{1,60})['’]s\s+(?P<kind>.+?)\s+(?:to|for)\s+(?P<recipient>.+)$", rest)
+    if possessive and L.kind_in(possessive.group("kind")):
+        result.update(kind=L.kind_in(possessive.group("kind")), sender=possessive.group("sender"),
+                      recipient=possessive.group("recipient"))
+        return result
     kind = L.kind_in(rest)
     kind_m = L._patterns()["kind_word"].search(rest)
     if kind:
@@ -246,6 +251,8 @@ def extract(division: Division, authority: Authority) -> Facts:
         facts.senders.append(_party(heading["sender"], authority))
     if heading.get("recipient"):
         facts.recipients.append(_party(heading["recipient"], authority))
+    if not facts.recipients and kind_block is not None:
+        facts.recipients.extend(_named_parties(kind_block.inlines))
     if not facts.recipients:
         for block in top:
             if block.role != "addressee":
@@ -288,8 +295,8 @@ def _named_parties(inlines: list[Inline]) -> list[Party]:
             elif rest and isinstance(rest[0], Span) and rest[0].kind == "identification":
                 name.append(rest[0])
             parties.append(Party(name, "person", item.attrs.get("ref")))
-        elif item.kind == "person":
-            parties.append(Party(list(item.children), "person", item.attrs.get("ref")))
+        elif item.kind in ("person", "org"):
+            parties.append(Party(list(item.children), item.kind, item.attrs.get("ref")))
     return parties
 
 

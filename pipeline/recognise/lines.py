@@ -40,7 +40,8 @@ def _patterns() -> dict:
             + r"))(?![\w])", re.I),
         "kind_line": re.compile(
             r"^(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?:\s*(?P<sign>" + _NUMBER_SIGN + r"))?\s*[:.]?\s*"
-            r"(?P<number>[\w/:.\- ]{0,30}\d[\w/:.\- ]{0,10})?\s*$", re.I),
+            r"(?P<number>[\w/:.\- ]{0,30}\d[\w/:.\- ]{0,10})?"
+            r"(?:\s*\b(?:for|to)\b:?\s+(?P<who>[^.;]{2,80}))?\s*$", re.I),
         "kind_word": re.compile(r"(?<![\w])(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?![\w])", re.I),
         "salutation": re.compile(r"^(?P<salute>" + vocab.phrase_pattern(words["salutations"]) + r")\s*[!.,]", re.I),
         "signed": re.compile(r"^(?P<label>" + vocab.phrase_pattern(words["signature_labels"]) + r")\s*:?\s*(?P<name>\S.*)$", re.I),
@@ -107,9 +108,23 @@ def _marking_span(m: re.Match) -> Span:
     return Span("handling", [m.group()])
 
 
+_LETTER_SPACED = re.compile(r"^\s*(?:\w ){2,}\w(?:\s{2,}(?:\w ){1,}\w)*\s*[.]?$")
+
+
+def despaced(text: str) -> str | None:
+    """A typewriter's letter-spaced line ("S E C R E T", "T O P  S E C R E T") as words, or
+    None when the line is not letter-spaced."""
+    if not _LETTER_SPACED.match(text):
+        return None
+    return " ".join(word.replace(" ", "") for word in re.split(r"\s{2,}", text.strip()))
+
+
 def markings_only(text: str) -> list[re.Match] | None:
     """The marking words of a line made of nothing else (separators and brackets aside), or
-    None when the line says anything more."""
+    None when the line says anything more. A letter-spaced line is read as its words."""
+    spaced = despaced(text)
+    if spaced is not None:
+        text = spaced
     pattern = _patterns()["marking"]
     matches = list(pattern.finditer(text))
     if not matches:
@@ -129,6 +144,14 @@ def _unbracketed(text: str) -> str:
 
 
 def mark_markings(inlines: list[Inline]) -> list[Inline]:
+    text = plain_text(inlines)
+    spaced = despaced(text)
+    if spaced is not None:
+        matches = markings_only(spaced)
+        if matches and len(matches) == 1:
+            span = _marking_span(matches[0])
+            span.children = inlines
+            return [span]
     return lift_struck_markings(annotate(inlines, _patterns()["marking"], _marking_span))
 
 
@@ -259,7 +282,8 @@ def frus_number(text: str) -> str | None:
     return m.group("n") if m else None
 
 
-_ADDRESSEE = re.compile(r"^\W{0,2}(?:To|TO|Attention|ATTENTION|Addressee|ADDRESSEE)\b:?\s*(?P<who>\S.*)$")
+_ADDRESSEE = re.compile(r"^\W{0,2}(?:To|TO|Attention|ATTENTION|Addressee|ADDRESSEE)\b:?\s*(?P<who>\S.*)$"
+                        r"|^\W{0,2}(?:Dear|Comrades?|Cdes?\.|Esteemed|Respected)\s+(?P<greeted>[^.]{2,70})[:,!]$")
 _FROM = re.compile(r"^\W{0,2}(?:From|FROM|Sender|SENDER|Originator|ORIGINATOR)\b:?\s*(?P<who>\S.*)$")
 # A header field printed as "LABEL: value" ("Control: 1234", "NO: 1645, June 3, 7 p.m.").
 FIELD = re.compile(r"^\s*(?P<label>[A-Z][A-Za-z'’.]*(?: [A-Z][A-Za-z'’.]*){0,2}):\s+\S")

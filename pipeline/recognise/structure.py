@@ -143,6 +143,12 @@ class Recogniser:
         index = self._top(items, division)
         end = self._closer(items, index, division)
         division.body = self._body(items[index:end])
+        if not division.body and division.closer:
+            # TEI wants running text before a closer: with none, the signature lines stay among
+            # the opening lines, and what followed them is the text.
+            division.opener.extend(division.closer)
+            division.closer = []
+            division.body, division.postscript = division.postscript, []
         return division
 
     def _group_quotes(self, paras: list[Para], start: int = 0) -> list[Para | QuoteGroup]:
@@ -183,6 +189,8 @@ class Recogniser:
             return [self._block(para, "heading")]  # the number of the document in an edition
         role = L.opener_role(text)
         if para.heading_level and role in (None, "letterhead", "line"):
+            role = "heading"
+        elif role in (None, "line", "letterhead") and L.kind_in(text) and _looks_like_title(para, True):
             role = "heading"
         if role in (None, "line") and L.label_of(text) is not None:
             return None
@@ -517,7 +525,7 @@ def _split_inlines(inlines: list[Inline], offsets: list[int]) -> list[list[Inlin
 
 _PLACE_START = re.compile(r"^(?P<lead>\W{0,2})(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})(?=,)")
 _FROM_PLACE = re.compile(r"\b(?:[Ff]rom|FROM)\s+(?P<place>[A-Z][\w'’]*(?:\s(?!(?:Received|RECEIVED|On|At)\b)[A-Z][\w'’]*){0,2})")
-_TO_NAMES = re.compile(r"^(?P<lead>\W{0,2}(?:To|TO):?\s+(?:(?:Comrades?|Cdes?\.?|Tov\.|Mr\.|Messrs\.)\s+)?)(?P<names>[^.!:;]+?)(?P<tail>[.!:;]?\s*)$")
+_TO_NAMES = re.compile(r"^(?P<lead>\W{0,2}(?:To|TO|Dear|Esteemed|Respected|Comrades?|Cdes?\.):?\s+(?:(?:Comrades?|Cdes?\.?|Tov\.|Mr\.|Messrs\.)\s+)?)(?P<names>[^.!:;]+?)(?P<tail>[.!:;]?\s*)$")
 
 
 def annotate_role(role: str, inlines: list[Inline], authority: Authority) -> list[Inline]:
@@ -538,7 +546,7 @@ def annotate_role(role: str, inlines: list[Inline], authority: Authority) -> lis
     if role == "release":
         return _mark_release(inlines)
     if role == "kind-line":
-        return _mark_kind_number(inlines)
+        return _mark_kind_number(inlines, authority)
     if role == "number":
         return _mark_first(inlines, re.compile(r"(?P<place>\d[\w/-]*)"), "number", authority)
     if role == "addressee":
@@ -648,9 +656,13 @@ def _mark_release(inlines: list[Inline]) -> list[Inline]:
     return [Span("release", inlines, attrs)]
 
 
-def _mark_kind_number(inlines: list[Inline]) -> list[Inline]:
+def _mark_kind_number(inlines: list[Inline], authority: Authority) -> list[Inline]:
     text = plain_text(inlines)
     m = L.kind_line(text)
+    if m and m.group("who") and len(inlines) == 1 and isinstance(inlines[0], str):
+        start = text.find(m.group("who"), m.start("who"))
+        who = m.group("who")
+        inlines = [text[:start], _name_span(who, authority)] + ([text[start + len(who):]] if text[start + len(who):] else [])
     if not m or not m.group("number"):
         return inlines
     number = m.group("number").strip()

@@ -30,6 +30,7 @@ def cli() -> None:
       teipipe validate tei             check the TEI against the profile, the rules and tei_all
       teipipe render tei --to html     write the HTML edition
       teipipe build                    all of the above, incrementally
+      teipipe deposit OUT              the corpus as a BagIt bag for an archive
     """
 
 
@@ -191,6 +192,82 @@ def build(jobs: int | None, force: bool, quiet: bool, seeds: Path | None, tei: P
             click.echo(f"{settings.tei / stem}.xml: re-encoded; the edited file is kept as {backup}", err=True)
         for line in summary(report):
             click.echo(line)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("target", metavar="OUT", type=click.Path(path_type=Path))
+@click.option("--verify", is_flag=True,
+              help="Check the bag OUT instead of writing one: its structure, every checksum, missing "
+                   "and stray files, and every TEI document against the schema and rules in the bag.")
+@click.option("--allow-invalid", is_flag=True,
+              help="Pack a corpus that does not validate, recording its problems in "
+                   "data/validation-report.json and bag-info.txt. With --verify: accept the problems "
+                   "the bag records.")
+@click.option("--force", is_flag=True, help="Replace an existing bag at OUT (never a folder that is not a bag).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
+              help="Worker processes [default: jobs of [tool.teipipe]; 0: one per core].")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, no summary.")
+def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: int | None, quiet: bool) -> None:
+    """Write the corpus as a BagIt bag (RFC 8493) at OUT, or check a bag with --verify.
+
+    \b
+      teipipe deposit OUT              build (incrementally), then write the bag OUT
+      teipipe deposit --verify OUT     check the bag OUT: one line per fault
+
+    In data/ the bag holds the TEI documents and the authority file (tei/), the source texts
+    (seeds/), the schema and the rules they were validated against (schema/), the HTML and text
+    renderings (html/, text/), an inventory of the documents (inventory.csv, inventory.json) and
+    the validation report. manifest-sha256.txt and manifest-sha512.txt cover every file of data/,
+    the tag manifests every tag file. bag-info.txt takes Source-Organization, Contact-Name and
+    Contact-Email from organization, contact_name and contact_email of [tool.teipipe] (the
+    publisher when no organization is set); Bagging-Date is the day of SOURCE_DATE_EPOCH when it
+    is set. The bag is written beside OUT and renamed into place when complete. Only a corpus
+    that validates is packed, unless --allow-invalid. docs/deposit.md describes the package.
+
+    Exit status: 0 when the bag was written, or (--verify) is whole and valid; 1 when the corpus
+    does not validate and nothing was written, or the bag has faults; 2 for a usage error (OUT
+    exists without --force, or does not exist with --verify).
+    """
+    from .deposit import DepositError, DestinationError, deposit as write_bag, verify as check_bag
+
+    if verify:
+        if force:
+            raise click.UsageError("--force writes a bag; --verify only reads one")
+        if not (target.exists() or target.is_symlink()):
+            raise click.UsageError(f"{target}: no such bag")
+        faults = check_bag(target, allow_invalid=allow_invalid, jobs=jobs)
+        for fault in faults:
+            click.echo(str(fault))
+        if faults:
+            click.echo(f"{target}: {len(faults)} fault{'s' if len(faults) != 1 else ''}", err=True)
+        elif not quiet:
+            click.echo(f"{target}: the bag is whole and every document is valid")
+        sys.exit(1 if faults else 0)
+
+    from .build import ProgressPrinter
+
+    settings = load_settings()
+    try:
+        report = write_bag(settings, target, allow_invalid=allow_invalid, force=force, jobs=jobs,
+                           progress=None if quiet else ProgressPrinter())
+    except DestinationError as error:
+        raise click.UsageError(str(error)) from error
+    except DepositError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    for problem in report.problems:
+        click.echo(str(problem), err=True)
+    for line in report.failures:
+        click.echo(line, err=True)
+    if not report.written:
+        click.echo(f"error: the corpus does not validate; nothing was written to {target} (fix the "
+                   "documents, or pass --allow-invalid to pack them with their problems recorded)", err=True)
+    elif not quiet:
+        click.echo(f"{target}: {report.documents} documents ({report.valid_documents} valid), "
+                   f"{report.redactions} redactions; {report.payload_files} files, {report.payload_bytes} bytes"
+                   + ("" if report.valid else "; packed with the problems above, recorded in "
+                                              "data/validation-report.json"))
     sys.exit(report.exit_code)
 
 

@@ -6,8 +6,6 @@ an exit code: 0 when everything succeeded, 1 when any input failed, 2 for a usag
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import sys
 from pathlib import Path
 

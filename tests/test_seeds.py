@@ -7,7 +7,6 @@ records them, and how many gaps and editorial brackets of each kind the text hol
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from lxml import etree

@@ -31,7 +31,6 @@ from functools import cache
 from .. import vocab
 from ..authority import Authority
 from ..model import Inline, Span, plain_text
-from . import dates
 
 # --- tables compiled from the vocabularies ------------------------------------------------------
 

@@ -162,7 +162,7 @@ def extract(division: Division, authority: Authority) -> Facts:
 
     # numbers
     facts.edition_number = heading.get("edition")
-    for block, span in _spans(top, "number"):
+    for _, span in _spans(top, "number"):
         if span.attrs.get("type") == "document":
             facts.number_printed = plain_text(span.children).strip()
             facts.number = _normalise_number(facts.number_printed)
@@ -170,7 +170,7 @@ def extract(division: Division, authority: Authority) -> Facts:
     if facts.number is None and heading.get("number"):
         facts.number = facts.number_printed = heading["number"]
     if facts.number is None:
-        for block, span in _spans(everything, "number"):
+        for _, span in _spans(everything, "number"):
             if span.attrs.get("type") == "telegram":
                 facts.number = facts.number_printed = plain_text(span.children)
                 break

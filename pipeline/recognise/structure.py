@@ -108,7 +108,7 @@ class Recogniser:
     # --- reading paragraphs --------------------------------------------------------------------
     def read_paragraphs(self, paragraphs: tuple[Paragraph, ...]) -> list[Para]:
         paras: list[Para] = []
-        for index, paragraph in enumerate(paragraphs):
+        for paragraph in paragraphs:
             lines = [_read_line(paragraph.first_line + i, raw) for i, raw in enumerate(paragraph.lines)]
             blank = paragraph.blank_before
             # A paragraph whose later lines carry their own heading marker, bullet or label is a
@@ -206,7 +206,7 @@ class Recogniser:
         """One source line printed as columns: one block per column, the later ones run-on."""
         pieces = _split_inlines(para.inlines, [offset for offset, _ in parts[1:]])
         blocks = []
-        for number, ((offset, part_text), piece) in enumerate(zip(parts, pieces)):
+        for number, ((_, part_text), piece) in enumerate(zip(parts, pieces, strict=True)):
             sub = Para(para.lines, para.blank_before if number == 0 else 0,
                        para.join if number == 0 else "run-on", inlines=piece)
             blocks.append(self._block(sub, L.opener_role(part_text) or "line"))
@@ -284,8 +284,7 @@ class Recogniser:
             if role == "copy-entry":
                 if pending_type not in ("", "distribution"):
                     flush()
-                for number, block in enumerate(self._copy_blocks(item)):
-                    pending.append(block)
+                pending.extend(self._copy_blocks(item))
                 pending_type = "distribution"
                 continue
             flush()

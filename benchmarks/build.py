@@ -1,0 +1,126 @@
+"""How fast `teipipe build` is, cold and with nothing to do, and how much memory it takes.
+
+For each corpus size it generates that many seeds (benchmarks/corpus.py) in a temporary copy of
+the project and runs, each in a fresh process:
+
+    teipipe build        from scratch (no tei/, no build/)
+    teipipe build        again, with nothing changed
+
+It prints documents per second for each stage, the time of the no-op rebuild (the whole
+command, starting Python included), the peak memory of the build process and of its largest
+worker, and the floor: lxml parsing and serialising the same TEI files in one process, the
+least any tool that reads and writes them must spend.
+
+    python benchmarks/build.py [--documents 1000 10000] [--jobs 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def child(project: Path, jobs: int) -> None:
+    """Run one build in this process and print its figures as JSON."""
+    from pipeline.build import build
+    from pipeline.config import load_settings
+
+    report = build(load_settings(project), jobs=jobs)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({
+        "times": report.times, "documents": report.documents, "converted": len(report.converted),
+        "checked": len(report.checked), "rendered": len(report.rendered), "invalid": len(report.invalid),
+        "did_nothing": report.did_nothing, "exit": report.exit_code,
+        "peak_mib": own / 1024, "worker_peak_mib": workers / 1024,
+    }))
+
+
+def run_child(project: Path, jobs: int) -> tuple[float, dict]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "--child", str(project), "--jobs", str(jobs)],
+                          capture_output=True, text=True, cwd=project)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return elapsed, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def floor(tei: Path) -> float:
+    """Documents per second for lxml to parse and serialise every TEI file in ``tei`` (one core)."""
+    from lxml import etree
+
+    paths = [p for p in sorted(tei.glob("*.xml")) if p.name != "authority.xml"]
+    started = time.perf_counter()
+    for path in paths:
+        etree.tostring(etree.fromstring(path.read_bytes()), xml_declaration=True, encoding="UTF-8")
+    return len(paths) / (time.perf_counter() - started)
+
+
+def measure(documents: int, jobs: int) -> dict:
+    from benchmarks.corpus import generate
+
+    with tempfile.TemporaryDirectory(prefix="teipipe-bench-") as folder:
+        project = Path(folder)
+        shutil.copy(ROOT / "pyproject.toml", project)
+        shutil.copytree(ROOT / "schema", project / "schema")
+        shutil.copytree(ROOT / "transforms", project / "transforms")
+        generate(project / "seeds", documents)
+        cold_wall, cold = run_child(project, jobs)
+        started = time.perf_counter()
+        noop = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", "--quiet"], cwd=project,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+        noop_wall = time.perf_counter() - started
+        _, again = run_child(project, jobs)
+        floor_rate = floor(project / "tei")
+        manifest = (project / "build" / "manifest.json").stat().st_size
+    return {"documents": documents, "cold_wall": cold_wall, "cold": cold, "noop_wall": noop_wall,
+            "noop_exit": noop.returncode, "noop": again, "floor": floor_rate, "manifest_bytes": manifest}
+
+
+def show(result: dict) -> None:
+    n = result["documents"]
+    cold = result["cold"]
+    times = cold["times"]
+    print(f"\n{n} documents, {os.cpu_count()} cores")
+    print(f"  cold build        {result['cold_wall']:7.1f} s wall, {n / times['total']:7.0f} documents/s overall"
+          f" (exit {cold['exit']}, {cold['invalid']} invalid)")
+    for stage in ("scan", "encode", "check", "render", "index"):
+        seconds = times.get(stage, 0.0)
+        rate = f"{n / seconds:7.0f} documents/s" if seconds and stage != "index" else ""
+        print(f"    {stage:<8} {seconds:7.2f} s  {rate}")
+    print(f"  no-op rebuild     {result['noop_wall']:7.2f} s wall (the command), "
+          f"{result['noop']['times']['total']:.2f} s in build(); did nothing: {result['noop']['did_nothing']}")
+    print(f"  peak memory       {cold['peak_mib']:7.0f} MiB build process, {cold['worker_peak_mib']:.0f} MiB largest worker"
+          f" (no-op: {result['noop']['peak_mib']:.0f} MiB)")
+    print(f"  manifest          {result['manifest_bytes'] / 1024:7.0f} KiB")
+    print(f"  floor (lxml parse + serialise, one core) {result['floor']:7.0f} documents/s;"
+          f" the cold build is {result['floor'] / (n / times['total']):.0f}x slower")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.child:
+        child(arguments.child, arguments.jobs)
+        return
+    for documents in arguments.documents:
+        show(measure(documents, arguments.jobs))
+
+
+if __name__ == "__main__":
+    main()

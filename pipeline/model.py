@@ -73,8 +73,9 @@ class Span:
 Inline = Union[str, Span]
 
 
-def plain_text(inlines: list[Inline]) -> str:
-    """The text of a run of inlines as a reader sees it (markup markers not included)."""
+def plain_text(inlines: list[Inline], brackets: bool = False) -> str:
+    """The text of a run of inlines as a reader sees it (markup markers not included); with
+    ``brackets``, the brackets of bracketed spans are shown, as printed."""
     out: list[str] = []
     for item in inlines:
         if isinstance(item, str):
@@ -82,22 +83,14 @@ def plain_text(inlines: list[Inline]) -> str:
         elif item.kind == "linebreak":
             out.append("\n")
         else:
-            out.append(plain_text(item.children))
+            inner = plain_text(item.children, brackets)
+            out.append(f"[{inner}]" if brackets and item.attrs.get("bracketed") else inner)
     return "".join(out)
 
 
 def bracketed_text(inlines: list[Inline]) -> str:
-    """Like :func:`plain_text`, but with the brackets of bracketed spans shown, as printed."""
-    out: list[str] = []
-    for item in inlines:
-        if isinstance(item, str):
-            out.append(item)
-        elif item.kind == "linebreak":
-            out.append("\n")
-        else:
-            inner = bracketed_text(item.children)
-            out.append(f"[{inner}]" if item.attrs.get("bracketed") else inner)
-    return "".join(out)
+    """The text as printed, brackets included."""
+    return plain_text(inlines, brackets=True)
 
 
 def iter_spans(inlines: list[Inline]):

@@ -532,6 +532,8 @@ def verify(bag: Path | str, *, allow_invalid: bool = False, jobs: int | None = N
     """
     shown = str(bag)
     bag = Path(bag)
+    if not (bag.exists() or bag.is_symlink()):
+        return [Fault(shown, "", "no such folder")]
     if not bag.is_dir():
         return [Fault(shown, "", "not a folder: a bag is a folder holding bagit.txt")]
     faults = _verify_package(bag, shown)

@@ -18,7 +18,7 @@ from pipeline.header import read_header
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
 FACTS = ("date", "classification", "sender", "recipient", "number")
-COUNTS = ("redaction_gaps", "omission_marks")
+COUNTS = ("redaction_gaps", "omission_marks", "bracketed_insertions", "signatures")
 
 
 def _norm(value: str | None) -> str:
@@ -44,6 +44,13 @@ def read_facts(path: Path) -> dict:
         "redaction_gaps": len([g for g in body.iterfind(".//t:gap[@reason='redacted']", NS)
                                if not any(etree.QName(a).localname == "head" for a in g.iterancestors())]),
         "omission_marks": facts.omissions,
+        # brackets other than gaps (supplied words, notes, terms, expansions...), outside the heading
+        "bracketed_insertions": len([e for e in body.iter() if isinstance(e.tag, str)
+                                     and "brackets" in (e.get("rend") or "").split()
+                                     and etree.QName(e).localname != "gap"
+                                     and not any(etree.QName(a).localname == "head" for a in e.iterancestors())]),
+        "signatures": [" ".join("".join(p.itertext()).split())
+                       for p in body.iterfind(".//t:closer/t:signed//t:persName", NS)],
     }
 
 
@@ -87,11 +94,14 @@ def compare(tei_dir: Path, gold_path: Path) -> Comparison:
             "number": (ours["number"] or None) == record["telegram_number"],
             "redaction_gaps": ours["redaction_gaps"] == record["redaction_gaps"],
             "omission_marks": ours["omission_marks"] == record["omission_marks"],
+            "bracketed_insertions": ours["bracketed_insertions"] == record["bracketed_insertions"],
+            "signatures": [_norm(x) for x in ours["signatures"]] == [_norm(x) for x in record["signatures"]],
         }
         gold_values = {"date": record["date"], "classification": record["classification"],
                        "sender": record["sender"], "recipient": record["recipient"],
                        "number": record["telegram_number"], "redaction_gaps": record["redaction_gaps"],
-                       "omission_marks": record["omission_marks"]}
+                       "omission_marks": record["omission_marks"],
+                       "bracketed_insertions": record["bracketed_insertions"], "signatures": record["signatures"]}
         for key, ok in checks.items():
             if ok:
                 result.hits[key] += 1

@@ -2,7 +2,7 @@
 
 Every document must encode to tei_all-valid TEI, and at least 90 % of each header fact (date,
 classification, sender, recipient, telegram number) and of each count (redaction gaps, omission
-marks) must match gold.json. The report, misses included, is printed with ``-s`` or on failure.
+marks, other bracketed insertions) and of the signatures must match gold.json. The report, misses included, is printed with ``-s`` or on failure.
 """
 
 from __future__ import annotations

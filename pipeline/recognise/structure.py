@@ -474,6 +474,8 @@ def _postscript_only(item) -> bool:
 
 def _closer_role(para: Para) -> str:
     text = para.text.strip()
+    if len(L._patterns()["roles"].findall(text)) >= 2 and L.is_signer_title(text):
+        return "signer-title"  # "Rear Admiral, USN": titles, though they read like a name
     if _signature_like(para):
         return "signature"
     if L.is_signer_title(text) or text.endswith(":"):

@@ -46,6 +46,7 @@ import logging
 import os
 import posixpath
 import re
+import secrets
 import shutil
 import stat
 import tempfile
@@ -181,6 +182,7 @@ def deposit(settings: Settings, out: Path | str, allow_invalid: bool = False, fo
     """
     out = Path(os.path.abspath(out))
     _check_destination(settings, out, force)
+    jobs = settings.jobs if jobs is None else jobs
     built = build(settings, jobs=jobs, progress=progress)
     report = DepositReport(out=out, build=built, failures=built.failures + built.errors)
     if not built.ok and not allow_invalid:
@@ -363,7 +365,7 @@ def _put_in_place(temporary: Path, out: Path, force: bool) -> None:
     if out.exists() or out.is_symlink():
         if not force:
             raise DestinationError(f"{out}: appeared while the bag was written: pass --force to replace it")
-        old = out.with_name(f".{out.name}.{os.getpid()}.replaced")
+        old = out.with_name(f".{out.name}.{secrets.token_hex(6)}.replaced")
         os.rename(out, old)
     try:
         os.rename(temporary, out)
@@ -498,8 +500,9 @@ def _size(count: int) -> str:
 def validate_payload(bag: Path | str, jobs: int | None = None) -> Report:
     """Every TEI file of ``bag/data/tei`` checked against ``bag/data/schema/teipipe.xsd``, with
     the sources of ``bag/data/seeds`` and the authority file beside the documents; paths and
-    messages name files relative to the bag (``data/tei/…``). Raises what loading the schema
-    raises (OSError, ``etree.XMLSchemaParseError``, ``etree.XMLSyntaxError``)."""
+    messages name files relative to the bag (``data/tei/…``). ``jobs`` worker processes check
+    a large bag (None or 0: one per core). Raises what loading the schema raises (OSError,
+    ``etree.XMLSchemaParseError``, ``etree.XMLSyntaxError``)."""
     bag = Path(os.path.abspath(bag))
     data = bag / PAYLOAD
     profile = data / "schema" / PROFILE_FILE
@@ -508,7 +511,7 @@ def validate_payload(bag: Path | str, jobs: int | None = None) -> Report:
     seeds = data / "seeds"
     context = CheckContext(profile=profile, seeds=seeds if seeds.is_dir() else None)
     files = sorted(str(p) for p in (data / "tei").glob("*.xml")) if (data / "tei").is_dir() else []
-    results = repeated_across_files(check_files(files, context, jobs or 1))
+    results = repeated_across_files(check_files(files, context, jobs or os.cpu_count() or 1))
     prefix = str(bag) + os.sep
 
     def relative(text: str) -> str:
@@ -527,7 +530,8 @@ def verify(bag: Path | str, *, allow_invalid: bool = False, jobs: int | None = N
     file is stray, Payload-Oxum, and every TEI document of data/tei against the schema
     (data/schema/teipipe.xsd) and the rules (data/schema/rules.json) shipped in the bag. With
     ``allow_invalid``, the problems that the bag's validation report already records are not
-    faults (the bag was packed with them on purpose); anything else still is. When teipipe finds
+    faults (the bag was packed with them on purpose); anything else still is. ``jobs`` worker
+    processes check the documents of a large bag (None or 0: one per core). When teipipe finds
     nothing, bagit-python validates the bag as well, as a second opinion.
     """
     shown = str(bag)

@@ -67,10 +67,9 @@ from .header import read_header
 from .manifest import MANIFEST_NAME, Manifest
 from .render import AUTHORITY_NAME
 from .source import stem_of
-from .validate import ERROR, CheckContext, Problem, Report
+from .validate import ERROR, CheckContext, Problem, Report, safe_xml, teiall
 from .validate import profile as profile_module
 from .validate import rules as rules_module
-from .validate import safe_xml, teiall
 from .validate.check import PROFILE_FILE, check_files, repeated_across_files
 
 PAYLOAD = "data"
@@ -271,15 +270,19 @@ def _lay_out_payload(settings: Settings, bag: Path) -> tuple[list[_Document], li
     """Copy the documents, sources, schema and renderings into ``bag/data``; the documents in
     order of their stems, each with the payload entries of its own files."""
     documents: dict[str, _Document] = {}
+    entries: list[_Entry] = []
     seeds, _ = collect_sources([settings.seeds]) if settings.seeds.is_dir() else ([], [])
     for seed in seeds:
-        documents.setdefault(stem_of(seed), _Document(stem_of(seed))).seed = seed
+        document = documents.setdefault(stem_of(seed), _Document(stem_of(seed)))
+        if document.seed is None:
+            document.seed = seed
+        else:  # a second source of the same name (the build reports it): kept, but of no document
+            entries.append(_copy(seed, bag, f"{PAYLOAD}/seeds/{seed.name}"))
     if settings.tei.is_dir():
         for tei in sorted(settings.tei.glob("*.xml")):
             if tei.name != AUTHORITY_NAME and tei.is_file():
                 documents.setdefault(tei.stem, _Document(tei.stem)).tei = tei
     manifest = Manifest.load(settings.build / MANIFEST_NAME)
-    entries: list[_Entry] = []
     ordered = [documents[stem] for stem in sorted(documents)]
     for document in ordered:
         if document.seed is not None:
@@ -302,6 +305,9 @@ def _lay_out_payload(settings: Settings, bag: Path) -> tuple[list[_Document], li
 
 def _copy_rendering(settings: Settings, bag: Path, relative: str, recorded) -> _Entry:
     """A rendering recorded in the build manifest, copied only if it is what the build wrote."""
+    if relative.startswith("/") or posixpath.normpath(relative) != relative or ".." in relative.split("/"):
+        raise DepositError(f"{settings.build / MANIFEST_NAME}: records the output {relative!r}, which is "
+                           "not a path inside the build folder; delete the manifest and build again")
     entry = _copy(settings.build / relative, bag, f"{PAYLOAD}/{relative}")
     expected = recorded[-1] if isinstance(recorded, (list, tuple)) and recorded else recorded
     if isinstance(expected, str) and expected != entry.digests["sha256"]:

@@ -245,9 +245,8 @@ def test_a_changed_tag_file_is_named(copy):
     info = copy / "bag-info.txt"
     info.write_text(info.read_text(encoding="utf-8").replace("Reading Room", "Someone Else"), encoding="utf-8")
     found = reasons(verify(copy), copy)
-    assert found == {"bag-info.txt": [
-        "checksum does not match tagmanifest-sha256.txt and tagmanifest-sha512.txt: the file changed after it "
-        "was bagged"]}
+    assert found == {"bag-info.txt": [("checksum does not match tagmanifest-sha256.txt and tagmanifest-sha512.txt: "
+                                        "the file changed after it was bagged")]}
     assert not bagit_says_valid(copy)
 
 

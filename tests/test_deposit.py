@@ -341,7 +341,8 @@ def test_two_deposits_of_the_same_inputs_are_byte_identical(deposited, tmp_path)
     first = files_of(deposited.bag)
     assert files_of(tmp_path / "other-bag") == first
     assert files_of(tmp_path / "again") == first
-    assert other.written and len(first) == 47
+    assert other.written and {"bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha512.txt",
+                              "data/inventory.csv", "data/validation-report.json"} <= set(first)
 
 
 # ------------------------------------------------------------------------------------ writing safely

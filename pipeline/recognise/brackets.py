@@ -213,7 +213,11 @@ class BracketReader:
         lower = text.lower()
         bracketed = {"bracketed": "true"}
 
-        if not text or t["omission"].fullmatch(text):
+        if not text:
+            # "[ ]", "[    ]": a blank left where something was cut out of the released copy
+            out.append(Span("redaction", content, dict(bracketed), cert="low"))
+            return
+        if t["omission"].fullmatch(text):
             out.append(Span("omission", content, dict(bracketed)))
             return
         if is_redaction(text):

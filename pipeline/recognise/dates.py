@@ -1,6 +1,7 @@
 """Printed dates and times, read into ISO 8601.
 
 The grammar covers the forms of the family: "July 13, 1951", "13 July 1951", "7 October, 1950",
+"13th of July 1951", "15.VII.51",
 "21 Jan 52", "16-Dec-2009", "2009/12/16", "1951-07-13", "7.10.50", "18.7.1952", and times such as
 "—8 p. m.", "1:01 p.m.", "11: 55", "21:00", "1753Z". Two-digit years are read in the twentieth
 century. Every pattern is a single pass with bounded repetition, so reading is linear in the
@@ -20,6 +21,9 @@ MONTHS = {
     "oct": 10, "nov": 11, "dec": 12,
 }
 
+ROMAN_MONTHS = {numeral: index for index, numeral in enumerate(
+    ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"), start=1)}
+
 _MONTH = r"(?P<{g}>(?i:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec))\.?"
 _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR4 = r"(?P<{g}>1[89]\d\d|20\d\d)"
@@ -29,10 +33,12 @@ DATE_PATTERN = re.compile(
     r"(?<![\w/.-])(?:"
     # July 13, 1951 / Jan 21 52
     + _MONTH.format(g="m1") + r"\s{1,3}" + _DAY.format(g="d1") + r",?\s{1,3}" + _YEAR.format(g="y1")
-    + r"|" + _DAY.format(g="d2") + r"(?:\s{1,3}|-)" + _MONTH.format(g="m2") + r",?(?:\s{1,3}|-)" + _YEAR.format(g="y2")
+    + r"|" + _DAY.format(g="d2") + r"(?:\s{1,3}(?:of\s)?|-)" + _MONTH.format(g="m2") + r",?(?:\s{1,3}|-)" + _YEAR.format(g="y2")
     + r"|" + _YEAR4.format(g="y3") + r"[/-](?P<n3>[01]?\d)[/-](?P<d3>[0-3]?\d)"
     + r"|(?P<d4>[0-3]?\d)\.(?P<n4>[01]?\d)\.(?P<y4>1[89]\d\d|20\d\d|\d\d)"
     + r"|(?P<n5>[01]?\d)/(?P<d5>[0-3]?\d)/(?P<y5>1[89]\d\d|20\d\d|\d\d)"
+    # Soviet style, the month in Roman numerals: 15.VII.51, 15 VII 1951, 15/VII/51
+    + r"|(?P<d6>[0-3]?\d)[./ ]\s?(?P<r6>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)[./ ]\s?(?P<y6>1[89]\d\d|20\d\d|\d\d)"
     + r")(?![\w/])"
 )
 
@@ -95,6 +101,8 @@ def find_dates(text: str) -> list[DateMatch]:
             date = _make(g["y3"], int(g["n3"]), g["d3"])
         elif g["d4"]:
             date = _make(g["y4"], int(g["n4"]), g["d4"])
+        elif g["d6"]:
+            date = _make(g["y6"], ROMAN_MONTHS[g["r6"]], g["d6"])
         else:
             date = _make(g["y5"], int(g["n5"]), g["d5"])
         if date is not None:

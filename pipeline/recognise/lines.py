@@ -143,6 +143,28 @@ def _unbracketed(text: str) -> str:
     return re.sub(r"\[[^\]]*\]", "", text)
 
 
+@cache
+def _portion_pattern() -> re.Pattern:
+    codes = "|".join(sorted(vocab.markings().portion, key=len, reverse=True))
+    return re.compile(r"^(?P<indent>\s*)\((?P<code>" + codes + r")(?P<caveat>(?:/{1,2}[A-Z]{2,12})*)\)(?=\s)")
+
+
+def mark_portion(inlines: list[Inline]) -> list[Inline]:
+    """A portion marking at the head of a paragraph: "(S) The Soviets ..." becomes a marking."""
+    if not inlines or not isinstance(inlines[0], str):
+        return inlines
+    m = _portion_pattern().match(inlines[0])
+    if not m:
+        return inlines
+    marks = vocab.markings()
+    if m.group("code") in marks.portion_caveat_only and not m.group("caveat"):
+        return inlines
+    span = Span("marking", [m.group()[len(m.group("indent")):]], {"level": marks.portion[m.group("code")]})
+    head = [m.group("indent")] if m.group("indent") else []
+    rest = inlines[0][m.end():]
+    return head + [span] + ([rest] if rest else []) + inlines[1:]
+
+
 def mark_markings(inlines: list[Inline]) -> list[Inline]:
     text = plain_text(inlines)
     spaced = despaced(text)
@@ -226,6 +248,8 @@ def label_of(text: str) -> str | None:
     stripped = text.lstrip()
     if stripped.startswith("- "):
         stripped = stripped[2:].lstrip()
+    if _portion_pattern().match(stripped):
+        return None  # "(S) ..." is a portion marking, not the label of item S
     m = LABEL.match(stripped)
     if not m:
         return None

@@ -132,7 +132,7 @@ class Recogniser:
                     inlines.append(line.indent)
             inlines.extend(parse_markdown(line.text))
         inlines = self.brackets.read(inlines)
-        return read_unbracketed(inlines)
+        return L.mark_portion(read_unbracketed(inlines))
 
     # --- the whole document --------------------------------------------------------------------
     def division(self, paras: list[Para], kind: str = "document", quoted: bool = False) -> Division:
@@ -474,7 +474,8 @@ def _postscript_only(item) -> bool:
 
 def _closer_role(para: Para) -> str:
     text = para.text.strip()
-    if len(L._patterns()["roles"].findall(text)) >= 2 and L.is_signer_title(text):
+    first_line = text.split("\n")[0]
+    if len(L._patterns()["roles"].findall(first_line)) >= 2 and L.is_signer_title(first_line):
         return "signer-title"  # "Rear Admiral, USN": titles, though they read like a name
     if _signature_like(para):
         return "signature"

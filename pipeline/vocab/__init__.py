@@ -55,6 +55,8 @@ class Markings:
     levels: tuple[Level, ...]
     precedence: tuple[str, ...]
     handling: tuple[str, ...]
+    portion: dict  # portion-marking code -> level id
+    portion_caveat_only: tuple[str, ...]
 
     def level_for(self, wording: str) -> Level | None:
         key = " ".join(wording.lower().replace("-", " ").split())
@@ -73,7 +75,10 @@ def markings() -> Markings:
     levels = tuple(
         Level(row["id"], row["label"], int(row["rank"]), tuple(row["wordings"])) for row in data["level"]
     )
-    return Markings(levels, tuple(data["precedence"]["wordings"]), tuple(data["handling"]["wordings"]))
+    portion = dict(data.get("portion", {}))
+    caveat_only = tuple(portion.pop("with_caveat_only", ()))
+    return Markings(levels, tuple(data["precedence"]["wordings"]), tuple(data["handling"]["wordings"]),
+                    portion, caveat_only)
 
 
 @cache

@@ -446,11 +446,14 @@ def _desc_safe(item: Inline) -> Inline:
 
 
 def _append_text(element, text: str) -> None:
-    if len(element):
+    # element[-1] reaches the last child directly, where len(element) would count every child
+    # (and make a paragraph of many lines quadratic).
+    try:
         last = element[-1]
-        last.tail = (last.tail or "") + text
-    else:
+    except IndexError:
         element.text = (element.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
 
 
 def _party_text(party: Party) -> str:

@@ -116,7 +116,7 @@ def _party(text: str, authority: Authority, inlines: list[Inline] | None = None)
         return Party(name_inlines, "org", authority.ref_for(bare, "org") if "[" not in bare else None)
     # a person named after a role: "Soviet Ambassador N.V. Roshchin", "Director of Central
     # Intelligence Smith"
-    tail = re.search(r"(?P<name>(?:[A-Z]\.\s?)*(?:[A-Z]\.?\s?)?[A-Z][a-z'’-]+(?:\s[A-Z][a-z'’-]+)?)$", bare)
+    tail = re.search(r"(?P<name>(?:[A-Z]\.\s?){0,6}(?:[A-Z]\.?\s?)?[A-Z][a-z'’-]+(?:\s[A-Z][a-z'’-]+)?)$", bare)
     if tail and roles.search(bare[: tail.start()]):
         name = tail.group("name").strip()
         return Party([name], "person", authority.ref_for(name, "person"), role=bare[: tail.start()].strip())

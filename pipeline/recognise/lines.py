@@ -39,9 +39,9 @@ def _patterns() -> dict:
             + vocab.phrase_pattern(marks.precedence) + r")|(?P<handling>" + vocab.phrase_pattern(marks.handling)
             + r"))(?![\w])", re.I),
         "kind_line": re.compile(
-            r"^(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?:\s*(?P<sign>" + _NUMBER_SIGN + r"))?\s*[:.]?\s*"
+            r"^(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?:\s*+(?P<sign>" + _NUMBER_SIGN + r"))?\s*+[:.]?\s*+"
             r"(?P<number>[\w/:.\- ]{0,30}\d[\w/:.\- ]{0,10})?"
-            r"(?:\s*\b(?:for|to)\b:?\s+(?P<who>[^.;]{2,80}))?\s*$", re.I),
+            r"(?:\s*+\b(?:for|to)\b:?\s++(?P<who>[^.;]{2,80}))?\s*+$", re.I),
         "kind_word": re.compile(r"(?<![\w])(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?![\w])", re.I),
         "salutation": re.compile(r"^(?P<salute>" + vocab.phrase_pattern(words["salutations"]) + r")\s*[!.,]", re.I),
         "signed": re.compile(r"^(?P<label>" + vocab.phrase_pattern(words["signature_labels"]) + r")\s*:?\s*(?P<name>\S.*)$", re.I),

@@ -19,6 +19,7 @@ grouped:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..authority import Authority
@@ -153,12 +154,16 @@ class Recogniser:
 
     def _group_quotes(self, paras: list[Para], start: int = 0) -> list[Para | QuoteGroup]:
         items: list[Para | QuoteGroup] = list(paras[:start])
+        # Where quotations close, found once: looking ahead from every opening paragraph would
+        # be quadratic in a text of many paragraphs that open quotations and never close them.
+        closing = [j for j, para in enumerate(paras) if j >= start and _closes_quote(para.text.strip())]
         index = start
         while index < len(paras):
             para = paras[index]
             text = para.text.strip()
             if text.startswith(_OPEN_QUOTES) and _opens_quote(text):
-                close = next((j for j in range(index + 1, len(paras)) if _closes_quote(paras[j].text.strip())), None)
+                after = bisect_right(closing, index)
+                close = closing[after] if after < len(closing) else None
                 if close is not None:
                     items.append(QuoteGroup(paras[index:close + 1]))
                     index = close + 1
@@ -428,7 +433,9 @@ def _after_salutation_has_name(text: str) -> bool:
 
 
 def _number_and_name(text: str) -> re.Match | None:
-    m = re.match(r"^(?P<number>(?:No\.?|N°|Nº|№|Nr\.?)?\s?\S*\d[\w/:-]*)\s+(?P<name>.+)$", text.strip())
+    # The number is bounded (at most 40 characters each side of its last digit): an unbounded
+    # one is matched again from every digit of a long word.
+    m = re.match(r"^(?P<number>(?:No\.?|N°|Nº|№|Nr\.?)?\s?\S{0,40}\d[\w/:-]{0,40})\s++(?P<name>.+)$", text.strip())
     if m and L.is_name_line(m.group("name")) and any(ch.isdigit() for ch in m.group("number")):
         return m
     return None
@@ -527,6 +534,11 @@ def _split_inlines(inlines: list[Inline], offsets: list[int]) -> list[list[Inlin
 
 _PLACE_START = re.compile(r"^(?P<lead>\W{0,2})(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})(?=,)")
 _FROM_PLACE = re.compile(r"\b(?:[Ff]rom|FROM)\s+(?P<place>[A-Z][\w'’]*(?:\s(?!(?:Received|RECEIVED|On|At)\b)[A-Z][\w'’]*){0,2})")
+# "Pass [this] to NAME": the scan from one verb stops at the next verb, so that each stretch of
+# text is read once (the names found are the same).
+_PASS_TO_NAMES = re.compile(r"\b(?:[Pp]ass|[Dd]eliver|[Hh]and)\b(?:(?!\b(?:[Pp]ass|[Dd]eliver|[Hh]and)\b)[^.])*?"
+                            r"\bto\s+(?:(?:Comrades?|Cdes?\.|Cde)\s+)?(?P<names>[A-Z][^.:;]+)")
+_MAX_ADDRESS = 500  # characters
 _TO_NAMES = re.compile(r"^(?P<lead>\W{0,2}(?:To|TO|Dear|Esteemed|Respected|Comrades?|Cdes?\.):?\s+(?:(?:Comrades?|Cdes?\.?|Tov\.|Mr\.|Messrs\.)\s+)?)(?P<names>[^.!:;]+?)(?P<tail>[.!:;]?\s*)$")
 
 
@@ -678,12 +690,14 @@ def _mark_addressee(inlines: list[Inline], authority: Authority) -> list[Inline]
     if len(inlines) != 1 or not isinstance(inlines[0], str):
         return inlines
     text = inlines[0]
+    if len(text) > _MAX_ADDRESS:
+        return inlines  # not an address; the patterns below need a line of bounded length
     m = _TO_NAMES.match(text)
     target = None
     if m:
         target = (m.start("names"), m.end("names"))
     else:
-        p = re.search(r"\b(?:[Pp]ass|[Dd]eliver|[Hh]and)\b[^.]*?\bto\s+(?:(?:Comrades?|Cdes?\.|Cde)\s+)?(?P<names>[A-Z][^.:;]+)", text)
+        p = _PASS_TO_NAMES.search(text)
         if p:
             target = (p.start("names"), p.end("names"))
     if target is None:
@@ -691,7 +705,7 @@ def _mark_addressee(inlines: list[Inline], authority: Authority) -> list[Inline]
     start, end = target
     names_text = text[start:end]
     out: list[Inline] = [text[:start]] if start else []
-    for piece in re.split(r"(\s+and\s+|,\s*)", names_text):
+    for piece in re.split(r"((?<!\s)\s+and\s+|,\s*)", names_text):
         if piece and piece[:1].isupper() and len(piece.split()) <= 6:
             out.append(_name_span(piece, authority))
         elif piece:

@@ -325,3 +325,15 @@ def test_a_killed_build_always_recovers_to_the_same_tree(tmp_path: Path) -> None
         assert finish.returncode == 0, finish.stderr
         assert files(project) == expected, f"after a stop at {fraction:.0%} of the build"
     assert sum(outcomes) >= 3  # most stops landed while the build was running
+
+
+def test_the_command_summarises_says_when_there_is_nothing_to_do_and_is_silent_when_asked(project: Path) -> None:
+    first = run_build(project, "--jobs", "1")
+    assert first.returncode == 0
+    assert "5 documents: 5 converted, 0 unchanged, 0 invalid, 5 rendered, 0 skipped" in first.stdout
+    assert first.stdout.splitlines()[0].startswith("encode ")
+    second = run_build(project, "--quiet")
+    assert second.returncode == 0 and second.stdout == "" and second.stderr == ""
+    third = run_build(project)
+    assert third.stdout.startswith("nothing to do: 5 documents unchanged")
+    assert run_build(project, "--jobs", "-1").returncode == 2

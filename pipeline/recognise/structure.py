@@ -326,7 +326,8 @@ class Recogniser:
             sub = Para(para.lines, para.blank_before if number == 0 else 0,
                        para.join if number == 0 else "run-on", inlines=piece)
             block = self._block(sub, "item")
-            m = re.search(r"(?:N\s*o|N°|No\.?|№)?\s*(\d{1,3})\s*[-–]", plain_text(piece))
+            # Without "No", the number is looked for from the start of a run of spaces only.
+            m = re.search(r"(?:N\s*o|N°|No\.?|№|(?<!\s))\s*(\d{1,3})\s*[-–]", plain_text(piece))
             block.n = m.group(1) if m else str(number + 1)
             blocks.append(block)
         return blocks
@@ -390,7 +391,7 @@ def _looks_like_title(para: Para, first: bool) -> bool:
     text = para.text.strip()
     if len(text.split()) > 40 or L.markings_only(text) or L.kind_line(text):
         return False
-    if re.search(r"[a-z]{3,}[.!?]\s+\S", text):
+    if re.search(r"[a-z]{3}[.!?]\s+\S", text):
         return False  # more than one sentence: running text, not a title
     if text.endswith((".", ";", ":")) and not re.search(r"\d{4}\.$|\)\.$", text) and not _bold_only(para):
         return False

@@ -319,7 +319,7 @@ _REFERENCE = re.compile(r"^(?:In (?:response|reply|answer) to\b|Re:|Ref:|Referen
 _SUBJECT = re.compile(r"^(?:SUBJECT|Subject|SUBJ)\s*(?::|$)")
 _COPIES = re.compile(r"^(?:Copies|Copy|COPIES|COPY|Distribution|DISTRIBUTION|Cc|CC)\b(?:\s+(?:to|To))?\s*:?|^\d{1,2}\.?\s*-\s*(?:cde\.?|Cde\.?|comrade|Comrade|to\b)|^(?:One|Two|Three|\d+) cop(?:y|ies) (?:printed|sent|made)")
 _VERBS = re.compile(r"\b(?:is|was|were|are|be|been|have|has|had|will|would|said|says|I|we|you|he|she|they)\b")
-_NUMBER_LINE = re.compile(r"^" + _NUMBER_SIGN + r"\s*:?\s*\d[\w/-]*[.,]?(?:\s.{0,40})?\"?$")
+_NUMBER_LINE = re.compile(r"^" + _NUMBER_SIGN + r"\s*+:?\s*+\d[\w/-]*[.,]?(?:\s.{0,40})?\"?$")
 _ORG_WORDS = re.compile(r"\b(?:Directorate|DIRECTORATE|Administration|ADMINISTRATION|Ministry|MINISTRY|General Staff|GENERAL STAFF|Department|DEPARTMENT|Committee|COMMITTEE|Agency|AGENCY|Embassy|EMBASSY|Office|OFFICE)\b")
 
 

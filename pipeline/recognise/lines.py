@@ -44,7 +44,7 @@ def _patterns() -> dict:
             r"(?:\s*+\b(?:for|to)\b:?\s++(?P<who>[^.;]{2,80}))?\s*+$", re.I),
         "kind_word": re.compile(r"(?<![\w])(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?![\w])", re.I),
         "salutation": re.compile(r"^(?P<salute>" + vocab.phrase_pattern(words["salutations"]) + r")\s*[!.,]", re.I),
-        "signed": re.compile(r"^(?P<label>" + vocab.phrase_pattern(words["signature_labels"]) + r")\s*:?\s*(?P<name>\S.*)$", re.I),
+        "signed": re.compile(r"^(?P<label>" + vocab.phrase_pattern(words["signature_labels"]) + r")\s*+:?\s*+(?P<name>\S.*)$", re.I),
         "roles": re.compile(r"(?<![\w])" + vocab.phrase_pattern(words["roles"]) + r"(?![\w])", re.I),
         "routing": {w.lower() for w in words["routing"]},
     }

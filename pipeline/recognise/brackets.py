@@ -50,7 +50,7 @@ def _tables() -> dict:
         "omission": re.compile(r"(?:" + "|".join(red["omission"]["patterns"]) + r")"),
         "extent": re.compile(
             r"(?P<less>less than |more than |about |approximately )?"
-            r"(?P<num>\d+(?:[.,]\d+)?(?:\s?½)?|½|" + number_words + r")\s+"
+            r"(?P<num>(?<!\d)\d+(?:[.,]\d+)?(?:\s?½)?|½|" + number_words + r")\s+"
             r"(?P<unit>" + unit_words + r")s?\b", re.I),
         "bare_unit": re.compile(r"^(?P<unit>" + unit_words + r")s?\b", re.I),
         "units": units,
@@ -62,7 +62,7 @@ def _tables() -> dict:
         "foreign_clusters": {lang: [re.compile(p) for p in pats] for lang, pats in br["foreign"]["clusters"].items()},
         "foreign_scripts": {lang: re.compile(p) for lang, p in br["foreign"]["scripts"].items()},
         "foreign_syllables": {
-            lang: re.compile(r"(?:(?:" + "|".join(table["initials"]) + r")?(?:" + "|".join(table["finals"]) + r"))+")
+            lang: frozenset(initial + final for initial in ["", *table["initials"]] for final in table["finals"])
             for lang, table in br["foreign"].get("syllables", {}).items()},
         "foreign_distinctive": {lang: re.compile(table["distinctive"])
                                 for lang, table in br["foreign"].get("syllables", {}).items()},
@@ -153,9 +153,21 @@ def foreign_language(text: str) -> tuple[str, str | None] | None:
         if any(c.search(w) for w in words for c in clusters):
             return lang, "medium"
     for lang, syllables in t["foreign_syllables"].items():
-        if t["foreign_distinctive"][lang].search(key) and all(len(w) <= 24 and syllables.fullmatch(w) for w in words):
+        if t["foreign_distinctive"][lang].search(key) and all(len(w) <= 24 and _syllabic(w, syllables) for w in words):
             return lang, "medium"
     return None
+
+
+def _syllabic(word: str, syllables: frozenset[str]) -> bool:
+    """Whether ``word`` is a run of syllables from the set. Read left to right, keeping every
+    position a run of syllables can end at: a pattern such as ``(?:initial?final)+`` would try
+    every way of cutting the word, which grows exponentially with its length."""
+    longest = max(map(len, syllables), default=0)
+    ends = {0}
+    for start in range(len(word)):
+        if start in ends:
+            ends.update(start + size for size in range(1, longest + 1) if word[start:start + size] in syllables)
+    return len(word) > 0 and len(word) in ends
 
 
 def _similar(a: str, b: str) -> bool:

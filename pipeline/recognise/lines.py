@@ -140,7 +140,15 @@ def markings_only(text: str) -> list[re.Match] | None:
 
 
 def _unbracketed(text: str) -> str:
-    return re.sub(r"\[[^\]]*\]", "", text)
+    """The text without its bracketed parts (each "[" up to the next "]"). A loop rather than a
+    pattern, which would scan to the end of the text again from every unclosed "["."""
+    parts: list[str] = []
+    position = 0
+    while (start := text.find("[", position)) >= 0 and (end := text.find("]", start)) >= 0:
+        parts.append(text[position:start])
+        position = end + 1
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 @cache

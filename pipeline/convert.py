@@ -9,6 +9,7 @@ updated with the names the batch met.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,15 +101,29 @@ def collect_sources(paths: list[Path]) -> tuple[list[Path], list[str]]:
         elif path.exists():
             found.append(path)
         else:
-            errors.append(f"{path}: error: no such file or folder")
+            errors.append(f"{path}: error: {_why_unusable(path)}")
     unique: list[Path] = []
     seen: set[Path] = set()
     for path in found:
-        key = path.resolve()
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a symbolic link that points back at itself
+            errors.append(f"{path}: error: {_why_unusable(path)}")
+            continue
         if key not in seen:
             seen.add(key)
             unique.append(path)
     return unique, errors
+
+
+def _why_unusable(path: Path) -> str:
+    """Why a path named on the command line is neither a file nor a folder."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno != errno.ENOENT:
+            return f"cannot be read: {exc.strerror or exc}"  # a loop, or a file where a folder should be
+    return "no such file or folder"
 
 
 def output_name(stem: str) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,7 +173,12 @@ def read_source(path: str | Path, encoding: str | None = None) -> Source:
     """Read and normalise one source file. Raises :class:`SourceError` for a file it refuses."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if stat.S_ISDIR(status.st_mode):
+            raise SourceError(path, "is a folder, not a text file")
+        if not stat.S_ISREG(status.st_mode):  # a pipe or a device: reading it could wait for ever
+            raise SourceError(path, "is not a regular file (a pipe, socket or device); only text files can be encoded")
+        size = status.st_size
         if size > MAX_BYTES:
             raise SourceError(path, f"file too large ({size} bytes; the limit is {MAX_BYTES})")
         data = path.read_bytes()

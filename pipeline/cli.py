@@ -90,7 +90,9 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
         click.echo(error, err=True)
     if not quiet:
         done = sum(1 for o in report.outcomes if o.ok)
-        click.echo(f"{done} converted, {len(report.failed)} failed")
+        others = len(report.errors)
+        click.echo(f"{done} converted, {len(report.failed)} failed"
+                   + (f", {others} other error{'s' if others != 1 else ''}" if others else ""))
     sys.exit(0 if report.ok else 1)
 
 

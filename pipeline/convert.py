@@ -145,7 +145,17 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
     if not os.access(out_dir, os.W_OK):
         report.errors.append(f"{out_dir}: error: output folder is not writable")
         return report
-    authority = Authority.load(out_dir)
+    try:
+        authority = Authority.load(out_dir)
+    except etree.XMLSyntaxError as exc:  # kept as it is: it may hold reviewed entries
+        line, column = exc.position
+        report.errors.append(f"{out_dir / AUTHORITY_FILE}:{line}:{column}: error: the authority file is not "
+                             f"well-formed XML ({exc.msg}); repair it or move it away, then convert again")
+        return report
+    except OSError as exc:
+        report.errors.append(f"{out_dir / AUTHORITY_FILE}: error: the authority file cannot be read: "
+                             f"{exc.strerror or exc}")
+        return report
     stems: dict[str, Path] = {}
     for path in sources:
         outcome = Outcome(path)
@@ -162,6 +172,9 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
             continue
         except RecursionError:
             outcome.error = f"{path}: error: the text is nested too deeply to encode"
+            continue
+        except Exception as exc:  # a fault of the encoder must not stop the batch
+            outcome.error = f"{path}: error: the encoder failed on this text ({type(exc).__name__}: {exc}); please report it"
             continue
         target = out_dir / output_name(stem)
         try:

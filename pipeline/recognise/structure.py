@@ -202,14 +202,20 @@ class Recogniser:
         if role in (None, "line"):
             parts = L.split_columns(text) if len(para.lines) == 1 else []
             if len(parts) > 1 and all(L.opener_role(p) for _, p in parts):
-                return self._column_blocks(para, parts)
+                blocks = self._column_blocks(para, parts)
+                if blocks is not None:
+                    return blocks
         if role is None:
             return None
         return [self._block(para, role)]
 
-    def _column_blocks(self, para: Para, parts: list[tuple[int, str]]) -> list[Block]:
-        """One source line printed as columns: one block per column, the later ones run-on."""
-        pieces = _split_inlines(para.inlines, [offset for offset, _ in parts[1:]])
+    def _column_blocks(self, para: Para, parts: list[tuple[int, str]]) -> list[Block] | None:
+        """One source line printed as columns: one block per column, the later ones run-on.
+        None when a column would start inside a bracket or a formatting run."""
+        indent = len(para.text) - len(para.text.lstrip())  # the parts are offsets in the stripped text
+        pieces = _split_inlines(para.inlines, [indent + offset for offset, _ in parts[1:]])
+        if len(pieces) != len(parts):
+            return None
         blocks = []
         for number, ((_, part_text), piece) in enumerate(zip(parts, pieces, strict=True)):
             sub = Para(para.lines, para.blank_before if number == 0 else 0,
@@ -506,7 +512,8 @@ def _furniture_type(text: str) -> str:
 
 
 def _split_inlines(inlines: list[Inline], offsets: list[int]) -> list[list[Inline]]:
-    """Cut a run of inlines at character offsets of its plain text (cuts fall in strings)."""
+    """Cut a run of inlines at character offsets of its text as printed (:func:`bracketed_text`,
+    brackets included). Cuts fall in strings: a cut inside a span is not made."""
     pieces: list[list[Inline]] = [[]]
     position = 0
     cuts = list(offsets)
@@ -523,7 +530,7 @@ def _split_inlines(inlines: list[Inline], offsets: list[int]) -> list[list[Inlin
                 pieces[-1].append(item[start:])
             position += len(item)
         else:
-            length = len(plain_text([item]))
+            length = len(bracketed_text([item]))
             while cuts and cuts[0] < position + length and cuts[0] >= position:
                 cuts.pop(0)  # a cut inside a span is not made
             pieces[-1].append(item)

@@ -58,3 +58,17 @@ def frus_dir() -> Path:
 def tei_all_compiled(tei_all) -> etree.RelaxNG:
     """The compiled grammar under a name that hypothesis tests can take (session scope)."""
     return tei_all
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Show the counts tests record with ``record_property("examples", n)`` (how many inputs a
+    property or fuzz test really ran), so that they appear in every test report."""
+    lines = [f"{report.nodeid}: {value} examples"
+             for outcome in ("passed", "failed")
+             for report in terminalreporter.stats.get(outcome, [])
+             for name, value in getattr(report, "user_properties", ())
+             if name == "examples"]
+    if lines:
+        terminalreporter.section("examples run")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -11,8 +11,8 @@ What is normalised, and how (each step is documented in docs/errors.md and docs/
   dropped, each with a warning naming its line and column; a form feed is treated as a line
   break.
 
-A file with NUL bytes (and no UTF-16/32 BOM) is binary; a file with no words is empty: both are
-errors for that file only.
+A file that starts like an image, a PDF or a ZIP archive, or has NUL bytes (and no UTF-16/32
+BOM), is binary; a file with no words is empty: both are errors for that file only.
 """
 
 from __future__ import annotations
@@ -77,12 +77,28 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+# The first bytes of the binary files most often found among scans and their text: refused by
+# name, before any decoding is tried.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a word-processor document)"),
+)
+
 # Characters that may not appear in XML 1.0 (form feed is handled before this).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 
 
 def decode(data: bytes, path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     """The text of ``data`` and the name of the encoding it was read in."""
+    for signature, kind in _SIGNATURES:  # whatever encoding is named
+        if data.startswith(signature):
+            raise SourceError(path, f"binary file ({kind}); only plain text can be encoded")
     if encoding:
         try:
             return data.decode(encoding), encoding

@@ -423,7 +423,7 @@ class Writer:
                                ("at_least", "atLeast")):
             if attrs.get(key):
                 element.set(attribute, attrs[key])
-        wording = plain_text(span.children)
+        wording = bracketed_text(span.children)  # "[[]]": the inner brackets are its wording
         if not wording:
             return
         desc = _el(element, "desc")

@@ -61,7 +61,8 @@ def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> 
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+# Paths are checked by the batch, not here: a missing or unreadable one fails alone.
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the TEI files (default: the tei folder of [tool.teipipe]).")
 @click.option("--encoding", default=None, metavar="NAME",

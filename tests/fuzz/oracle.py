@@ -33,6 +33,9 @@ from pipeline.source import SourceError, decode
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 CONTEXT = EncodingContext(source_href="fuzz.txt")
 
+# A letter or digit is what str.isalnum accepts: a word character of ``re`` other than "_".
+_WORD = re.compile(r"[^\W_]+")
+_NOT_WORD = re.compile(r"[\W_]+")
 _MARKUP_TAGS = re.compile(r"</?(?:sup|sub)>", re.IGNORECASE)
 _ERROR_LINE = re.compile(r"^(?P<name>.+?)(?::\d+(?::\d+)?)?: error: \S.*$")
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
@@ -40,17 +43,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 
 def words(text: str) -> list[str]:
     """The maximal runs of letters and digits of ``text``."""
-    found: list[str] = []
-    current: list[str] = []
-    for ch in text:
-        if ch.isalnum():
-            current.append(ch)
-        elif current:
-            found.append("".join(current))
-            current = []
-    if current:
-        found.append("".join(current))
-    return found
+    return _WORD.findall(text)
 
 
 def source_words(text: str) -> list[str]:
@@ -61,7 +54,7 @@ def source_words(text: str) -> list[str]:
 def missing_word(source: str, tei_text: str) -> str | None:
     """The first source word not found, in order, in the letters and digits of ``tei_text``
     (None when every word is there)."""
-    stream = "".join(ch for ch in tei_text if ch.isalnum())
+    stream = _NOT_WORD.sub("", tei_text)
     position = 0
     for word in source_words(source):
         found = stream.find(word, position)

@@ -25,6 +25,7 @@ a partner stays text.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cache
 
@@ -92,9 +93,10 @@ def _number(raw: str, numbers: dict) -> float | None:
     half = 0.5 if "½" in raw else 0.0
     raw = raw.replace("½", "").strip()
     try:
-        return (float(raw) if raw else 0.0) + half
+        value = (float(raw) if raw else 0.0) + half
     except ValueError:
         return None
+    return value if math.isfinite(value) else None  # hundreds of digits are not an extent
 
 
 def _fmt(value: float) -> str:

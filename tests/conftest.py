@@ -61,14 +61,15 @@ def tei_all_compiled(tei_all) -> etree.RelaxNG:
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Show the counts tests record with ``record_property("examples", n)`` (how many inputs a
-    property or fuzz test really ran), so that they appear in every test report."""
-    lines = [f"{report.nodeid}: {value} examples"
+    """Show what tests record with ``record_property``: ``examples`` (how many inputs a property
+    or fuzz test really ran) in every report, ``growth`` (a linearity test's time ratio) with -v."""
+    shown = {"examples": "{} examples"} | ({"growth": "{}"} if terminalreporter.verbosity > 0 else {})
+    lines = [f"{report.nodeid}: {shown[name].format(value)}"
              for outcome in ("passed", "failed")
              for report in terminalreporter.stats.get(outcome, [])
              for name, value in getattr(report, "user_properties", ())
-             if name == "examples"]
+             if name in shown]
     if lines:
-        terminalreporter.section("examples run")
+        terminalreporter.section("recorded by the tests")
         for line in lines:
             terminalreporter.write_line(line)

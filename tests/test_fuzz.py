@@ -74,6 +74,9 @@ def test_any_text_gives_valid_tei_or_a_named_error(tei_all, record_property):
     @example(text="[[...]\n\n[a [b] c\n\nstart [across\n\nparagraphs] end")
     @example(text="a**b**c ~~d~~ $8^{th}$ 38<sup>th</sup> \\_")
     @example(text="[Translator's comment:    **]]>")  # a column that starts inside a bracket
+    @example(text="[" + "1" * 400 + " lines deleted]")  # an extent too large for a float
+    @example(text="[" + "1" * 300 + " lines deleted]")
+    @example(text="[[]] and []")  # empty brackets inside brackets
     def run(text: str) -> None:
         outcomes.append(check_conversion(text.encode("utf-8"), grammar=tei_all))
 

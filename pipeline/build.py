@@ -42,7 +42,7 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import asdict, astuple, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import TextIO
@@ -54,8 +54,8 @@ from .atomic import remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
 from .convert import collect_sources, encoding_context
-from .manifest import MANIFEST_NAME, Manifest, Versions, digest, file_digest, key
-from .render import AUTHORITY_NAME, CSS_NAME, RenderError, render_index
+from .manifest import FILE_DIGESTS_NAME, MANIFEST_NAME, FileDigests, Manifest, Versions, digest, key
+from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, render_rows
 from .source import stem_of
 from .validate import CheckContext, check_file
 from .validate.check import PROFILE_FILE, repeated_across_files
@@ -67,6 +67,11 @@ STAGES = ("encode", "check", "render", "index")
 PARALLEL_FROM = 16
 #: How often the manifest is saved during a stage, at least (seconds).
 CHECKPOINT_EVERY = 5.0
+#: ... and the pause between two saves is at least this many times what a save takes, so that
+#: saving a large manifest stays a small part of a build.
+SAVING_SHARE = 20
+#: The most documents handed to a worker at once.
+CHUNK = 16
 
 Progress = Callable[[str, int, int], None]  # (stage, documents done, documents to do)
 
@@ -127,9 +132,10 @@ class Document:
     worked: bool = False  # some stage did something for it in this build
 
 
-def scan(settings: Settings, manifest: Manifest, report: BuildReport) -> list[Document]:
+def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: BuildReport) -> list[Document]:
     """The documents: every seed, in the order ``teipipe convert`` takes them, then every TEI
-    file without a seed, by name. Reads and digests each seed and TEI file once."""
+    file without a seed, by name, with the digest of each seed and TEI file (read only when the
+    file is not as the manifest records it)."""
     documents: list[Document] = []
     stems: dict[str, Path] = {}
     seeds: list[Path] = []
@@ -149,8 +155,8 @@ def scan(settings: Settings, manifest: Manifest, report: BuildReport) -> list[Do
                 documents.append(Document(tei.stem, None, tei, manifest.documents.setdefault(tei.stem, {})))
                 report.without_seed.append(tei.stem)
     for document in documents:
-        document.seed_digest = file_digest(document.seed) if document.seed else None
-        document.tei_digest = file_digest(document.tei)
+        document.seed_digest = digests.digest(document.seed) if document.seed else None
+        document.tei_digest = digests.digest(document.tei)
     return documents
 
 
@@ -170,9 +176,11 @@ class Workers:
         """Whether ``count`` documents are worth handing to other processes."""
         return count >= PARALLEL_FROM and (self.executor is not None or self.jobs > 1)
 
-    def map(self, function: Callable, jobs: list) -> Iterator:
-        """``function(job)`` for each job, in order, as each becomes ready."""
-        if not self.parallel(len(jobs)):
+    def map(self, function: Callable, jobs: Iterable, count: int) -> Iterator:
+        """``function(job)`` for each of the ``count`` jobs, in order, as each becomes ready. The
+        jobs are taken from ``jobs`` only as they are handed out, so a job can depend on the
+        results taken before it."""
+        if not self.parallel(count):
             return map(function, jobs)
         if self.executor is None and self.own is None:
             # "spawn": workers start clean, without the state of this process (an XSLT
@@ -181,8 +189,8 @@ class Workers:
                                            initializer=work.warm_up, initargs=self.warm_up)
         executor = self.executor or self.own
         workers = self.jobs if self.executor is None else max(self.jobs, 1)
-        size = max(1, min(16, len(jobs) // (workers * 8)))
-        chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
+        size = max(1, min(CHUNK, count // (workers * 8)))
+        chunks = iter(lambda: list(islice(jobs, size)), [])
         return (result for chunk in _in_order(executor, chunks, function, window=workers * 4) for result in chunk)
 
     def close(self, cancel: bool = False) -> None:
@@ -191,41 +199,52 @@ class Workers:
             self.own = None
 
 
-def _in_order(executor: Executor, chunks: list[list], function: Callable, window: int) -> Iterator[list]:
+def _in_order(executor: Executor, chunks: Iterator[list], function: Callable, window: int) -> Iterator[list]:
     """Submit ``work.run_all(function, chunk)`` for the chunks, at most ``window`` at a time, and
-    yield the results in order: memory stays flat however long the list."""
+    yield the results in order: memory stays flat however long the list. A chunk is taken from
+    ``chunks`` when the results before it have been used, to keep ``window`` chunks in flight."""
     pending: deque[Future] = deque()
-    remaining = iter(chunks)
     try:
-        for chunk in islice(remaining, window):
+        for chunk in islice(chunks, window):
             pending.append(executor.submit(work.run_all, function, chunk))
         while pending:
-            result = pending.popleft().result()
-            for chunk in islice(remaining, 1):
+            yield pending.popleft().result()
+            for chunk in islice(chunks, 1):
                 pending.append(executor.submit(work.run_all, function, chunk))
-            yield result
     finally:
         for future in pending:
             future.cancel()
 
 
 class Checkpoints:
-    """Saves the manifest now and then during a stage, and at its end. The outputs recorded are
-    flushed to the disk first, so the manifest never names work that a power cut could undo."""
+    """Saves the manifest now and then during a stage, and at its end, when something was
+    recorded since the last save. The outputs recorded are flushed to the disk first, so the
+    manifest never names work that a power cut could undo. Saving a large manifest takes a
+    while, so the pause between two saves grows with it: saving stays a small part of a build."""
 
     def __init__(self, manifest: Manifest, path: Path) -> None:
         self.manifest = manifest
         self.path = path
         self.last = time.monotonic()
+        self.every = CHECKPOINT_EVERY
+        self.changed = False
 
-    def maybe(self) -> None:
-        if time.monotonic() - self.last >= CHECKPOINT_EVERY:
+    def recorded(self) -> None:
+        """Something was recorded; save if the last save is long enough ago."""
+        self.changed = True
+        if time.monotonic() - self.last >= self.every:
             self.save()
 
     def save(self) -> None:
+        """Save what was recorded (nothing when nothing was)."""
+        if not self.changed:
+            return
+        began = time.monotonic()
         os.sync()
         self.manifest.save(self.path)
         self.last = time.monotonic()
+        self.every = max(CHECKPOINT_EVERY, SAVING_SHARE * (self.last - began))
+        self.changed = False
 
 
 def _stage(name: str, progress: Progress | None, results: Iterable, total: int) -> Iterator:
@@ -255,39 +274,58 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
     manifest_path = settings.build / MANIFEST_NAME
     manifest = Manifest.load(manifest_path)
     checkpoints = Checkpoints(manifest, manifest_path)
+    digests = FileDigests.load(settings.build / FILE_DIGESTS_NAME)
+    run = Run(settings, manifest, versions, digests, checkpoints, report, force, progress)
     workers_wanted = settings.jobs if jobs is None else jobs
-    workers = Workers(executor, workers_wanted or os.cpu_count() or 1,
-                      (settings.schema / PROFILE_FILE, settings.transforms, settings.tei,
-                       file_digest(settings.authority)))
+    run.workers = Workers(executor, workers_wanted or os.cpu_count() or 1,
+                          (settings.schema / PROFILE_FILE, settings.transforms, settings.tei,
+                           digests.digest(settings.authority)))
     finished = False
     try:
         settings.build.mkdir(parents=True, exist_ok=True)
         for folder in (settings.tei, settings.build, *(settings.build / Path(v).parent for v in work.VIEWS.values())):
             remove_leftovers(folder)  # of a build that was killed while writing
-        documents = scan(settings, manifest, report)
+        documents = scan(settings, manifest, digests, report)
         report.documents = len(documents)
         report.times["scan"] = time.perf_counter() - started
         for stage in (encode_stage, check_stage, render_stage, index_stage):
             began = time.perf_counter()
-            stage(settings, documents, manifest, versions, workers, checkpoints, report, force, progress)
+            stage(run, documents)
             report.times[stage.__name__.removesuffix("_stage")] = time.perf_counter() - began
         forget_removed(settings, documents, manifest, report)
         report.unchanged = [d.stem for d in documents if not d.worked]
+        digests.settle([settings.authority, *(d.seed for d in documents if d.seed), *(d.tei for d in documents)])
+        digests.prune()
+        digests.save(settings.build / FILE_DIGESTS_NAME)
         finished = True
     finally:
-        workers.close(cancel=not finished)
-        if not report.did_nothing or not manifest_path.exists():
-            checkpoints.save()
+        run.workers.close(cancel=not finished)
+        checkpoints.changed |= not report.did_nothing or not manifest_path.exists()
+        checkpoints.save()
     report.times["total"] = time.perf_counter() - started
     return report
 
 
-def encode_stage(settings: Settings, documents: list[Document], manifest: Manifest, versions: Versions,
-                 workers: Workers, checkpoints: Checkpoints, report: BuildReport, force: bool,
-                 progress: Progress | None) -> None:
+@dataclass
+class Run:
+    """What every stage of one build works with."""
+
+    settings: Settings
+    manifest: Manifest
+    versions: Versions
+    digests: FileDigests
+    checkpoints: Checkpoints
+    report: BuildReport
+    force: bool
+    progress: Progress | None
+    workers: Workers = None  # type: ignore[assignment]
+
+
+def encode_stage(run: Run, documents: list[Document]) -> None:
     """Encode what is due, in document order, against one authority; then write the authority file."""
+    settings, report = run.settings, run.report
     authority = work.editors_authority(settings.tei)
-    authority_digest = file_digest(settings.authority)
+    authority_digest = run.digests.digest(settings.authority)
     seeded = [d for d in documents if d.seed is not None]
     jobs: dict[str, work.EncodeJob] = {}
     due: list[Document] = []
@@ -297,15 +335,24 @@ def encode_stage(settings: Settings, documents: list[Document], manifest: Manife
         jobs[document.stem] = job
         encoded = document.record.get("encoded") or {}
         edited = document.tei_digest != encoded.get("tei")
-        if (encoded.get("key") != _encoding_key(versions, document, job) or document.tei_digest is None
-                or (force and edited)):
+        if (encoded.get("key") != _encoding_key(run.versions, document, job) or document.tei_digest is None
+                or (run.force and edited)):
             due.append(document)
-    # With workers, every due document is first encoded on them against the authority as found;
-    # the loop below keeps each result whose lookups replay to the same answers (executor.py).
-    in_parallel = workers.parallel(len(due))
-    speculative = workers.map(work.encode_document, [jobs[d.stem] for d in due]) if in_parallel else iter(())
+    # The authority the last build left is the one its documents make again when none of them
+    # changed and it starts from the same entries: then their names need not be replayed.
+    started_from = key(run.versions.encoder, settings.publisher, [asdict(entry) for entry in authority.entries.values()])
+    sequence = key(started_from, [[d.stem, (d.record.get("encoded") or {}).get("key")] for d in seeded])
+    replayed = due or run.manifest.authority.get("key") != sequence \
+        or run.manifest.authority.get("written") != authority_digest
+    # With workers, every due document is first encoded on them against the authority as found
+    # plus the names added by then; the loop below keeps each result whose lookups replay to the
+    # same answers (executor.py).
+    in_parallel = run.workers.parallel(len(due))
+    added = _Additions(authority)
+    handed_out = (replace(jobs[d.stem], added=added.now()) for d in due)
+    speculative = run.workers.map(work.encode_document, handed_out, len(due)) if in_parallel else iter(())
     due_stems = {d.stem for d in due}
-    for document in _stage("encode", progress if due else None, seeded, len(seeded)):
+    for document in _stage("encode", run.progress if due else None, seeded, len(seeded)):
         job = jobs[document.stem]
         encoded = document.record.get("encoded") or {}
         result = None
@@ -313,28 +360,51 @@ def encode_stage(settings: Settings, documents: list[Document], manifest: Manife
             result = next(speculative) if in_parallel else None
             if result is None or not work.replay(authority, result.names):
                 result = work.encode_with(job, authority)
-        elif not work.replay(authority, encoded.get("names", [])):
+        elif replayed and not work.replay(authority, encoded.get("names", [])):
             result = work.encode_with(job, authority)  # a name it met now means something else
         if result is not None:
-            _keep_encoding(settings, document, job, result, versions, report, force)
+            _keep_encoding(run, document, job, result)
+            run.checkpoints.recorded()
         elif document.tei_digest != encoded.get("tei"):
             report.diverged.append(document.stem)
-        checkpoints.maybe()
-    data = etree.tostring(build_authority_tree(authority, settings.publisher), xml_declaration=True,
-                          encoding="UTF-8", pretty_print=True)
-    if file_digest(settings.authority) != digest(data):
-        write_atomic(settings.authority, data, durable=False)
-        report.authority = True
-    checkpoints.save()
+    if replayed:
+        data = etree.tostring(build_authority_tree(authority, settings.publisher), xml_declaration=True,
+                              encoding="UTF-8", pretty_print=True)
+        written = digest(data)
+        if authority_digest != written:
+            write_atomic(settings.authority, data, durable=False)
+            run.digests.forget(settings.authority)
+            report.authority = True
+        sequence = key(started_from, [[d.stem, (d.record.get("encoded") or {}).get("key")] for d in seeded])
+        run.manifest.authority = {"key": sequence, "written": written}
+        run.checkpoints.recorded()
+    run.checkpoints.save()
+
+
+class _Additions:
+    """The names an authority added (:func:`executor.additions`), made again only when it has
+    added or taken back some since."""
+
+    def __init__(self, authority) -> None:
+        self.authority = authority
+        self.made: tuple = ()
+        self.when: tuple = (0, None)
+
+    def now(self) -> tuple:
+        added = self.authority.added
+        when = (len(added), next(reversed(added), None))
+        if when != self.when:
+            self.made, self.when = work.additions(self.authority), when
+        return self.made
 
 
 def _encoding_key(versions: Versions, document: Document, job: work.EncodeJob) -> str:
     return key(versions.encoder, document.seed_digest, asdict(job.context))
 
 
-def _keep_encoding(settings: Settings, document: Document, job: work.EncodeJob, result: work.Encoded,
-                   versions: Versions, report: BuildReport, force: bool) -> None:
+def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: work.Encoded) -> None:
     """Put the encoder's output in place, unless the TEI file there was edited by hand."""
+    report = run.report
     document.worked = True
     report.warnings += result.warnings
     if result.error:
@@ -344,9 +414,9 @@ def _keep_encoding(settings: Settings, document: Document, job: work.EncodeJob, 
     encoded = document.record.get("encoded") or {}
     current = document.tei_digest
     by_encoder = current is None or current == result.digest or current == encoded.get("tei")
-    record = {"key": key(versions.encoder, result.seed, asdict(job.context)), "seed": result.seed,
+    record = {"key": key(run.versions.encoder, result.seed, asdict(job.context)), "seed": result.seed,
               "tei": result.digest, "names": result.names}
-    if not by_encoder and not force:
+    if not by_encoder and not run.force:
         record["tei"] = encoded.get("tei")  # still what the encoder last wrote there
         document.record["encoded"] = record
         report.diverged.append(document.stem)
@@ -357,61 +427,71 @@ def _keep_encoding(settings: Settings, document: Document, job: work.EncodeJob, 
         report.replaced[document.stem] = backup
     if current != result.digest:
         write_atomic(document.tei, result.tei, durable=False)
+        run.digests.forget(document.tei)
         document.tei_digest = result.digest
     document.record["encoded"] = record
     report.converted.append(document.stem)
 
 
-def check_stage(settings: Settings, documents: list[Document], manifest: Manifest, versions: Versions,
-                workers: Workers, checkpoints: Checkpoints, report: BuildReport, force: bool,
-                progress: Progress | None) -> None:
+def check_stage(run: Run, documents: list[Document]) -> None:
     """Validate what is due; then check ids across the corpus."""
+    settings, report = run.settings, run.report
     context = CheckContext(profile=settings.schema / PROFILE_FILE,
                            seeds=settings.seeds if settings.seeds.is_dir() else None)
     present = [d for d in documents if not d.failed and d.tei_digest is not None]
+    targets = _Targets(settings.tei)
     due = []
     for document in present:
         checked = document.record.get("checked") or {}
-        if checked.get("key") != _check_key(versions, document) or _links(settings, checked.get("links", {})) \
-                != checked.get("links"):
+        if checked.get("key") != _check_key(run.versions, document) \
+                or targets.kinds(checked.get("links", {})) != checked.get("links"):
             due.append(document)
     by_stem = {d.stem: d for d in due}
-    jobs = [work.CheckJob(d.stem, d.tei, context) for d in due]
-    for result in _stage("check", progress, workers.map(work.check_document, jobs), len(jobs)):
+    jobs = (work.CheckJob(d.stem, d.tei, context) for d in due)
+    for result in _stage("check", run.progress, run.workers.map(work.check_document, jobs, len(due)), len(due)):
         document = by_stem[result.stem]
-        document.record["checked"] = {"key": _check_key(versions, document), "problems": result.problems,
-                                      "ids": result.ids, "links": _links(settings, result.links)}
+        document.record["checked"] = {"key": _check_key(run.versions, document), "problems": result.problems,
+                                      "ids": result.ids, "links": targets.kinds(result.links)}
         document.worked = True
         report.checked.append(document.stem)
-        checkpoints.maybe()
+        run.checkpoints.recorded()
     problems: dict[str, list[Problem]] = defaultdict(list)
     for document in present:
         checked = document.record["checked"]
-        problems[document.stem] = [Problem(_shown(document.tei), *problem) for problem in checked["problems"]]
+        if checked["problems"]:
+            problems[document.stem] = [Problem(_shown(document.tei), *problem) for problem in checked["problems"]]
     for stem, added in _clashing_ids(present, context).items():
         problems[stem] = sorted(problems[stem] + added, key=lambda p: (p.line, p.column, p.code))
     for document in present:
-        found = problems[document.stem]
+        found = problems.get(document.stem, [])
         document.valid = not any(p.severity == ERROR for p in found)
         if not document.valid:
             report.invalid.append(document.stem)
         if not document.valid or document.stem in by_stem:
             report.problems += found
-    checkpoints.save()
+    run.checkpoints.save()
 
 
 def _check_key(versions: Versions, document: Document) -> str:
     return key(versions.validator, document.tei_digest, document.seed_digest)
 
 
-def _links(settings: Settings, links: Iterable[str]) -> dict[str, str | None]:
-    """Each pointer into another file with the kind of element it leads to now (None: nowhere)."""
-    found = {}
-    for link in links:
-        file, _, fragment = link.partition("#")
-        targets = targets_in_file(settings.tei / file) or {}
-        found[link] = targets.get(fragment)
-    return found
+class _Targets:
+    """Where the pointers into other files lead now, each file read once per stage."""
+
+    def __init__(self, tei: Path) -> None:
+        self.tei = tei
+        self.files: dict[str, dict[str, str] | None] = {}
+
+    def kinds(self, links: Iterable[str]) -> dict[str, str | None]:
+        """Each pointer with the kind of element it leads to now (None: nowhere)."""
+        found = {}
+        for link in links:
+            file, _, fragment = link.partition("#")
+            if file not in self.files:
+                self.files[file] = targets_in_file(self.tei / file)
+            found[link] = (self.files[file] or {}).get(fragment)
+        return found
 
 
 def _clashing_ids(documents: list[Document], context: CheckContext) -> dict[str, list[Problem]]:
@@ -454,11 +534,10 @@ def _dotted_prefixes(value: str) -> list[str]:
     return [".".join(parts[:n]) for n in range(1, len(parts))]
 
 
-def render_stage(settings: Settings, documents: list[Document], manifest: Manifest, versions: Versions,
-                 workers: Workers, checkpoints: Checkpoints, report: BuildReport, force: bool,
-                 progress: Progress | None) -> None:
-    """Render every valid document whose TEI or stylesheets changed; take away the pages of the
-    documents that can no longer be rendered."""
+def render_stage(run: Run, documents: list[Document]) -> None:
+    """Render every valid document whose TEI or stylesheets changed, keeping what the index
+    shows of it; take away the pages of the documents that can no longer be rendered."""
+    settings, report = run.settings, run.report
     due = []
     for document in documents:
         rendered = document.record.get("rendered") or {}
@@ -468,11 +547,13 @@ def render_stage(settings: Settings, documents: list[Document], manifest: Manife
                 _delete_outputs(settings, rendered)
                 del document.record["rendered"]
                 document.worked = True
-        elif rendered.get("key") != _render_key(versions, document) or not _present(settings, rendered):
+                run.checkpoints.changed = True
+        elif rendered.get("key") != _render_key(run.versions, document) or "row" not in rendered \
+                or not _present(settings, rendered):
             due.append(document)
     by_stem = {d.stem: d for d in due}
-    jobs = [work.RenderJob(d.stem, d.tei, settings.transforms) for d in due]
-    for result in _stage("render", progress, workers.map(work.render_document, jobs), len(jobs)):
+    jobs = (work.RenderJob(d.stem, d.tei, settings.transforms) for d in due)
+    for result in _stage("render", run.progress, run.workers.map(work.render_document, jobs, len(due)), len(due)):
         document = by_stem[result.stem]
         document.worked = True
         if result.error:
@@ -480,15 +561,17 @@ def render_stage(settings: Settings, documents: list[Document], manifest: Manife
             report.skipped.append(document.stem)
             document.valid = False  # keeps it out of the index
             _delete_outputs(settings, document.record.pop("rendered", {}))
+            run.checkpoints.changed = True
             continue
         outputs = {}
         for relative, data in result.outputs.items():
             write_atomic(settings.build / relative, data, durable=False)
             outputs[relative] = [len(data), digest(data)]
-        document.record["rendered"] = {"key": _render_key(versions, document), "outputs": outputs}
+        document.record["rendered"] = {"key": _render_key(run.versions, document), "outputs": outputs,
+                                       "row": result.row and {"page": result.row.page, "facts": result.row.facts}}
         report.rendered.append(document.stem)
-        checkpoints.maybe()
-    checkpoints.save()
+        run.checkpoints.recorded()
+    run.checkpoints.save()
 
 
 def _render_key(versions: Versions, document: Document) -> str:
@@ -497,9 +580,10 @@ def _render_key(versions: Versions, document: Document) -> str:
 
 def _present(settings: Settings, record: dict) -> bool:
     """Every output of a record is there, with the size recorded."""
+    folder = str(settings.build)
     for relative, (size, _) in record.get("outputs", {}).items():
         try:
-            if os.stat(settings.build / relative).st_size != size:
+            if os.stat(f"{folder}/{relative}").st_size != size:
                 return False
         except OSError:
             return False
@@ -511,19 +595,20 @@ def _delete_outputs(settings: Settings, record: dict) -> None:
         (settings.build / relative).unlink(missing_ok=True)
 
 
-def index_stage(settings: Settings, documents: list[Document], manifest: Manifest, versions: Versions,
-                workers: Workers, checkpoints: Checkpoints, report: BuildReport, force: bool,
-                progress: Progress | None) -> None:
-    """``index.html`` and ``teipipe.css`` beside the reading pages and the review pages."""
+def index_stage(run: Run, documents: list[Document]) -> None:
+    """``index.html`` and ``teipipe.css`` beside the reading pages and the review pages, made
+    from the rows the render stage kept: no document is read."""
+    settings, report, manifest = run.settings, run.report, run.manifest
     listed = sorted((d for d in documents if d.valid and not d.failed and d.tei_digest is not None),
                     key=lambda d: d.tei.name)
-    index_key = key(versions.renderer, [[d.stem, d.tei_digest] for d in listed])
+    index_key = key(run.versions.renderer, [[d.stem, d.tei_digest] for d in listed])
     if manifest.index.get("key") == index_key and _present(settings, manifest.index):
         return
-    if progress:
-        progress("index", 0, 1)
+    if run.progress:
+        run.progress("index", 0, 1)
+    rows = (IndexRow(**row) for row in (d.record["rendered"]["row"] for d in listed) if row)
     try:
-        page = render_index([d.tei for d in listed], transforms=settings.transforms).encode("utf-8")
+        page = render_rows(rows, transforms=settings.transforms).encode("utf-8")
     except RenderError as error:
         report.failures.append(f"error: {error}")
         return
@@ -535,9 +620,10 @@ def index_stage(settings: Settings, documents: list[Document], manifest: Manifes
             outputs[f"{folder}/{name}"] = [len(data), digest(data)]
     manifest.index = {"key": index_key, "outputs": outputs}
     report.index = True
-    if progress:
-        progress("index", 1, 1)
-    checkpoints.save()
+    if run.progress:
+        run.progress("index", 1, 1)
+    run.checkpoints.changed = True
+    run.checkpoints.save()
 
 
 def forget_removed(settings: Settings, documents: list[Document], manifest: Manifest,

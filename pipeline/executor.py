@@ -10,13 +10,15 @@ made from; :func:`warm_up` fills those caches when a worker starts.
 **The authority file and parallel encoding.** Encoding a document looks names up in the
 authority file and adds the ones it does not know (:meth:`Authority.ref_for`), so in
 ``teipipe convert`` each document sees the names the documents before it added. A worker
-cannot see those: it encodes against the authority the build starts from, undoes its own
+cannot see all of those: it encodes against the authority the build starts from plus the names
+the build had added when it handed the job out (``EncodeJob.added``), undoes the document's own
 additions afterwards (:meth:`Authority.rollback`), and returns the log of every lookup it made
 with its answer (:class:`NameLog`). The build then replays the logs in document order against
 one authority (:func:`replay`): where every answer is the same, the worker's TEI is exactly what
 the sequential encoder would have written, and the replay has added that document's names;
-where an answer differs, the build encodes that document again against the authority as it
-stands. The result is byte for byte the sequential one.
+where an answer differs (a name that a document still in flight added), the build encodes that
+document again against the authority as it stands. The result is byte for byte the sequential
+one.
 """
 
 from __future__ import annotations
@@ -31,7 +33,15 @@ from .authority import Authority, read_entries, seed_entries
 from .convert import convert_file
 from .encode import EncodingContext
 from .manifest import digest
-from .render import RenderError, render_views, stylesheet
+from .render import (
+    IndexRow,
+    RenderError,
+    index_facts,
+    page_name,
+    parse_document,
+    render_node,
+    stylesheet,
+)
 from .source import SourceError
 from .validate import CheckContext, check_file
 from .validate import profile as validate_profile
@@ -87,6 +97,10 @@ def replay(authority: Authority, calls: list[list]) -> bool:
     return True
 
 
+#: A name the build's authority added, as a worker adds it again: (kind, id, name).
+Addition = tuple[str, str, str]
+
+
 @dataclass(frozen=True)
 class EncodeJob:
     stem: str
@@ -94,6 +108,12 @@ class EncodeJob:
     context: EncodingContext
     tei: Path  # the folder whose authority.xml the worker starts from
     authority: str | None  # the digest of that authority.xml, None when there is none
+    added: tuple[Addition, ...] = ()  # the names the build had added by then, in order
+
+
+def additions(authority: Authority) -> tuple[Addition, ...]:
+    """The names ``authority`` added (:meth:`Authority.ref_for`), in order, for a job."""
+    return tuple((entry.kind, entry.id, entry.names[0]) for entry in authority.added.values())
 
 
 @dataclass
@@ -122,13 +142,29 @@ def encode_with(job: EncodeJob, authority: Authority) -> Encoded:
 
 
 def encode_document(job: EncodeJob) -> Encoded:
-    """Encode the document against the authority file as the build found it (unchanged after)."""
+    """Encode the document against the authority file as the build found it, with the names the
+    build had added (``job.added``); the document's own additions are undone after."""
     authority = base_authority(job.tei, job.authority)
-    mark = authority.mark()
+    mark = _add(authority, job.added)
     try:
         return encode_with(job, authority)
     finally:
         authority.rollback(mark)
+
+
+def _add(authority: Authority, added: tuple[Addition, ...]) -> int:
+    """Make ``added`` the additions of ``authority`` and return its mark. The names a worker
+    added for the job before are kept when they begin the list, as they do while one build
+    hands out its jobs; each name is added as the build added it, by :meth:`Authority.ref_for`."""
+    present = list(authority.added)
+    if present != [ident for _, ident, _ in added[:len(present)]]:
+        authority.rollback(0)
+        present = []
+    for kind, ident, name in added[len(present):]:
+        if authority.ref_for(name, kind) != ident:  # not the build's authority: encode without
+            authority.rollback(0)  # them, and the build's replay will tell
+            break
+    return authority.mark()
 
 
 def editors_authority(tei: Path) -> Authority:
@@ -155,6 +191,7 @@ def base_authority(tei: Path, version: str | None) -> Authority:
 
 #: A pointer into another file, ``authority.xml#pers-stalin``, anywhere in the bytes.
 _LINK = re.compile(rb'([^\s"\'<>#=]+\.xml)#([^\s"\'<>]+)')
+_NOT_IN_FILE_NAME = frozenset(b' \t\n\r\x0b\x0c"\'<>#=')
 _ROOT_ID = re.compile(rb'<(?:[\w.-]+:)?TEI\b[^>]*?\sxml:id\s*=\s*["\']([^"\']+)["\']')
 
 
@@ -194,8 +231,25 @@ def check_document(job: CheckJob) -> Checked:
     own = root.group(1).decode("utf-8", "replace") if root else ""
     ids = [own] + sorted({d.value for d in result.ids if d.value != own and not d.value.startswith(own + ".")}
                          if own else {d.value for d in result.ids})
-    links = sorted({(file + b"#" + fragment).decode("utf-8", "replace") for file, fragment in _LINK.findall(data)})
-    return Checked(job.stem, problems, ids, links)
+    return Checked(job.stem, problems, ids, links_in(data))
+
+
+def links_in(data: bytes) -> list[str]:
+    """The pointers into other files (:data:`_LINK`) in ``data``, sorted, each once: what
+    ``_LINK.findall`` finds, tried only where a file name ending in ``.xml#`` starts."""
+    found = set()
+    position = 0
+    while (at := data.find(b".xml#", position)) >= 0:
+        start = at
+        while start > position and data[start - 1] not in _NOT_IN_FILE_NAME:
+            start -= 1
+        match = _LINK.match(data, start)
+        if match:
+            found.add((match.group(1) + b"#" + match.group(2)).decode("utf-8", "replace"))
+            position = match.end()
+        else:
+            position = at + 5
+    return sorted(found)
 
 
 # ------------------------------------------------------------------------------------ render
@@ -211,17 +265,21 @@ class RenderJob:
 class Rendered:
     stem: str
     outputs: dict[str, bytes] = field(default_factory=dict)  # path under the build folder -> bytes
+    row: IndexRow | None = None  # what index.html shows of it
     error: str | None = None
 
 
 def render_document(job: RenderJob) -> Rendered:
-    """Every view of the document (:data:`VIEWS`), from one parse of it."""
+    """Every view of the document (:data:`VIEWS`) and its row of the index, from one parse of it."""
     try:
-        texts = render_views(job.tei, VIEWS, transforms=job.transforms)
+        node = parse_document(job.tei)
+        outputs = {VIEWS[(to, view)].format(stem=job.stem):
+                   render_node(node, to, view, job.tei, transforms=job.transforms).encode("utf-8")
+                   for to, view in VIEWS}
+        facts = index_facts(node, job.tei, transforms=job.transforms)
     except RenderError as error:
         return Rendered(job.stem, error=str(error))
-    return Rendered(job.stem, {VIEWS[view].format(stem=job.stem): text.encode("utf-8")
-                               for view, text in texts.items()})
+    return Rendered(job.stem, outputs, None if facts is None else IndexRow(page_name(job.tei), facts))
 
 
 # ------------------------------------------------------------------------------------ workers
@@ -229,7 +287,7 @@ def render_document(job: RenderJob) -> Rendered:
 def warm_up(schema: Path, transforms: Path, tei: Path, authority: str | None) -> None:
     """Compile the profile and the stylesheets and load the authority, once per worker."""
     validate_profile.load(schema)
-    for name in ("html", "text"):
+    for name in ("html", "text", "index"):
         stylesheet(name, transforms)
     base_authority(tei, authority)
 

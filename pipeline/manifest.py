@@ -1,8 +1,8 @@
 """The build's memory: what each document was made from, and what was made of it.
 
-``build/manifest.json`` holds one record per document (by file stem) and one for the index.
-Every record says which inputs a stage saw, as SHA-256 digests, so that the next build can tell
-what is still current:
+``build/manifest.json`` holds one record per document (by file stem), one for the index and one
+for the authority file. Every record says which inputs a stage saw, as SHA-256 digests, so that
+the next build can tell what is still current:
 
     "documents": {
       "000_ecc5…": {
@@ -14,9 +14,21 @@ what is still current:
                     "problems": [[line, column, code, severity, message], …],
                     "ids": ["doc-000_ecc5…"], "links": {"authority.xml#pers-stalin": "person"}},
         "rendered": {"key": "<tei + renderer version>",
-                     "outputs": {"html/000_ecc5….html": "<digest>", …}}
+                     "outputs": {"html/000_ecc5….html": [<size>, "<digest>"], …},
+                     "row": {"page": "000_ecc5….html", "facts": {"title": "…", "date": "…", …}}}
       }, …},
-    "index": {"key": "<renderer version + every indexed document's tei digest>", "outputs": {…}}
+    "index": {"key": "<renderer version + every indexed document's tei digest>", "outputs": {…}},
+    "authority": {"key": "<encoder version + publisher + the entries the build started from
+                          + every seed's encoding key, in order>",
+                  "written": "<digest of the authority file the build left>"}
+
+A document's ``row`` is what ``index.html`` shows of it (``index.xsl``), so that the index is
+made from the records without reading any document.
+
+Beside it, ``build/file-digests.json`` lets a build know the digest of an input file without
+reading it (:class:`FileDigests`): while the file's size, times and inode are the ones recorded
+there, it is the file that was digested. Those facts are of one machine's file system, so they
+are kept apart from the manifest, which is the same wherever the same build ran.
 
 The versions are digests of source code and data: the encoder is every module of the package
 that is not the validator, the renderer or the build, with its vocabularies; the validator is
@@ -33,12 +45,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_atomic
 
 MANIFEST_NAME = "manifest.json"
+FILE_DIGESTS_NAME = "file-digests.json"
 FORMAT = 1
 
 PACKAGE = Path(__file__).resolve().parent
@@ -108,10 +123,11 @@ class Versions:
 
 @dataclass
 class Manifest:
-    """The records of the last build: ``documents`` (stem -> record) and ``index``."""
+    """The records of the last build: ``documents`` (stem -> record), ``index`` and ``authority``."""
 
     documents: dict[str, dict] = field(default_factory=dict)
     index: dict = field(default_factory=dict)
+    authority: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> "Manifest":
@@ -123,13 +139,96 @@ class Manifest:
             return cls()
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return cls()
-        documents = data.get("documents")
-        index = data.get("index")
-        return cls(documents if isinstance(documents, dict) else {}, index if isinstance(index, dict) else {})
+        parts = [data.get(name) for name in ("documents", "index", "authority")]
+        return cls(*(part if isinstance(part, dict) else {} for part in parts))
 
     def dumps(self) -> bytes:
-        data = {"format": FORMAT, "documents": self.documents, "index": self.index}
+        data = {"format": FORMAT, "documents": self.documents, "index": self.index, "authority": self.authority}
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
 
     def save(self, path: Path) -> None:
         write_atomic(path, self.dumps())
+
+
+#: How much older than the moment it is looked at a file's modification time must be for its
+#: stat to stand for its bytes: any later change then gives it a newer time. (The coarsest file
+#: systems keep times to 2 seconds.)
+SETTLED_NS = 2_000_000_000
+
+
+class FileDigests:
+    """The SHA-256 of input files, read from the disk only when a file is not as recorded.
+
+    ``files`` maps a path to ``[size, mtime_ns, ctime_ns, inode, digest]``. While a file's stat
+    is the one recorded, its digest is taken from there without reading the file. A file is
+    recorded only when its modification time was settled (:data:`SETTLED_NS`) at the moment it
+    was looked at, so that no change can hide behind a time the file system rounds; records of
+    files that were not looked at are dropped by :meth:`prune`.
+    """
+
+    def __init__(self, files: dict[str, list] | None = None) -> None:
+        self.files = files or {}
+        self.looked: set[str] = set()
+        self.read = 0  # files read and digested
+        self.changed = False
+
+    @classmethod
+    def load(cls, path: Path) -> "FileDigests":
+        """The records saved at ``path``; none when it is missing or unreadable."""
+        try:
+            files = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(files, dict) or not all(isinstance(r, list) and len(r) == 5 for r in files.values()):
+            return cls()
+        return cls(files)
+
+    def save(self, path: Path) -> None:
+        """Save the records at ``path`` if they changed."""
+        if self.changed:
+            write_atomic(path, json.dumps(self.files, sort_keys=True, separators=(",", ":"),
+                                          ensure_ascii=False).encode("utf-8") + b"\n", durable=False)
+            self.changed = False
+
+    def digest(self, path: Path) -> str | None:
+        """The digest of the file at ``path``; None when it is missing or unreadable."""
+        name = str(path)
+        self.looked.add(name)
+        looked_at = time.time_ns()
+        try:
+            status = os.stat(name)
+        except OSError:
+            self._forget(name)
+            return None
+        stat = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+        recorded = self.files.get(name)
+        if recorded is not None and recorded[:4] == stat:
+            return recorded[4]
+        value = file_digest(path)
+        self.read += 1
+        if value is not None and stat[1] < looked_at - SETTLED_NS:
+            self.files[name] = stat + [value]
+            self.changed = True
+        else:
+            self._forget(name)
+        return value
+
+    def forget(self, path: Path) -> None:
+        """``path`` was written: what was recorded of it no longer holds."""
+        self._forget(str(path))
+
+    def _forget(self, name: str) -> None:
+        if self.files.pop(name, None) is not None:
+            self.changed = True
+
+    def settle(self, paths: list[Path]) -> None:
+        """Look again at the files of ``paths`` not recorded (new, changed or written in this
+        build), so that the next build knows them without reading them."""
+        for path in paths:
+            if str(path) not in self.files:
+                self.digest(path)
+
+    def prune(self) -> None:
+        """Drop the records of files not looked at."""
+        for name in set(self.files) - self.looked:
+            self._forget(name)

@@ -6,7 +6,8 @@ with saxonche (SaxonC-HE):
     html.xsl   one page per document; view ``reading`` (the edition) or ``review`` (every
                encoder decision highlighted and listed, uncertain ones first)
     text.xsl   plain text; view ``reading`` or ``diplomatic`` (the source text again, exactly)
-    index.xsl  ``index.html``, a table of all documents
+    index.xsl  ``index.html``, a table of all documents, made from what it shows of each one
+               (:func:`index_row`), so that it never needs every document at once
     teipipe.css  the one stylesheet of every page, copied next to them
 
 Each stylesheet is compiled once per process and kept in a module-level cache; rendering many
@@ -20,7 +21,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from saxonche import PySaxonApiError, PySaxonProcessor, PyXslt30Processor, PyXsltExecutable
+from lxml import etree
+from saxonche import (
+    PySaxonApiError,
+    PySaxonProcessor,
+    PyXdmNode,
+    PyXslt30Processor,
+    PyXsltExecutable,
+)
 
 from . import __version__
 from .atomic import write_atomic  # noqa: F401  (part of this module's API)
@@ -35,6 +43,9 @@ VIEWS: dict[str, tuple[str, ...]] = {"html": ("reading", "review"), "text": ("re
 #: file suffix of each output format
 SUFFIXES = {"html": ".html", "text": ".txt"}
 _STYLESHEETS = {"html": "html.xsl", "text": "text.xsl", "index": "index.xsl"}
+#: The namespace of the stylesheets' functions (tp:), and of the index's summary.
+FUNCTIONS_NS = "urn:x-teipipe:render"
+INDEX_FACTS = f"{{{FUNCTIONS_NS}}}index-facts"
 
 
 class RenderError(Exception):
@@ -124,7 +135,7 @@ def _check_view(to: str, view: str | None) -> str:
     return view
 
 
-# ---------------------------------------------------------------- one document, the index
+# ---------------------------------------------------------------- one document
 
 def render_document(tei_path: Path | str, to: str = "html", view: str | None = None, *,
                     transforms: Path | None = None) -> str:
@@ -142,40 +153,111 @@ def render_document(tei_path: Path | str, to: str = "html", view: str | None = N
     return result
 
 
+def parse_document(tei_path: Path | str) -> PyXdmNode:
+    """The TEI document at ``tei_path``, parsed once for any number of renderings."""
+    tei_path = Path(tei_path)
+    try:
+        return _saxon().parse_xml(xml_text=tei_path.read_text(encoding="utf-8"), encoding="UTF-8")
+    except (OSError, UnicodeDecodeError, PySaxonApiError) as error:
+        raise RenderError(tei_path, _error_message(error)) from error
+
+
+def render_node(node: PyXdmNode, to: str, view: str | None, name: Path | str, *,
+                transforms: Path | None = None) -> str:
+    """A parsed document (:func:`parse_document`) rendered as :func:`render_document` renders
+    its file; ``name`` is the file named in errors."""
+    executable = stylesheet(to, transforms)
+    _set_parameters(executable, view=_check_view(to, view), generator=GENERATOR, css=CSS_NAME)
+    try:
+        result = executable.transform_to_string(xdm_node=node)
+    except PySaxonApiError as error:
+        raise RenderError(name, _error_message(error)) from error
+    if result is None:
+        raise RenderError(name, "the transformation produced no output")
+    return result
+
+
 def render_views(tei_path: Path | str, views: Iterable[tuple[str, str]], *,
                  transforms: Path | None = None) -> dict[tuple[str, str], str]:
     """Several renderings of one document, ``{(to, view): text}``, from a single parse of it.
     Each is the same text :func:`render_document` gives."""
-    tei_path = Path(tei_path)
+    node = parse_document(tei_path)
+    return {(to, view): render_node(node, to, view, tei_path, transforms=transforms) for to, view in views}
+
+
+# ---------------------------------------------------------------- the index
+
+@dataclass(frozen=True)
+class IndexRow:
+    """What ``index.html`` shows of one document: its page (beside the index) and its facts
+    (``tp:index-facts`` of ``index.xsl``: the header facts and the number of redactions)."""
+
+    page: str
+    facts: dict[str, str]
+
+
+def page_name(tei_path: Path | str) -> str:
+    """The page of a TEI file as the index links to it: the last step of the file's URI, with
+    ``.html`` for ``.xml``."""
+    return Path(tei_path).resolve().as_uri().rsplit("/", 1)[-1].removesuffix(".xml") + ".html"
+
+
+def index_facts(node: PyXdmNode, name: Path | str, *, transforms: Path | None = None) -> dict[str, str] | None:
+    """What the index shows of a parsed document (:func:`parse_document`), as strings; None
+    when it is not a TEI document. ``name`` is the file named in errors."""
+    executable = stylesheet("index", transforms)
+    _set_parameters(executable)
     try:
-        node = _saxon().parse_xml(xml_text=tei_path.read_text(encoding="utf-8"), encoding="UTF-8")
-    except (OSError, UnicodeDecodeError, PySaxonApiError) as error:
-        raise RenderError(tei_path, _error_message(error)) from error
-    results = {}
-    for to, view in views:
-        executable = stylesheet(to, transforms)
-        _set_parameters(executable, view=_check_view(to, view), generator=GENERATOR, css=CSS_NAME)
-        try:
-            result = executable.transform_to_string(xdm_node=node)
-        except PySaxonApiError as error:
-            raise RenderError(tei_path, _error_message(error)) from error
-        if result is None:
-            raise RenderError(tei_path, "the transformation produced no output")
-        results[(to, view)] = result
-    return results
+        value = executable.call_function_returning_value(INDEX_FACTS, [node])
+    except PySaxonApiError as error:
+        raise RenderError(name, _error_message(error)) from error
+    if value is None or value.size == 0:
+        return None
+    facts = value.head.get_map_value()
+    return {key.string_value: facts.get(key).head.string_value for key in facts.keys()}
+
+
+def index_row(tei_path: Path | str, *, transforms: Path | None = None) -> IndexRow | None:
+    """The row of the TEI file at ``tei_path``; None when it is not a TEI document."""
+    facts = index_facts(parse_document(tei_path), tei_path, transforms=transforms)
+    return None if facts is None else IndexRow(page_name(tei_path), facts)
+
+
+def index_summary(rows: Iterable[IndexRow]) -> bytes:
+    """The summary ``index.xsl`` makes the page of: one ``tp:document`` per row, in order."""
+    root = etree.Element(f"{{{FUNCTIONS_NS}}}documents", nsmap={"tp": FUNCTIONS_NS})
+    for row in rows:
+        document = etree.SubElement(root, f"{{{FUNCTIONS_NS}}}document", page=row.page)
+        for name, value in sorted(row.facts.items()):
+            etree.SubElement(document, f"{{{FUNCTIONS_NS}}}fact", name=name).text = value
+    return etree.tostring(root, encoding="UTF-8")
+
+
+def render_rows(rows: Iterable[IndexRow], *, title: str = "Documents", transforms: Path | None = None) -> str:
+    """``index.html`` for the rows (:func:`index_row`): one table row each, linking to its page."""
+    try:
+        summary = _saxon().parse_xml(xml_text=index_summary(rows).decode("utf-8"), encoding="UTF-8")
+        executable = stylesheet("index", transforms)
+        _set_parameters(executable, title=title, generator=GENERATOR, css=CSS_NAME)
+        result = executable.transform_to_string(xdm_node=summary)
+    except PySaxonApiError as error:
+        raise RenderError("index.html", _error_message(error)) from error
+    return result or ""
 
 
 def render_index(tei_paths: Iterable[Path | str], *, title: str = "Documents",
                  transforms: Path | None = None) -> str:
-    """``index.html`` for the documents: one table row each, linking to ``<stem>.html``."""
-    uris = [Path(path).resolve().as_uri() for path in tei_paths]
-    executable = stylesheet("index", transforms)
-    _set_parameters(executable, documents=uris, title=title, generator=GENERATOR, css=CSS_NAME)
-    try:
-        result = executable.call_template_returning_string()
-    except PySaxonApiError as error:
-        raise RenderError("index.html", _error_message(error)) from error
-    return result or ""
+    """``index.html`` for the documents: one table row each, linking to ``<stem>.html``. Each
+    document is parsed in turn for its row, and let go."""
+    rows = []
+    for path in tei_paths:
+        try:
+            row = index_row(path, transforms=transforms)
+        except RenderError as error:
+            raise RenderError("index.html", str(error)) from error
+        if row is not None:
+            rows.append(row)
+    return render_rows(rows, title=title, transforms=transforms)
 
 
 def _error_message(error: Exception) -> str:

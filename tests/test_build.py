@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,7 +24,9 @@ from pipeline.authority import Authority
 from pipeline.build import build
 from pipeline.config import load_settings
 from pipeline.convert import convert_paths
-from pipeline.executor import replay
+from pipeline.executor import links_in, replay
+from pipeline.manifest import FILE_DIGESTS_NAME
+from pipeline.render import index_row, render_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,8 +48,10 @@ def make_project(folder: Path, documents: int | None = None) -> Path:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` by relative path, with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every file under ``folder`` by relative path, with its bytes; but the build's record of
+    its input files' stats, which are of one file system (inodes, times)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != FILE_DIGESTS_NAME}
 
 
 @pytest.fixture
@@ -139,6 +147,105 @@ def test_a_tei_file_without_a_seed_is_checked_and_rendered(project: Path) -> Non
     assert report.without_seed == [stem]
     assert report.exit_code == 0
     assert (project / "build" / "html" / f"{stem}.html").is_file()
+
+
+# ------------------------------------------------------------------------------------ what a build reads
+
+_opened: list[str] | None = None
+
+
+def _note_opens(event: str, arguments: tuple) -> None:
+    if event == "open" and _opened is not None and isinstance(arguments[0], (str, bytes, os.PathLike)):
+        _opened.append(os.fsdecode(arguments[0]))
+
+
+sys.addaudithook(_note_opens)  # (an audit hook stays for the whole run: it only notes while asked)
+
+
+@contextmanager
+def opened() -> Iterator[list[str]]:
+    """The files this process opens by the interpreter's functions inside the block."""
+    global _opened
+    _opened = []
+    try:
+        yield _opened
+    finally:
+        _opened = None
+
+
+def documents_read(paths: list[str], project: Path) -> set[str]:
+    """The seeds and TEI documents of ``project`` among ``paths`` (not the authority file)."""
+    folders = {(project / "seeds").resolve(), (project / "tei").resolve()}
+    return {Path(p).name for p in paths if Path(p).resolve().parent in folders and Path(p).name != "authority.xml"
+            and not Path(p).name.startswith(".")}
+
+
+def age(project: Path) -> None:
+    """Make the seeds and the TEI files an hour old, as in a project that was not just built:
+    a build trusts what it recorded of a file only when the file was not changing as it looked."""
+    past = time.time() - 3600
+    for folder in ("seeds", "tei"):
+        for path in (project / folder).iterdir():
+            os.utime(path, (past, past))
+
+
+def test_a_build_with_nothing_changed_reads_no_seed_and_no_document(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    age(project)
+    build(settings, jobs=1)  # digests every file once more, and records their stats
+    with opened() as paths:
+        report = build(settings, jobs=1)
+    assert report.did_nothing
+    assert documents_read(paths, project) == set()
+
+
+def test_changing_one_seed_reads_that_document_only(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    age(project)
+    build(settings, jobs=1)
+    changed = stems(project)[2]
+    seed = project / "seeds" / f"{changed}.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    with opened() as paths:
+        report = build(settings, jobs=1)
+    assert report.converted == report.rendered == [changed] and report.index
+    assert documents_read(paths, project) == {f"{changed}.txt", f"{changed}.xml"}  # the index reads none
+
+
+def test_an_edit_that_keeps_the_size_and_the_time_of_a_file_is_seen(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    age(project)
+    build(settings, jobs=1)
+    stem = stems(project)[1]
+    seed = project / "seeds" / f"{stem}.txt"
+    before = seed.stat()
+    text = seed.read_bytes()
+    at = text.index(b"e")
+    seed.write_bytes(text[:at] + b"a" + text[at + 1:])
+    os.utime(seed, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert seed.stat().st_size == before.st_size and seed.stat().st_mtime_ns == before.st_mtime_ns
+    report = build(settings, jobs=1)
+    assert report.converted == [stem]
+
+
+def test_the_manifest_keeps_what_the_index_shows_of_each_document(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    manifest = json.loads((project / "build" / "manifest.json").read_bytes())
+    teis = sorted((project / "tei").glob("0*.xml"))
+    for tei in teis:
+        assert manifest["documents"][tei.stem]["rendered"]["row"] == dataclasses.asdict(index_row(tei))
+    index = (project / "build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert index == render_index(teis, transforms=project / "transforms")
+
+
+def test_pointers_into_other_files_are_found_anywhere_in_the_bytes() -> None:
+    data = (b'<persName ref="authority.xml#pers-x"/> <ptr target="a.xml#b.xml#c"/> x.xml# '
+            b'=other.xml#place-y "authority.xml#pers-x"')
+    assert links_in(data) == ["a.xml#b.xml#c", "authority.xml#pers-x", "other.xml#place-y"]
 
 
 # ------------------------------------------------------------------------------------ editors' work
@@ -293,17 +400,13 @@ def run_build(project: Path, *arguments: str) -> subprocess.CompletedProcess:
 
 
 def _environment() -> dict[str, str]:
-    import os
-
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def test_a_killed_build_always_recovers_to_the_same_tree(tmp_path: Path) -> None:
     """Stop a build (SIGKILL, or SIGINT as Ctrl-C) when a given share of its outputs exist,
     build again, and compare every file with an uninterrupted build."""
-    import os
     import signal
-    import time
 
     reference = make_project(tmp_path / "reference", documents=36)
     before = len(files(reference))

@@ -234,13 +234,19 @@
     <xsl:sequence select="$e/ancestor-or-self::*[@source][1]"/>
   </xsl:function>
 
+  <!-- The prefix definitions of a document by their prefix. -->
+  <xsl:key name="tp:prefix-def" match="prefixDef" use="@ident"/>
+
   <!-- @source of a block resolved through the header's prefixDef: "src:line=S,E" becomes the
-       prefixDef's replacement, e.g. "../seeds/000_x.txt#line=S,E". -->
-  <xsl:function name="tp:source-uri" as="xs:string?">
+       prefixDef's replacement, e.g. "../seeds/000_x.txt#line=S,E". The patterns are the
+       document's, so each is compiled when used: the answer is cached per block, which every
+       decision in the block asks for. -->
+  <xsl:function name="tp:source-uri" as="xs:string?" cache="yes">
     <xsl:param name="block" as="element()?"/>
     <xsl:variable name="pointer" select="string(($block/@source ! tokenize(normalize-space(.), ' '))[1])"/>
     <xsl:variable name="prefix" select="substring-before($pointer, ':')"/>
-    <xsl:variable name="def" select="$block/ancestor::TEI[1]/teiHeader//prefixDef[@ident = $prefix][1]"/>
+    <xsl:variable name="def"
+        select="($block/ancestor::TEI[1]/teiHeader ! key('tp:prefix-def', $prefix, .))[1]"/>
     <xsl:variable name="rest" select="substring-after($pointer, ':')"/>
     <xsl:sequence select="
         if (empty($block) or not($pointer)) then ()
@@ -333,10 +339,9 @@
     <xsl:sequence select="local-name($e) || $qualifier ! (' (' || normalize-space(.) || ')')"/>
   </xsl:function>
 
-  <!-- The header facts whose absence the review view reports, with what it says about them. -->
+  <!-- Of a document's header facts (tp:facts), those whose absence the review view reports. -->
   <xsl:function name="tp:missing-facts" as="xs:string*">
-    <xsl:param name="tei" as="element(tei:TEI)"/>
-    <xsl:variable name="facts" select="tp:facts($tei)"/>
+    <xsl:param name="facts" as="map(xs:string, xs:string)"/>
     <xsl:sequence select="('date', 'sender')[not(map:contains($facts, .))]"/>
   </xsl:function>
 

@@ -53,7 +53,9 @@
             </div>
           </article>
           <xsl:if test="$view = 'review'">
-            <xsl:call-template name="review-panel"/>
+            <xsl:call-template name="review-panel">
+              <xsl:with-param name="facts" select="$facts"/>
+            </xsl:call-template>
           </xsl:if>
         </main>
         <xsl:call-template name="banner"/>
@@ -88,7 +90,7 @@
   <!-- Title and header facts. The review view also names the source and marks missing facts. -->
   <xsl:template name="facts">
     <xsl:param name="facts" as="map(xs:string, xs:string)"/>
-    <xsl:variable name="missing" select="if ($view = 'review') then tp:missing-facts(.) else ()"/>
+    <xsl:variable name="missing" select="if ($view = 'review') then tp:missing-facts($facts) else ()"/>
     <xsl:variable name="redactions" select="count(tp:redactions(.))"/>
     <header class="facts" id="facts">
       <h1>{($facts?title, string(@xml:id))[1]}</h1>
@@ -394,8 +396,9 @@
 
   <!-- The side panel: every decision, the uncertain ones first, each linked to its place. -->
   <xsl:template name="review-panel">
+    <xsl:param name="facts" as="map(xs:string, xs:string)"/>
     <xsl:variable name="decisions" select="(teiHeader | text)//*[tp:is-decision(.)]"/>
-    <xsl:variable name="missing" select="tp:missing-facts(.)"/>
+    <xsl:variable name="missing" select="tp:missing-facts($facts)"/>
     <aside class="review-panel" aria-labelledby="review-heading">
       <h2 id="review-heading">Encoder decisions</h2>
       <p class="summary">{count($decisions)} decisions, {count($decisions[tp:decision-rank(.) lt 5])

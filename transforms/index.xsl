@@ -3,9 +3,25 @@
   index.xsl: the corpus page (index.html), a table of every document with its header facts and
   the number of its redactions, each row linking to the document's page.
 
-  Called by its initial template with $documents, the URIs of the TEI documents; the rows are in
-  date order (undated documents last, then by file name). The table reads without JavaScript; a
-  small inline script lets a click on a column heading sort the rows.
+  It has two entry points, so that the page never needs every document at once:
+
+    tp:index-facts($document)  what the table shows of one TEI document: its header facts
+                               (tp:facts) and the number of its redactions, as a map of strings.
+                               The build takes them when it renders the document, and keeps them.
+    the summary                the page itself, made from a summary of the documents:
+
+        <tp:documents>
+          <tp:document page="000_x.html">
+            <tp:fact name="title">…</tp:fact> <tp:fact name="date">…</tp:fact> …
+          </tp:document> …
+        </tp:documents>
+
+                               one tp:document per document, with its page (beside the index)
+                               and the facts tp:index-facts gave for it (pipeline/render.py
+                               writes the summary).
+
+  The rows are in date order (undated documents last, then by page). The table reads without
+  JavaScript; a small inline script lets a click on a column heading sort the rows.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -21,26 +37,38 @@
 
   <xsl:output method="html" html-version="5" encoding="UTF-8" include-content-type="no" indent="no"/>
 
-  <!-- the TEI documents to list, as URIs -->
-  <xsl:param name="documents" as="xs:string*" select="()"/>
   <!-- the page title -->
   <xsl:param name="title" as="xs:string" select="'Documents'"/>
 
-  <!-- The columns: key in tp:facts (or 'title', 'redactions'), heading, and how it sorts. -->
+  <!-- The columns: key in tp:index-facts, heading, and how it sorts. -->
   <xsl:variable name="columns" as="array(xs:string)+" select="
       ['date', 'Date', 'text'], ['title', 'Document', 'text'], ['kind', 'Kind', 'text'],
       ['number', 'Number', 'text'], ['sender', 'Sender', 'text'], ['recipient', 'Recipient', 'text'],
       ['classification', 'Classification', 'text'], ['redactions', 'Redactions', 'number']"/>
 
-  <xsl:template name="xsl:initial-template">
-    <xsl:variable name="teis" select="$documents ! doc(.)/TEI"/>
+  <!-- What the table shows of one document, as a map of strings: the header facts and the
+       number of redactions; nothing when the document is not a TEI document. -->
+  <xsl:function name="tp:index-facts" as="map(xs:string, xs:string)?" visibility="public">
+    <xsl:param name="document" as="document-node()"/>
+    <xsl:for-each select="$document/TEI">
+      <xsl:sequence select="map:put(tp:facts(.), 'redactions', string(count(tp:redactions(.))))"/>
+    </xsl:for-each>
+  </xsl:function>
+
+  <xsl:template match="/">
+    <xsl:apply-templates select="tp:documents"/>
+  </xsl:template>
+
+  <xsl:template match="tp:documents">
+    <xsl:variable name="documents" select="tp:document"/>
     <xsl:call-template name="tp:html-page">
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="class" select="'index'"/>
       <xsl:with-param name="content" as="node()*">
         <main>
           <h1>{$title}</h1>
-          <p class="summary">{count($teis)} documents, {count($teis ! tp:redactions(.))} redactions.</p>
+          <p class="summary">{count($documents)} documents, {
+            sum($documents/tp:fact[@name = 'redactions'] ! xs:integer(.))} redactions.</p>
           <table class="documents">
             <thead>
               <tr>
@@ -55,9 +83,9 @@
               </tr>
             </thead>
             <tbody>
-              <xsl:apply-templates select="$teis" mode="row">
-                <xsl:sort select="(tp:facts(.)?sort-date, '9999')[1]"/>
-                <xsl:sort select="tp:page(.)"/>
+              <xsl:apply-templates select="$documents" mode="row">
+                <xsl:sort select="(tp:fact[@name = 'sort-date'] ! string(), '9999')[1]"/>
+                <xsl:sort select="string(@page)"/>
               </xsl:apply-templates>
             </tbody>
           </table>
@@ -68,9 +96,9 @@
   </xsl:template>
 
   <!-- One row per document; each cell carries the value it sorts by. -->
-  <xsl:template match="TEI" mode="row">
-    <xsl:variable name="facts" select="map:put(tp:facts(.), 'redactions', string(count(tp:redactions(.))))"/>
-    <xsl:variable name="page" select="tp:page(.)"/>
+  <xsl:template match="tp:document" mode="row">
+    <xsl:variable name="facts" select="map:merge(tp:fact ! map { string(@name): string(.) })"/>
+    <xsl:variable name="page" select="string(@page)"/>
     <tr>
       <xsl:for-each select="$columns">
         <xsl:variable name="key" select="?1"/>
@@ -87,12 +115,6 @@
       </xsl:for-each>
     </tr>
   </xsl:template>
-
-  <!-- The page of a document: its file name with .html for .xml, beside the index. -->
-  <xsl:function name="tp:page" as="xs:string">
-    <xsl:param name="tei" as="element(tei:TEI)"/>
-    <xsl:sequence select="replace(tokenize(document-uri(root($tei)), '/')[last()], '\.xml$', '') || '.html'"/>
-  </xsl:function>
 
   <!-- Progressive enhancement: the headings become buttons that sort the rows by their column. -->
   <xsl:variable name="sort-script" as="xs:string" expand-text="no">

@@ -102,10 +102,23 @@ ELEMENT_ONLY = {
 }
 
 
+# The characters an XML name may hold besides ASCII letters, digits, ".", "-" and "_" (XML 1.0,
+# fifth edition, NameChar).
+_NAME_RANGES = ((0xB7, 0xB7), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x37D), (0x37F, 0x1FFF), (0x200C, 0x200D),
+                (0x203F, 0x2040), (0x2070, 0x218F), (0x2C00, 0x2FEF), (0x3001, 0xD7FF), (0xF900, 0xFDCF),
+                (0xFDF0, 0xFFFD), (0x10000, 0xEFFFF))
+
+
+def _name_char(ch: str) -> bool:
+    if ch.isascii():
+        return ch.isalnum() or ch in "._-"
+    return any(low <= ord(ch) <= high for low, high in _NAME_RANGES)
+
+
 def xml_name(stem: str) -> str:
-    """A valid xml:id from a file stem: ``doc-`` plus the stem with disallowed characters as ``_``."""
-    cleaned = re.sub(r"[^\w.-]", "_", stem, flags=re.ASCII)
-    return "doc-" + cleaned
+    """A valid xml:id from a file stem: ``doc-`` plus the stem with every character an XML name
+    cannot hold replaced by ``_`` (letters of any script are kept)."""
+    return "doc-" + "".join(ch if _name_char(ch) else "_" for ch in stem)
 
 
 @dataclass(frozen=True)

@@ -145,10 +145,14 @@
       <xsl:when test="not($diplomatic)">
         <xsl:text>[{(normalize-space($desc)[.], '…')[1]}]</xsl:text>
       </xsl:when>
-      <xsl:when test="$desc">
+      <xsl:otherwise>
+        <!-- the wording as printed, with its own marks (a struck or escaped character), inside
+             the gap's brackets; "[]" when the brackets were empty -->
         <xsl:variable name="marks" select="tp:source-marks(.)"/>
-        <xsl:text>{$marks[1]}{$desc}{$marks[2]}</xsl:text>
-      </xsl:when>
+        <xsl:value-of select="$marks[1]"/>
+        <xsl:apply-templates select="desc/node()"/>
+        <xsl:value-of select="$marks[2]"/>
+      </xsl:otherwise>
     </xsl:choose>
   </xsl:template>
 

@@ -8,14 +8,13 @@ every choice with an example.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass
 
 from lxml import etree
 
 from . import TEI_NS, XML_NS, __version__, vocab
 from .authority import FILE_NAME as AUTHORITY_FILE
-from .model import Block, Division, Document, Inline, ListBlock, Party, Quotation, Span, bracketed_text, plain_text
+from .model import Block, Division, Document, Inline, ListBlock, Party, Quotation, Span, bracketed_text
 
 T = f"{{{TEI_NS}}}"
 XML_ID = f"{{{XML_NS}}}id"

@@ -249,3 +249,27 @@ class Document:
     text: Division
     leading_blank: int = 0  # blank lines before the first paragraph
     warnings: list[str] = field(default_factory=list)
+
+
+# --- walking a division --------------------------------------------------------------------------
+
+
+def division_blocks(division: Division):
+    """Every block of a division in document order, embedded documents included."""
+    yield from division.opener
+    yield from _part_blocks(division.body)
+    yield from division.closer
+    yield from _part_blocks(division.postscript)
+
+
+def _part_blocks(parts):
+    for part in parts:
+        if isinstance(part, Block):
+            yield part
+        elif isinstance(part, ListBlock):
+            yield from part.items
+        elif isinstance(part, Quotation):
+            if part.embedded is not None:
+                yield from division_blocks(part.embedded)
+            else:
+                yield from _part_blocks(part.parts)

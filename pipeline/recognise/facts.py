@@ -20,10 +20,9 @@ import re
 
 from .. import vocab
 from ..authority import Authority
-from ..model import Block, DateFact, Division, Facts, Inline, Party, Span, iter_spans, plain_text
+from ..model import Block, DateFact, Division, Facts, Inline, Party, Span, division_blocks, iter_spans, plain_text
 from . import dates
 from . import lines as L
-from .structure import division_blocks
 
 _HEADING = re.compile(
     r"^(?:(?:No\.\s*)?(?P<edition>\d{1,4})\.?\s+)?"

@@ -1,5 +1,5 @@
-"""The parts of a document: heading, opener, body, closer, postscript, quotations, lists and page
-furniture.
+"""The zones of a document: heading, opener, body, closer, postscript, quotations, lists and page
+furniture. (The markup inside each line, once its role is known, is :mod:`.parts`.)
 
 The source's paragraphs are first read one by one (markdown, brackets, unbracketed marks), then
 grouped:
@@ -23,11 +23,12 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from ..authority import Authority
-from ..model import Block, BodyPart, bracketed_text, Division, Inline, ListBlock, Quotation, Span, iter_spans, plain_text
+from ..model import Block, BodyPart, bracketed_text, Division, Inline, ListBlock, Quotation, Span, plain_text
 from ..source import Paragraph
 from . import lines as L
 from .brackets import BracketReader, read_unbracketed
 from .markdown import parse_markdown
+from .parts import annotate_role, number_and_name
 
 _HEADING_MARK = re.compile(r"^(?P<indent>\s*)(?P<hashes>#{1,6})\s+")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?P<bullet>[-*•])\s+(?=\S)")
@@ -415,7 +416,7 @@ def _signature_like(item) -> bool:
     text = item.text.strip()
     if L.signed_line(text) or L.is_name_line(text):
         return True
-    if _number_and_name(text):
+    if number_and_name(text):
         return True
     if L.salutation(text) and _after_salutation_has_name(text):
         return True
@@ -437,15 +438,6 @@ def _after_salutation_has_name(text: str) -> bool:
     m = L.salutation(text)
     rest = text.strip().lstrip('"“')[m.end():] if m else ""
     return bool(re.search(r"[A-Z][A-Z]+(?:\s+[A-Z][A-Z]+)*", rest))
-
-
-def _number_and_name(text: str) -> re.Match | None:
-    # The number is bounded (at most 40 characters each side of its last digit): an unbounded
-    # one is matched again from every digit of a long word.
-    m = re.match(r"^(?P<number>(?:No\.?|N°|Nº|№|Nr\.?)?\s?\S{0,40}\d[\w/:-]{0,40})\s++(?P<name>.+)$", text.strip())
-    if m and L.is_name_line(m.group("name")) and any(ch.isdigit() for ch in m.group("number")):
-        return m
-    return None
 
 
 def _closer_like(item) -> bool:
@@ -536,301 +528,3 @@ def _split_inlines(inlines: list[Inline], offsets: list[int]) -> list[list[Inlin
             pieces[-1].append(item)
             position += length
     return pieces
-
-
-# --- role markup ---------------------------------------------------------------------------------
-
-_PLACE_START = re.compile(r"^(?P<lead>\W{0,2})(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3})(?=,)")
-_FROM_PLACE = re.compile(r"\b(?:[Ff]rom|FROM)\s+(?P<place>[A-Z][\w'’]*(?:\s(?!(?:Received|RECEIVED|On|At)\b)[A-Z][\w'’]*){0,2})")
-# "Pass [this] to NAME": the scan from one verb stops at the next verb, so that each stretch of
-# text is read once (the names found are the same).
-_PASS_TO_NAMES = re.compile(r"\b(?:[Pp]ass|[Dd]eliver|[Hh]and)\b(?:(?!\b(?:[Pp]ass|[Dd]eliver|[Hh]and)\b)[^.])*?"
-                            r"\bto\s+(?:(?:Comrades?|Cdes?\.|Cde)\s+)?(?P<names>[A-Z][^.:;]+)")
-_MAX_ADDRESS = 500  # characters
-_TO_NAMES = re.compile(r"^(?P<lead>\W{0,2}(?:To|TO|Dear|Esteemed|Respected|Comrades?|Cdes?\.):?\s+(?:(?:Comrades?|Cdes?\.?|Tov\.|Mr\.|Messrs\.)\s+)?)(?P<names>[^.!:;]+?)(?P<tail>[.!:;]?\s*)$")
-
-
-def annotate_role(role: str, inlines: list[Inline], authority: Authority) -> list[Inline]:
-    """Mark up the parts of a line of the given role (markings, dates, places, names)."""
-    if role in ("markings", "precedence", "furniture"):
-        inlines = L.mark_markings(inlines)
-        if role == "furniture":
-            inlines = L.mark_dates(inlines)
-        return inlines
-    if role in ("dateline", "date"):
-        inlines = L.mark_markings(inlines) if L.markings_only(plain_text(inlines)) is None and any(
-            L.markings_only(w) for w in plain_text(inlines).split()[:2]) else inlines
-        inlines = L.mark_dates(inlines)
-        return _mark_place_start(inlines, authority) if role == "dateline" else inlines
-    if role == "received":
-        inlines = L.mark_dates(inlines)
-        return _mark_first(inlines, _FROM_PLACE, "place", authority)
-    if role == "release":
-        return _mark_release(inlines)
-    if role == "kind-line":
-        return _mark_kind_number(inlines, authority)
-    if role == "number":
-        return _mark_first(inlines, re.compile(r"(?P<place>\d[\w/-]*)"), "number", authority)
-    if role == "addressee":
-        return _mark_addressee(inlines, authority)
-    if role == "from":
-        return _mark_from(inlines, authority)
-    if role == "signature":
-        return _mark_signature(inlines, authority)
-    return inlines
-
-
-def _mark_first(inlines: list[Inline], pattern: re.Pattern, kind: str, authority: Authority) -> list[Inline]:
-    done = False
-
-    def make(m: re.Match) -> Span | None:
-        nonlocal done
-        if done:
-            return None
-        done = True
-        value = m.group("place")
-        span = Span(kind, [m.group()])  # trimmed to the named group by _trim_to_group
-        if kind == "place":
-            ref = authority.ref_for(value, "place")
-            if ref:
-                span.attrs["ref"] = ref
-        elif kind == "number":
-            span.attrs["type"] = "document"
-        return span
-
-    return _trim_to_group(L.annotate(inlines, pattern, make), pattern)
-
-
-def _trim_to_group(inlines: list[Inline], pattern: re.Pattern) -> list[Inline]:
-    """After annotating whole matches, keep only the named group inside each new span."""
-    out: list[Inline] = []
-    for item in inlines:
-        if isinstance(item, Span) and item.kind in ("place", "number") and len(item.children) == 1 \
-                and isinstance(item.children[0], str):
-            m = pattern.search(item.children[0])
-            if m and m.group("place") != item.children[0]:
-                text = item.children[0]
-                start, end = m.span("place")
-                if start:
-                    out.append(text[:start])
-                item.children = [text[start:end]]
-                out.append(item)
-                if end < len(text):
-                    out.append(text[end:])
-                continue
-        out.append(item)
-    return out
-
-
-_PLACE_BEFORE_DATE = re.compile(r"(?:^|(?<=\s))(?P<place>[A-Z][\w'’.]*(?:[ -][A-Z][\w'’.]*){0,3}),\s*$")
-
-
-def _place_span(place: str, authority: Authority) -> Span:
-    span = Span("place", [place])
-    ref = authority.ref_for(place, "place")
-    if ref:
-        span.attrs["ref"] = ref
-    return span
-
-
-def _mark_place_start(inlines: list[Inline], authority: Authority) -> list[Inline]:
-    """The place before the date of a dateline ("Washington, July 13, 1951", "TOP SECRET
-    CALCUTTA, July 14, 1951", "[Washington,] May 14, 1951")."""
-    out = list(inlines)
-    for index, item in enumerate(out):
-        following = out[index + 1:index + 3]
-        before_date = any(isinstance(f, Span) and f.kind == "date" for f in following)
-        if not before_date:
-            continue
-        if isinstance(item, Span) and item.kind == "supplied":
-            text = plain_text(item.children)
-            place = text.rstrip(", ").strip()
-            if place and len(place.split()) <= 4 and place[:1].isupper() and all(isinstance(c, str) for c in item.children):
-                rest = text[len(place):]
-                item.children = [_place_span(place, authority)] + ([rest] if rest else [])
-            return out
-        if isinstance(item, str):
-            m = _PLACE_BEFORE_DATE.search(item)
-            if m and not L.markings_only(m.group("place")):
-                place = m.group("place")
-                pieces = [item[: m.start("place")], _place_span(place, authority), item[m.end("place"):]]
-                out[index:index + 1] = [p for p in pieces if p != ""]
-            return out
-    return out
-
-
-def _mark_release(inlines: list[Inline]) -> list[Inline]:
-    text = plain_text(inlines)
-    found = L.release_match(text)
-    if not found:
-        return inlines
-    form, m = found
-    attrs = {"form": form}
-    if m.groupdict().get("date"):
-        from . import dates as D
-
-        when = D.parse_date(m.group("date"))
-        if when:
-            attrs["when"] = when
-    docid = m.groupdict().get("docid")
-    if docid:
-        inlines = L.annotate(inlines, re.compile(re.escape(docid)), lambda mm: Span("docid", [mm.group()], {"type": "CIA-RDP" if docid.startswith("CIA-RDP") else "release"}))
-    return [Span("release", inlines, attrs)]
-
-
-def _mark_kind_number(inlines: list[Inline], authority: Authority) -> list[Inline]:
-    text = plain_text(inlines)
-    m = L.kind_line(text)
-    if m and m.group("who") and len(inlines) == 1 and isinstance(inlines[0], str):
-        start = text.find(m.group("who"), m.start("who"))
-        who = m.group("who")
-        inlines = [text[:start], _name_span(who, authority)] + ([text[start + len(who):]] if text[start + len(who):] else [])
-    if not m or not m.group("number"):
-        return inlines
-    number = m.group("number").strip()
-    pattern = re.compile(re.escape(number) + r"$")
-    return L.annotate(inlines, pattern, lambda mm: Span("number", [mm.group()], {"type": "document"}))
-
-
-def _mark_addressee(inlines: list[Inline], authority: Authority) -> list[Inline]:
-    if any(isinstance(i, Span) and i.kind == "pseudonym" for i in inlines):
-        return inlines
-    if len(inlines) != 1 or not isinstance(inlines[0], str):
-        return inlines
-    text = inlines[0]
-    if len(text) > _MAX_ADDRESS:
-        return inlines  # not an address; the patterns below need a line of bounded length
-    m = _TO_NAMES.match(text)
-    target = None
-    if m:
-        target = (m.start("names"), m.end("names"))
-    else:
-        p = _PASS_TO_NAMES.search(text)
-        if p:
-            target = (p.start("names"), p.end("names"))
-    if target is None:
-        return inlines
-    start, end = target
-    names_text = text[start:end]
-    out: list[Inline] = [text[:start]] if start else []
-    for piece in re.split(r"((?<!\s)\s+and\s+|,\s*)", names_text):
-        if piece and piece[:1].isupper() and len(piece.split()) <= 6:
-            out.append(_name_span(piece, authority))
-        elif piece:
-            out.append(piece)
-    if end < len(text):
-        out.append(text[end:])
-    return [i for i in out if i != ""]
-
-
-_OFFICE = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|Committee|Board|Council|"
-                     r"Ministry|Directorate|Headquarters|Mission|Legation|Government|Staff)\b", re.I)
-
-
-def _name_span(text: str, authority: Authority) -> Span:
-    """A person, or an office or organisation, named in an address or from line. Offices and
-    roles ("Secretary of State") are linked when the authority file knows them, never added."""
-    if _OFFICE.search(text):
-        ref = authority.lookup(text, "org") or authority.lookup(re.sub(r"^(?:the|The)\s+", "", text), "org")
-        return Span("org", [text], {"ref": ref} if ref else {})
-    if L._patterns()["roles"].search(text):
-        ref = authority.lookup(text, "person")
-        return Span("person", [text], {"ref": ref} if ref else {})
-    ref = authority.ref_for(text, "person")
-    return Span("person", [text], {"ref": ref} if ref else {})
-
-
-def _mark_from(inlines: list[Inline], authority: Authority) -> list[Inline]:
-    """"From Beijing", "FROM: Moscow", "From the Soviet Ambassador": a place when the authority
-    file knows it as one (or it is a single capitalised word), a sender otherwise."""
-    if len(inlines) != 1 or not isinstance(inlines[0], str):
-        return inlines
-    text = inlines[0]
-    m = L._FROM.match(text)
-    if not m:
-        return inlines
-    who = m.group("who").rstrip(" .")
-    start = m.start("who")
-    if authority.lookup(who, "place") or re.fullmatch(r"[A-Z][\w'’-]+", who):
-        span = _place_span(who, authority)
-    else:
-        span = _name_span(who, authority)
-    rest = text[start + len(who):]
-    return [text[:start], span] + ([rest] if rest else [])
-
-
-def _mark_signature(inlines: list[Inline], authority: Authority) -> list[Inline]:
-    if any(isinstance(i, Span) and i.kind in ("pseudonym", "redaction", "unreadable") for i in inlines):
-        return inlines
-    breaks = [i for i, item in enumerate(inlines) if isinstance(item, Span) and item.kind == "linebreak"]
-    if breaks:  # a name with the signer's titles on the lines below it
-        return _mark_signature(inlines[: breaks[0]], authority) + inlines[breaks[0]:]
-    if not all(isinstance(i, str) for i in inlines):
-        # a signature made of formatting runs: mark the whole run
-        return L.mark_names(inlines, authority)
-    text = "".join(inlines)
-    m = L.signed_line(text)
-    if m:
-        return _name_at(text, m.start("name"), len(text.rstrip()), authority)
-    m = _number_and_name(text)
-    if m:
-        out = _name_at(text, m.start("name"), len(text.rstrip()), authority)
-        number = m.group("number")
-        head = out[0] if isinstance(out[0], str) else ""
-        rest = head[len(number):] if head.startswith(number) else head
-        return [Span("number", [number], {"type": "outgoing"})] + ([rest] if rest else []) + out[1:]
-    m = L.salutation(text)
-    if m:
-        rest_start = len(text) - len(text.lstrip()) + (1 if text.lstrip().startswith(('"', "“")) else 0) + m.end()
-        n = re.compile(r"\s*(?P<name>[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,3})").match(text, rest_start)
-        if n:
-            out = [text[: n.start("name")]]
-            name = n.group("name").rstrip(".")
-            ref = authority.ref_for(name, "person")
-            span = Span("person", [name], {"ref": ref} if ref else {})
-            out.append(span)
-            tail = text[n.start("name") + len(name):]
-            return out + L.mark_dates([tail]) if tail else out
-    stripped = text.strip().rstrip('"”')
-    start = text.find(stripped)
-    return _name_at(text, start, start + len(stripped), authority)
-
-
-def _name_at(text: str, start: int, end: int, authority: Authority) -> list[Inline]:
-    name = text[start:end].strip().rstrip('"”')
-    end = start + len(name)
-    ref = authority.ref_for(name, "person")
-    span = Span("person", [name], {"ref": ref} if ref else {})
-    out: list[Inline] = []
-    if start:
-        out.append(text[:start])
-    out.append(span)
-    if end < len(text):
-        out.append(text[end:])
-    return out
-
-
-def all_spans(division: Division):
-    """Every span in a division, in document order (for the header facts)."""
-    for block in division_blocks(division):
-        yield from iter_spans(block.inlines)
-
-
-def division_blocks(division: Division):
-    yield from division.opener
-    yield from _part_blocks(division.body)
-    yield from division.closer
-    yield from _part_blocks(division.postscript)
-
-
-def _part_blocks(parts):
-    for part in parts:
-        if isinstance(part, Block):
-            yield part
-        elif isinstance(part, ListBlock):
-            yield from part.items
-        elif isinstance(part, Quotation):
-            if part.embedded is not None:
-                yield from division_blocks(part.embedded)
-            else:
-                yield from _part_blocks(part.parts)

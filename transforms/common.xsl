@@ -13,6 +13,9 @@
     decisions  which elements record an encoder decision, how certain it is, and a stable anchor
 
   Functions live in the tp: namespace. The parameters below are set by pipeline/render.py.
+  A function marked cache="yes" keeps its answer for each node during one transformation: the
+  review view asks the same questions of a decision for its mark and for its panel entry, and
+  of a container for every block in it.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -44,7 +47,7 @@
 
   <!-- A container is a container-named element whose parent is a container too (or the text's
        body itself), so that a quote inside a paragraph stays inline. -->
-  <xsl:function name="tp:is-container" as="xs:boolean">
+  <xsl:function name="tp:is-container" as="xs:boolean" cache="yes">
     <xsl:param name="e" as="node()?"/>
     <xsl:sequence select="exists($e/self::*) and local-name($e) = $tp:container-names
         and (exists($e/self::body/parent::text) or tp:is-container($e/..))"/>
@@ -255,27 +258,34 @@
         else $pointer"/>
   </xsl:function>
 
+  <!-- Where a block is in its source: the file's name ('file') and the 1-based line the block
+       starts on ('line': RFC 5147 "line=S,E" counts the S lines before it); each absent when
+       @source does not say. Cached per block, which every decision in it asks for. -->
+  <xsl:function name="tp:block-source" as="map(xs:string, item()?)" cache="yes">
+    <xsl:param name="block" as="element()?"/>
+    <xsl:variable name="uri" select="tp:source-uri($block)"/>
+    <xsl:sequence select="map {
+        'file': $uri[contains(., '#')] ! tokenize(substring-before(., '#'), '/')[last()][.],
+        'line': if (not(matches($uri, 'line=\d+'))) then ()
+                else xs:integer(replace($uri, '^.*line=(\d+).*$', '$1')) + 1 }"/>
+  </xsl:function>
+
   <!-- The file name of the source an element came from. -->
   <xsl:function name="tp:source-file" as="xs:string?">
     <xsl:param name="e" as="element()"/>
-    <xsl:variable name="uri" select="tp:source-uri(tp:source-block($e))"/>
-    <xsl:sequence select="$uri[contains(., '#')] ! tokenize(substring-before(., '#'), '/')[last()][.]"/>
+    <xsl:sequence select="tp:block-source(tp:source-block($e))?file"/>
   </xsl:function>
 
-  <!-- The 1-based source line an element is on: the first line of its block (RFC 5147 "line=S,E"
-       counts the S lines before it) plus the line breaks in the block before the element. -->
+  <!-- The 1-based source line an element is on: the first line of its block plus the line
+       breaks in the block before the element. -->
   <xsl:function name="tp:source-line" as="xs:integer?">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="block" select="tp:source-block($e)"/>
-    <xsl:variable name="uri" select="tp:source-uri($block)"/>
-    <xsl:sequence select="
-        if (not(matches($uri, 'line=\d+'))) then ()
-        else xs:integer(replace($uri, '^.*line=(\d+).*$', '$1')) + 1
-             + count($block//lb[. &lt;&lt; $e])"/>
+    <xsl:sequence select="tp:block-source($block)?line ! (. + count($block//lb[. &lt;&lt; $e]))"/>
   </xsl:function>
 
   <!-- "000_x.txt, line 5", "line 5", or nothing. -->
-  <xsl:function name="tp:source-label" as="xs:string?">
+  <xsl:function name="tp:source-label" as="xs:string?" cache="yes">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="line" select="tp:source-line($e)"/>
     <xsl:sequence select="if (empty($line)) then ()
@@ -305,7 +315,7 @@
 
   <!-- The order of the review panel: low certainty first, then medium, guessed brackets, and the
        decisions the encoder was sure of last. -->
-  <xsl:function name="tp:decision-rank" as="xs:integer">
+  <xsl:function name="tp:decision-rank" as="xs:integer" cache="yes">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="
         if ($e/@cert = 'low') then 1
@@ -315,14 +325,14 @@
   </xsl:function>
 
   <!-- The certainty word shown for a decision. -->
-  <xsl:function name="tp:certainty" as="xs:string">
+  <xsl:function name="tp:certainty" as="xs:string" cache="yes">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="($e/@cert, 'guessed'[tp:is-guessed-bracket($e)], 'sure')[1]"/>
   </xsl:function>
 
   <!-- A stable anchor for an element: its path from the body, one step per element with its
        position among siblings of the same name ("body1-div1-p3-gap2"). -->
-  <xsl:function name="tp:anchor" as="xs:string">
+  <xsl:function name="tp:anchor" as="xs:string" cache="yes">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="string-join(
         for $step in $e/ancestor-or-self::*[ancestor::text]
@@ -332,7 +342,7 @@
   </xsl:function>
 
   <!-- What kind of decision an element is: "gap (redacted)", "persName (pseudo)", "hi (bold)". -->
-  <xsl:function name="tp:decision-label" as="xs:string">
+  <xsl:function name="tp:decision-label" as="xs:string" cache="yes">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="qualifier" select="($e/@type, $e/@reason, $e/@rend[not($e/self::choice)],
         $e/self::catRef/@target ! tokenize(., '[#.]')[last()])[1]"/>

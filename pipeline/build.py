@@ -35,6 +35,8 @@ convert`` writes (see :mod:`pipeline.executor` for how the authority file is kep
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import sys
@@ -54,7 +56,16 @@ from .atomic import remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
 from .convert import collect_sources, encoding_context
-from .manifest import FILE_DIGESTS_NAME, MANIFEST_NAME, FileDigests, Manifest, Versions, digest, key
+from .manifest import (
+    MANIFEST_NAME,
+    SETTLED_NS,
+    STATS_NAME,
+    FileDigests,
+    Manifest,
+    Versions,
+    digest,
+    key,
+)
 from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, render_rows
 from .source import stem_of
 from .validate import CheckContext, check_file
@@ -269,12 +280,16 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
     called as ``progress(stage, done, total)`` while a stage runs.
     """
     started = time.perf_counter()
-    report = BuildReport()
     versions = Versions.of(settings.schema, settings.transforms)
+    digests = FileDigests.load(settings.build / STATS_NAME)
+    if not force and digests.last.get("key") == snapshot(settings, versions)[0]:
+        report = _as_left(digests.last, settings)
+        report.times["total"] = time.perf_counter() - started
+        return report
+    report = BuildReport()
     manifest_path = settings.build / MANIFEST_NAME
     manifest = Manifest.load(manifest_path)
     checkpoints = Checkpoints(manifest, manifest_path)
-    digests = FileDigests.load(settings.build / FILE_DIGESTS_NAME)
     run = Run(settings, manifest, versions, digests, checkpoints, report, force, progress)
     workers_wanted = settings.jobs if jobs is None else jobs
     run.workers = Workers(executor, workers_wanted or os.cpu_count() or 1,
@@ -296,13 +311,67 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         report.unchanged = [d.stem for d in documents if not d.worked]
         digests.settle([settings.authority, *(d.seed for d in documents if d.seed), *(d.tei for d in documents)])
         digests.prune()
-        digests.save(settings.build / FILE_DIGESTS_NAME)
         finished = True
     finally:
         run.workers.close(cancel=not finished)
         checkpoints.changed |= not report.did_nothing or not manifest_path.exists()
         checkpoints.save()
+    left = _left(settings, versions, documents, run) if not (report.failures or report.errors) else {}
+    if left != digests.last:
+        digests.last = left
+        digests.changed = True
+    digests.save(settings.build / STATS_NAME)
     report.times["total"] = time.perf_counter() - started
+    return report
+
+
+def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
+    """What a build depends on, as one digest: the versions of the code, the settings, and the
+    name, size, times and inode of every entry of ``seeds/``, ``tei/``, the build folder and its
+    output folders. Also whether every seed and TEI file was settled (:data:`SETTLED_NS`), so
+    that a later change to any of them must change the digest."""
+    looked_at = time.time_ns()
+    hasher = hashlib.sha256(json.dumps([asdict(versions), {k: str(v) for k, v in asdict(settings).items()},
+                                        os.environ.get("SOURCE_DATE_EPOCH")]).encode("utf-8"))
+    settled = True
+    outputs = sorted({str(Path(v).parent) for v in work.VIEWS.values()})
+    for folder, inputs in ((settings.seeds, True), (settings.tei, True), (settings.build, False),
+                           *((settings.build / output, False) for output in outputs)):
+        hasher.update(os.fsencode(folder) + b"\n")
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name == STATS_NAME and not inputs:
+                continue
+            try:
+                status = entry.stat()
+            except OSError:  # a link to nothing
+                hasher.update(os.fsencode(entry.name) + b"\0?\n")
+                continue
+            hasher.update(os.fsencode(entry.name) + f"\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ctime_ns}"
+                          f"\0{status.st_ino}\0{entry.is_symlink():d}\n".encode("ascii"))
+            settled = settled and not (inputs and status.st_mtime_ns >= looked_at - SETTLED_NS)
+    return hasher.hexdigest(), settled
+
+
+def _left(settings: Settings, versions: Versions, documents: list[Document], run: "Run") -> dict:
+    """The state a build that has done its work leaves, with what a build after it would
+    report; nothing when a seed or TEI file may still be changing."""
+    key, settled = snapshot(settings, versions)
+    if not settled:
+        return {}
+    report = run.report
+    return {"key": key, "documents": [d.stem for d in documents], "diverged": report.diverged,
+            "without_seed": report.without_seed, "invalid": report.invalid, "problems": run.standing}
+
+
+def _as_left(left: dict, settings: Settings) -> BuildReport:
+    """The report of a build that finds everything as the last build left it."""
+    report = BuildReport(documents=len(left["documents"]), unchanged=list(left["documents"]),
+                         diverged=left["diverged"], without_seed=left["without_seed"], invalid=left["invalid"])
+    report.problems = [Problem(_shown(settings.tei / f"{stem}.xml"), *problem) for stem, *problem in left["problems"]]
     return report
 
 
@@ -319,6 +388,7 @@ class Run:
     force: bool
     progress: Progress | None
     workers: Workers = None  # type: ignore[assignment]
+    standing: list[list] = field(default_factory=list)  # [stem, *problem] of the invalid documents
 
 
 def encode_stage(run: Run, documents: list[Document]) -> None:
@@ -415,7 +485,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     current = document.tei_digest
     by_encoder = current is None or current == result.digest or current == encoded.get("tei")
     record = {"key": key(run.versions.encoder, result.seed, asdict(job.context)), "seed": result.seed,
-              "tei": result.digest, "names": result.names}
+              "tei": result.digest, "names": [_shared(call) for call in result.names]}
     if not by_encoder and not run.force:
         record["tei"] = encoded.get("tei")  # still what the encoder last wrote there
         document.record["encoded"] = record
@@ -467,6 +537,7 @@ def check_stage(run: Run, documents: list[Document]) -> None:
         document.valid = not any(p.severity == ERROR for p in found)
         if not document.valid:
             report.invalid.append(document.stem)
+            run.standing += [[document.stem, *astuple(p)[1:]] for p in found]
         if not document.valid or document.stem in by_stem:
             report.problems += found
     run.checkpoints.save()
@@ -568,7 +639,8 @@ def render_stage(run: Run, documents: list[Document]) -> None:
             write_atomic(settings.build / relative, data, durable=False)
             outputs[relative] = [len(data), digest(data)]
         document.record["rendered"] = {"key": _render_key(run.versions, document), "outputs": outputs,
-                                       "row": result.row and {"page": result.row.page, "facts": result.row.facts}}
+                                       "row": result.row and {"page": result.row.page,
+                                                              "facts": dict(zip(result.row.facts, _shared(result.row.facts.values())))}}
         report.rendered.append(document.stem)
         run.checkpoints.recorded()
     run.checkpoints.save()
@@ -633,6 +705,12 @@ def forget_removed(settings: Settings, documents: list[Document], manifest: Mani
     for stem in sorted(set(manifest.documents) - present):
         _delete_outputs(settings, manifest.documents.pop(stem).get("rendered") or {})
         report.removed.append(stem)
+
+
+def _shared(values: Iterable) -> list:
+    """``values`` with each string shared with its equals in other records (the same names and
+    facts recur from document to document): a large manifest takes less memory."""
+    return [sys.intern(value) if isinstance(value, str) else value for value in values]
 
 
 def _shown(path: Path) -> str:

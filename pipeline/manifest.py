@@ -25,10 +25,18 @@ the next build can tell what is still current:
 A document's ``row`` is what ``index.html`` shows of it (``index.xsl``), so that the index is
 made from the records without reading any document.
 
-Beside it, ``build/file-digests.json`` lets a build know the digest of an input file without
-reading it (:class:`FileDigests`): while the file's size, times and inode are the ones recorded
-there, it is the file that was digested. Those facts are of one machine's file system, so they
-are kept apart from the manifest, which is the same wherever the same build ran.
+Beside it, ``build/stats.json`` holds what the build knows of one machine's file system, kept
+apart from the manifest, which is the same wherever the same build ran:
+
+    {"files": {"/…/seeds/000_ecc5….txt": [<size>, <mtime_ns>, <ctime_ns>, <inode>, "<digest>"], …},
+     "last": {"key": "<digest of the code, the settings and every entry's stat>", "documents": […],
+              "diverged": […], "without_seed": […], "invalid": […], "problems": […]}}
+
+``files`` lets a build know the digest of an input file without reading it (:class:`FileDigests`):
+while the file's size, times and inode are the ones recorded, it is the file that was digested.
+``last`` is the state a build left when a build after it would have nothing to do, with what
+that build would report; a build that finds the same state says so without reading anything
+else (``pipeline/build.py``).
 
 The versions are digests of source code and data: the encoder is every module of the package
 that is not the validator, the renderer or the build, with its vocabularies; the validator is
@@ -53,7 +61,7 @@ from pathlib import Path
 from .atomic import write_atomic
 
 MANIFEST_NAME = "manifest.json"
-FILE_DIGESTS_NAME = "file-digests.json"
+STATS_NAME = "stats.json"
 FORMAT = 1
 
 PACKAGE = Path(__file__).resolve().parent
@@ -166,27 +174,32 @@ class FileDigests:
     files that were not looked at are dropped by :meth:`prune`.
     """
 
-    def __init__(self, files: dict[str, list] | None = None) -> None:
+    def __init__(self, files: dict[str, list] | None = None, last: dict | None = None) -> None:
         self.files = files or {}
+        self.last = last or {}  # the state the last build left, kept here by the build
         self.looked: set[str] = set()
         self.read = 0  # files read and digested
         self.changed = False
 
     @classmethod
     def load(cls, path: Path) -> "FileDigests":
-        """The records saved at ``path``; none when it is missing or unreadable."""
+        """The records saved at ``path`` (``build/stats.json``); none when it is missing or
+        unreadable."""
         try:
-            files = json.loads(path.read_bytes())
-        except (OSError, ValueError):
+            data = json.loads(path.read_bytes())
+            files, last = data["files"], data["last"]
+        except (OSError, ValueError, TypeError, KeyError):
             return cls()
-        if not isinstance(files, dict) or not all(isinstance(r, list) and len(r) == 5 for r in files.values()):
+        if not isinstance(files, dict) or not isinstance(last, dict) \
+                or not all(isinstance(r, list) and len(r) == 5 for r in files.values()):
             return cls()
-        return cls(files)
+        return cls(files, last)
 
     def save(self, path: Path) -> None:
         """Save the records at ``path`` if they changed."""
         if self.changed:
-            write_atomic(path, json.dumps(self.files, sort_keys=True, separators=(",", ":"),
+            data = {"files": self.files, "last": self.last}
+            write_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":"),
                                           ensure_ascii=False).encode("utf-8") + b"\n", durable=False)
             self.changed = False
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
 
-from lxml import etree
 from saxonche import (
     PySaxonApiError,
     PySaxonProcessor,
@@ -223,20 +223,26 @@ def index_row(tei_path: Path | str, *, transforms: Path | None = None) -> IndexR
     return None if facts is None else IndexRow(page_name(tei_path), facts)
 
 
-def index_summary(rows: Iterable[IndexRow]) -> bytes:
+def index_summary(rows: Iterable[IndexRow]) -> str:
     """The summary ``index.xsl`` makes the page of: one ``tp:document`` per row, in order."""
-    root = etree.Element(f"{{{FUNCTIONS_NS}}}documents", nsmap={"tp": FUNCTIONS_NS})
+    parts = [f'<tp:documents xmlns:tp="{FUNCTIONS_NS}">']
     for row in rows:
-        document = etree.SubElement(root, f"{{{FUNCTIONS_NS}}}document", page=row.page)
+        parts.append(f"<tp:document page={quoteattr(row.page)}>")
         for name, value in sorted(row.facts.items()):
-            etree.SubElement(document, f"{{{FUNCTIONS_NS}}}fact", name=name).text = value
-    return etree.tostring(root, encoding="UTF-8")
+            parts.append(f"<tp:fact name={quoteattr(name)}>{escape(value, _CARRIAGE_RETURN)}</tp:fact>")
+        parts.append("</tp:document>")
+    parts.append("</tp:documents>")
+    return "".join(parts)
+
+
+#: Kept as it is in the text of an element (a parser would read a bare one as a line feed).
+_CARRIAGE_RETURN = {"\r": "&#13;"}
 
 
 def render_rows(rows: Iterable[IndexRow], *, title: str = "Documents", transforms: Path | None = None) -> str:
     """``index.html`` for the rows (:func:`index_row`): one table row each, linking to its page."""
     try:
-        summary = _saxon().parse_xml(xml_text=index_summary(rows).decode("utf-8"), encoding="UTF-8")
+        summary = _saxon().parse_xml(xml_text=index_summary(rows), encoding="UTF-8")
         executable = stylesheet("index", transforms)
         _set_parameters(executable, title=title, generator=GENERATOR, css=CSS_NAME)
         result = executable.transform_to_string(xdm_node=summary)

@@ -25,7 +25,7 @@ from pipeline.build import build
 from pipeline.config import load_settings
 from pipeline.convert import convert_paths
 from pipeline.executor import links_in, replay
-from pipeline.manifest import FILE_DIGESTS_NAME
+from pipeline.manifest import STATS_NAME
 from pipeline.render import index_row, render_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +51,7 @@ def files(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by relative path, with its bytes; but the build's record of
     its input files' stats, which are of one file system (inodes, times)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != FILE_DIGESTS_NAME}
+            if p.is_file() and p.name != STATS_NAME}
 
 
 @pytest.fixture
@@ -198,6 +198,35 @@ def test_a_build_with_nothing_changed_reads_no_seed_and_no_document(project: Pat
         report = build(settings, jobs=1)
     assert report.did_nothing
     assert documents_read(paths, project) == set()
+    # A file the build does not know in an output folder: the build looks at every document's
+    # records, and still reads none.
+    (project / "build" / "html" / "notes.txt").write_text("for the editors\n", encoding="utf-8")
+    with opened() as paths:
+        report = build(settings, jobs=1)
+    assert report.did_nothing and "scan" in report.times
+    assert documents_read(paths, project) == set()
+
+
+def test_a_build_that_finds_everything_as_it_was_left_reports_what_a_full_look_reports(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    invalid, edited = stems(project)[:2]
+    tei = project / "tei" / f"{invalid}.xml"
+    tei.write_text(tei.read_text(encoding="utf-8").replace("<body>", "<body bogus=\"1\">", 1), encoding="utf-8")
+    edit(project / "tei" / f"{edited}.xml")
+    age(project)
+    build(settings, jobs=1)  # checks both again, and leaves its state
+    with opened() as paths:
+        again = build(settings, jobs=1)
+    assert "scan" not in again.times  # it found the state the last build left
+    assert documents_read(paths, project) == set()
+    (project / "build" / STATS_NAME).unlink()
+    looked = build(settings, jobs=1)  # looks at every document
+    assert "scan" in looked.times and looked.did_nothing
+    assert looked.invalid == [invalid] and looked.diverged == [invalid, edited] and looked.exit_code == 1
+    assert again.did_nothing and again.exit_code == 1
+    assert (again.documents, again.unchanged, again.invalid, again.diverged, again.problems) == \
+        (looked.documents, looked.unchanged, looked.invalid, looked.diverged, looked.problems)
 
 
 def test_changing_one_seed_reads_that_document_only(project: Path) -> None:

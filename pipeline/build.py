@@ -58,12 +58,14 @@ from .config import Settings
 from .convert import collect_sources, encoding_context
 from .manifest import (
     MANIFEST_NAME,
+    PACKAGE,
     SETTLED_NS,
     STATS_NAME,
     FileDigests,
     Manifest,
     Versions,
     digest,
+    folder_digest,
     key,
 )
 from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, render_rows
@@ -326,12 +328,14 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
 
 
 def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
-    """What a build depends on, as one digest: the versions of the code, the settings, and the
-    name, size, times and inode of every entry of ``seeds/``, ``tei/``, the build folder and its
-    output folders. Also whether every seed and TEI file was settled (:data:`SETTLED_NS`), so
-    that a later change to any of them must change the digest."""
+    """What a build depends on, as one digest: the versions of the stages, the whole package
+    (the build's own code too), the settings, and the name, size, times and inode of every entry
+    of ``seeds/``, ``tei/``, the build folder and its output folders. Also whether every seed and
+    TEI file was settled (:data:`SETTLED_NS`), so that a later change to any of them must change
+    the digest."""
     looked_at = time.time_ns()
-    hasher = hashlib.sha256(json.dumps([asdict(versions), {k: str(v) for k, v in asdict(settings).items()},
+    hasher = hashlib.sha256(json.dumps([asdict(versions), folder_digest(PACKAGE),
+                                        {k: str(v) for k, v in asdict(settings).items()},
                                         os.environ.get("SOURCE_DATE_EPOCH")]).encode("utf-8"))
     settled = True
     outputs = sorted({str(Path(v).parent) for v in work.VIEWS.values()})

@@ -93,3 +93,12 @@ def test_editorial_remarks_and_romanised_terms(encoded):
     assert remark.text == "not printed"
     term = encoded["chinese_telegram_translation"].find(".//t:text//t:foreign", ns)
     assert (term.text, term.get("{http://www.w3.org/XML/1998/namespace}lang")) == ("sulian kongjun", "zh-Latn-pinyin")
+
+
+def test_documents_with_several_release_stamps_render(encoded, tmp_path):
+    from pipeline.render import render_document
+
+    for stem in ("cia_crest_bulletin", "cia_letter_spaced_marking"):
+        path = tmp_path / f"{stem}.xml"
+        path.write_bytes(etree.tostring(encoded[stem]))
+        assert "Approved for release" in render_document(path, to="html")

@@ -206,7 +206,7 @@
   <!-- The release (declassification) statement: its date where it has one, its words otherwise. -->
   <xsl:function name="tp:release" as="xs:string?">
     <xsl:param name="tei" as="element(tei:TEI)"/>
-    <xsl:variable name="stamp" select="$tei/text//stamp[@type = ('declassification', 'release')][1]"/>
+    <xsl:variable name="stamp" select="($tei/text//stamp[@type = ('declassification', 'release')])[1]"/>
     <xsl:sequence select="if (empty($stamp)) then ()
         else if ($stamp/@when castable as xs:date)
           then 'Approved for release ' || format-date(xs:date($stamp/@when), '[D] [MNn] [Y]', 'en', (), ())

@@ -55,7 +55,7 @@ from . import executor as work
 from .atomic import remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
-from .convert import collect_sources, encoding_context
+from .convert import collect_sources, encoding_context, review_for
 from .manifest import (
     MANIFEST_NAME,
     PACKAGE,
@@ -339,7 +339,7 @@ def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
                                         os.environ.get("SOURCE_DATE_EPOCH")]).encode("utf-8"))
     settled = True
     outputs = sorted({str(Path(v).parent) for v in work.VIEWS.values()})
-    for folder, inputs in ((settings.seeds, True), (settings.tei, True), (settings.build, False),
+    for folder, inputs in ((settings.seeds, True), (settings.tei, True), (settings.review, True), (settings.build, False),
                            *((settings.build / output, False) for output in outputs)):
         hasher.update(os.fsencode(folder) + b"\n")
         try:
@@ -367,14 +367,17 @@ def _left(settings: Settings, versions: Versions, documents: list[Document], run
     if not settled:
         return {}
     report = run.report
+    warnings = [w for d in documents for w in ((d.record.get("encoded") or {}).get("review_warnings") or [])]
     return {"key": key, "documents": [d.stem for d in documents], "diverged": report.diverged,
-            "without_seed": report.without_seed, "invalid": report.invalid, "problems": run.standing}
+            "without_seed": report.without_seed, "invalid": report.invalid, "problems": run.standing,
+            "warnings": warnings}
 
 
 def _as_left(left: dict, settings: Settings) -> BuildReport:
     """The report of a build that finds everything as the last build left it."""
     report = BuildReport(documents=len(left["documents"]), unchanged=list(left["documents"]),
-                         diverged=left["diverged"], without_seed=left["without_seed"], invalid=left["invalid"])
+                         diverged=left["diverged"], without_seed=left["without_seed"], invalid=left["invalid"],
+                         warnings=list(left.get("warnings", [])))
     report.problems = [Problem(_shown(settings.tei / f"{stem}.xml"), *problem) for stem, *problem in left["problems"]]
     return report
 
@@ -404,8 +407,10 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     jobs: dict[str, work.EncodeJob] = {}
     due: list[Document] = []
     for document in seeded:
+        review = review_for(settings, document.seed)
         job = work.EncodeJob(document.stem, document.seed, encoding_context(settings, document.seed),
-                             settings.tei, authority_digest)
+                             settings.tei, authority_digest, review=review,
+                             review_digest=run.digests.digest(review) if review else None)
         jobs[document.stem] = job
         encoded = document.record.get("encoded") or {}
         edited = document.tei_digest != encoded.get("tei")
@@ -439,8 +444,10 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
         if result is not None:
             _keep_encoding(run, document, job, result)
             run.checkpoints.recorded()
-        elif document.tei_digest != encoded.get("tei"):
-            report.diverged.append(document.stem)
+        else:
+            report.warnings += encoded.get("review_warnings", [])  # they stand until the editor acts
+            if document.tei_digest != encoded.get("tei"):
+                report.diverged.append(document.stem)
     if replayed:
         data = etree.tostring(build_authority_tree(authority, settings.publisher), xml_declaration=True,
                               encoding="UTF-8", pretty_print=True)
@@ -473,7 +480,7 @@ class _Additions:
 
 
 def _encoding_key(versions: Versions, document: Document, job: work.EncodeJob) -> str:
-    return key(versions.encoder, document.seed_digest, asdict(job.context))
+    return key(versions.encoder, document.seed_digest, asdict(job.context), job.review_digest)
 
 
 def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: work.Encoded) -> None:
@@ -488,8 +495,11 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     encoded = document.record.get("encoded") or {}
     current = document.tei_digest
     by_encoder = current is None or current == result.digest or current == encoded.get("tei")
-    record = {"key": key(run.versions.encoder, result.seed, asdict(job.context)), "seed": result.seed,
-              "tei": result.digest, "names": [_shared(call) for call in result.names]}
+    record = {"key": key(run.versions.encoder, result.seed, asdict(job.context), job.review_digest),
+              "seed": result.seed, "tei": result.digest, "names": [_shared(call) for call in result.names]}
+    review_warnings = [w for w in result.warnings if job.review and w.startswith(_shown(job.review) + ":")]
+    if review_warnings:
+        record["review_warnings"] = review_warnings
     if not by_encoder and not run.force:
         record["tei"] = encoded.get("tei")  # still what the encoder last wrote there
         document.record["encoded"] = record
@@ -511,7 +521,8 @@ def check_stage(run: Run, documents: list[Document]) -> None:
     """Validate what is due; then check ids across the corpus."""
     settings, report = run.settings, run.report
     context = CheckContext(profile=settings.schema / PROFILE_FILE,
-                           seeds=settings.seeds if settings.seeds.is_dir() else None)
+                           seeds=settings.seeds if settings.seeds.is_dir() else None,
+                           review=settings.review if settings.review.is_dir() else None)
     present = [d for d in documents if not d.failed and d.tei_digest is not None]
     targets = _Targets(settings.tei)
     due = []

@@ -33,6 +33,11 @@ class Settings:
     def authority(self) -> Path:
         return self.tei / "authority.xml"
 
+    @property
+    def review(self) -> Path:
+        """The editors' review files (review/<stem>.toml, pipeline/corrections.py)."""
+        return self.root / "review"
+
 
 _PATH_FIELDS = ("seeds", "tei", "build", "schema", "transforms")
 

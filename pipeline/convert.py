@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import corrections
 from .atomic import write_atomic
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .authority import Authority, build_authority_tree
@@ -23,7 +24,7 @@ from .config import Settings, load_settings, source_date_epoch
 from .encode import EncodingContext, encode
 from .model import Document
 from .recognise import recognise
-from .source import SourceError, read_source, source_from_bytes
+from .source import SourceError, read_source, source_from_bytes, stem_of
 
 
 @dataclass
@@ -79,10 +80,33 @@ def convert_text(data: bytes, name: str, authority: Authority, context: Encoding
 
 
 def convert_file(path: Path, authority: Authority, context: EncodingContext,
-                 encoding: str | None = None) -> tuple[bytes, Document]:
+                 encoding: str | None = None, review: Path | None = None) -> tuple[bytes, Document]:
+    """Encode the source at ``path``, with the editors' corrections of the review file
+    ``review`` (pipeline/corrections.py) applied. Raises SourceError, or ReviewError for a
+    review file that cannot be read."""
     source = read_source(path, encoding)
     document = recognise(source, authority)
+    if review is not None:
+        document.warnings += corrections.apply(document, source.text.split("\n"), corrections.load(review),
+                                               _shown(review))
     return encode(document, context), document
+
+
+def review_for(settings: Settings, source: Path) -> Path | None:
+    """The review file of a source of the project (review/<stem>.toml), when there is one."""
+    try:
+        inside = source.resolve().is_relative_to(settings.root)
+    except (OSError, RuntimeError):
+        return None
+    review = corrections.review_path(settings.review, stem_of(source))
+    return review if inside and review.is_file() else None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
 def collect_sources(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -166,8 +190,9 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
             continue
         stems[stem] = path
         try:
-            data, document = convert_file(path, authority, encoding_context(settings, path), encoding)
-        except SourceError as exc:
+            data, document = convert_file(path, authority, encoding_context(settings, path), encoding,
+                                          review_for(settings, path))
+        except (SourceError, corrections.ReviewError) as exc:
             outcome.error = exc.describe()
             continue
         except RecursionError:

@@ -154,6 +154,10 @@ class Writer:
     def local(self, name: str) -> str:
         return f"{self.id}.{name}"
 
+    def resp(self, editor: str | None) -> str | None:
+        """The pointer at an editor's respStmt (``Document.editors``)."""
+        return "#" + self.local(editor) if editor else None
+
     # --- the document ------------------------------------------------------------------------
     def tree(self) -> etree._ElementTree:
         root = _el(None, "TEI")
@@ -177,6 +181,11 @@ class Writer:
         resp = _el(title_stmt, "respStmt")
         _el(resp, "resp", "Encoded in TEI by")
         _el(resp, "name", f"teipipe {__version__}", type="software")
+        for editor in self.doc.editors:
+            reviewed = _el(title_stmt, "respStmt")
+            reviewed.set(XML_ID, self.local(editor.id))
+            _el(reviewed, "resp", "Reviewed and corrected by")
+            _el(reviewed, "name", editor.name)
         pub = _el(file_desc, "publicationStmt")
         _el(pub, "publisher", self.ctx.publisher)
         _el(pub, "idno", self.id, type="teipipe")
@@ -200,6 +209,8 @@ class Writer:
         self.encoding_desc(header)
         self.profile_desc(header)
         revision = _el(header, "revisionDesc")
+        for change in self.doc.changes:
+            _el(revision, "change", change.what, when=change.when, who=self.resp(change.who))
         _el(revision, "change", f"Encoded by teipipe {__version__} from {self.doc.source_name}.",
             when=self.ctx.date, n=__version__)
 
@@ -271,11 +282,12 @@ class Writer:
             corresp = _el(profile, "correspDesc")
             sent = _el(corresp, "correspAction", type="sent")
             for party in facts.senders:
-                self.party(sent, party)
+                self.party(sent, party, facts.resp.get("sender"))
             if facts.place:
                 _el(sent, "placeName", facts.place, ref=self.ref(facts.place_ref))
             if facts.date:
-                _el(sent, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert)
+                _el(sent, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert,
+                    resp=self.resp(facts.resp.get("date")))
             if len(sent) == 0:
                 corresp.remove(sent)
             if facts.intermediaries:
@@ -285,20 +297,21 @@ class Writer:
             if facts.recipients or facts.received:
                 received = _el(corresp, "correspAction", type="received")
                 for party in facts.recipients:
-                    self.party(received, party)
+                    self.party(received, party, facts.resp.get("recipient"))
                 if facts.received:
                     _el(received, "date", facts.received.printed, when=facts.received.when)
             if len(corresp) == 0:
                 profile.remove(corresp)
         text_class = _el(profile, "textClass")
         level = facts.classification or "unmarked"
-        _el(text_class, "catRef", scheme="#" + self.local("security"), target="#" + self.local(level))
+        _el(text_class, "catRef", scheme="#" + self.local("security"), target="#" + self.local(level),
+            resp=self.resp(facts.resp.get("classification")))
         _el(text_class, "catRef", scheme="#" + self.local("kind"), target="#" + self.local(facts.kind),
             cert=facts.kind_cert)
 
-    def party(self, parent, party: Party) -> None:
+    def party(self, parent, party: Party, resp: str | None = None) -> None:
         name = {"person": "persName", "org": "orgName", "role": "persName"}[party.kind]
-        element = _el(parent, name, ref=self.ref(party.ref), cert=party.cert)
+        element = _el(parent, name, ref=self.ref(party.ref), cert=party.cert, resp=self.resp(resp))
         if party.kind == "role":
             self.inlines(_el(element, "roleName"), party.name, in_header=True)
             return
@@ -426,6 +439,8 @@ class Writer:
                 self.inlines(element, span.children, in_header)
         if span.cert:
             element.set("cert", span.cert)
+        if attrs.get("resp"):
+            element.set("resp", self.resp(attrs["resp"]))
 
     def gap(self, element, span: Span) -> None:
         attrs = span.attrs

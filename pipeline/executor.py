@@ -31,6 +31,7 @@ from pathlib import Path
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .authority import Authority, read_entries, seed_entries
 from .convert import convert_file
+from .corrections import ReviewError
 from .encode import EncodingContext
 from .manifest import digest
 from .render import (
@@ -109,6 +110,8 @@ class EncodeJob:
     tei: Path  # the folder whose authority.xml the worker starts from
     authority: str | None  # the digest of that authority.xml, None when there is none
     added: tuple[Addition, ...] = ()  # the names the build had added by then, in order
+    review: Path | None = None  # the editors' review file of the document (review/<stem>.toml)
+    review_digest: str | None = None  # its digest, part of what the encoding depends on
 
 
 def additions(authority: Authority) -> tuple[Addition, ...]:
@@ -133,8 +136,8 @@ def encode_with(job: EncodeJob, authority: Authority) -> Encoded:
     """Encode the document against ``authority``, which keeps the names the document adds."""
     log = NameLog(authority)
     try:
-        data, document = convert_file(job.seed, log, job.context)  # type: ignore[arg-type]
-    except SourceError as exc:
+        data, document = convert_file(job.seed, log, job.context, review=job.review)  # type: ignore[arg-type]
+    except (SourceError, ReviewError) as exc:
         return Encoded(job.stem, error=exc.describe())
     except RecursionError:
         return Encoded(job.stem, error=f"{job.seed}: error: the text is nested too deeply to encode")

@@ -33,6 +33,7 @@ class CheckContext:
     profile: Path  # schema/teipipe.xsd
     seeds: Path | None = None  # where the sources are, to compare their SHA-256 (rule TP110)
     tei_all: Path | None = None  # tei_all.rng, to validate against the official grammar too
+    review: Path | None = None  # the editors' review files, whose anchors must still exist (TP114)
 
 
 def check_file(path: str, context: CheckContext) -> FileResult:
@@ -50,7 +51,7 @@ def check_file(path: str, context: CheckContext) -> FileResult:
         return FileResult(path, tuple(parsed.problems))
 
     profile = profile_module.load(context.profile)
-    document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds)
+    document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds, context.review)
     problems = list(parsed.problems)
     problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
     problems += rules.run_rules(document, path)
@@ -137,6 +138,7 @@ def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path |
         profile=Path(profile) if profile else Path(settings.schema) / PROFILE_FILE,
         seeds=Path(settings.seeds) if Path(settings.seeds).is_dir() else None,
         tei_all=Path(tei_all) if tei_all else None,
+        review=settings.review if getattr(settings, "review", None) and settings.review.is_dir() else None,
     )
     workers = settings.jobs if jobs is None else jobs
     results = check_files(collect_files(paths), context, workers or os.cpu_count() or 1)

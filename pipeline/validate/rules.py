@@ -109,13 +109,15 @@ class Pointer(NamedTuple):
 class Document:
     """A parsed document with the indexes the rules share, built once."""
 
-    def __init__(self, path: Path, tree, source: SourceText, profile: Profile, seeds: Path | None):
+    def __init__(self, path: Path, tree, source: SourceText, profile: Profile, seeds: Path | None,
+                 review: Path | None = None):
         self.path = path
         self.tree = tree
         self.root = tree.getroot()
         self.source = source
         self.profile = profile
         self.seeds = seeds
+        self.review = review  # the editors' review files (review/<stem>.toml)
         self.id = self.root.get(XML_ID, "")
         self.ids: dict[str, list[etree._Element]] = {}
         for value in _ALL_IDS(self.tree):
@@ -288,6 +290,32 @@ def check_source_digest(doc: Document) -> Iterator[Finding]:
                                          "recorded": (digest.text or "").strip()})
 
 
+def check_review_anchors(doc: Document) -> Iterator[Finding]:
+    """Each entry of the document's review file must quote text its source still has."""
+    from ..corrections import ReviewError, anchored, load, review_path
+
+    if doc.seeds is None or doc.review is None:
+        return
+    for bibl in _SOURCE_BIBL(doc.tree):
+        element = bibl.find("t:idno[@type='filename']", NS)
+        name = (element.text or "").strip() if element is not None else ""
+        if not name.lower().endswith(".txt"):
+            continue
+        review = review_path(doc.review, Path(name).name[:-4])
+        try:
+            entries = load(review)
+            text = (doc.seeds / Path(name).name).read_text(encoding="utf-8")
+        except (ReviewError, OSError, UnicodeDecodeError):
+            continue  # the encoder reports a review file it cannot read; TP110 a missing source
+        from ..source import normalise
+
+        lines = normalise(text)[0].split("\n")
+        for entry in entries:
+            if not anchored(entry, lines):
+                yield Finding(element, None, {"file": f"{doc.review.name}/{review.name}", "entry": entry.describe(),
+                                              "line": entry.line, "quote": entry.quote})
+
+
 def check_catref_taxonomy(doc: Document) -> Iterator[Finding]:
     for catref in _CATREFS(doc.tree):
         scheme = catref.get("scheme", "")
@@ -454,6 +482,10 @@ RULES = (
          "{uri!r} uses the prefix {prefix!r}:, which no prefixDef in the header declares: declare it "
          "in encodingDesc/listPrefixDef, or correct the pointer",
          check_uri_prefixes),
+    Rule("TP114", WARNING, "an editor's correction is anchored to source text that is no longer there",
+         "{file}: {entry} no longer exists in the source (line {line} does not read “{quote}”): the "
+         "editor's entry is not applied; review the document again (teipipe review) or edit the entry",
+         check_review_anchors),
 )
 
 CODES = RULES

@@ -28,6 +28,7 @@ def cli() -> None:
       teipipe validate tei             check the TEI against the profile, the rules and tei_all
       teipipe render tei --to html     write the HTML edition
       teipipe build                    all of the above, incrementally
+      teipipe review                   accept or correct the encoder's decisions in the browser
       teipipe deposit OUT              the corpus as a BagIt bag for an archive
     """
 
@@ -194,6 +195,52 @@ def build(jobs: int | None, force: bool, quiet: bool, seeds: Path | None, tei: P
         for line in summary(report):
             click.echo(line)
     sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1 to serve on (0: a free one).")
+@click.option("--no-browser", is_flag=True, help="Do not open the review in a web browser.")
+@click.option("--editor", default=None, metavar="NAME",
+              help="The name recorded with each entry [default: git's user.name, or the login name].")
+def review(port: int, no_browser: bool, editor: str | None) -> None:
+    """Review the encoder's decisions in the browser: accept or correct each one.
+
+    Serves a local web application on 127.0.0.1 (and opens it, unless --no-browser): per
+    document the source beside the reading, line by line, and every decision (markings,
+    redactions, bracket readings, names and their authority entries, header facts) with filters
+    by kind, certainty and state and keys to move (j, k, n) and act (a, c). Each acceptance or
+    correction is written to review/<stem>.toml, anchored to the source text; convert and build
+    apply those files at every encode. docs/review.md shows the workflow. Stop with Ctrl-C.
+    """
+    from .review.app import serve
+
+    settings = load_settings()
+    if not settings.seeds.is_dir():
+        raise click.UsageError(f"no seeds folder at {settings.seeds}")
+    try:
+        serve(settings, port=port, open_browser=not no_browser, editor=editor or _editor_name(),
+              echo=lambda line: click.echo(line) or sys.stdout.flush())
+    except OSError as exc:
+        raise click.UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from exc
+    except KeyboardInterrupt:
+        pass
+
+
+def _editor_name() -> str:
+    import getpass
+    import subprocess
+
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "editor"
 
 
 @cli.command()

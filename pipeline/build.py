@@ -638,7 +638,7 @@ def render_stage(run: Run, documents: list[Document]) -> None:
                 or not _present(settings, rendered):
             due.append(document)
     by_stem = {d.stem: d for d in due}
-    jobs = (work.RenderJob(d.stem, d.tei, settings.transforms) for d in due)
+    jobs = (work.RenderJob(d.stem, d.tei, settings.transforms, settings.build) for d in due)
     for result in _stage("render", run.progress, run.workers.map(work.render_document, jobs, len(due)), len(due)):
         document = by_stem[result.stem]
         document.worked = True

@@ -23,6 +23,7 @@ one.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -262,6 +263,7 @@ class RenderJob:
     stem: str
     tei: Path
     transforms: Path
+    build: Path | None = None  # the build folder: the review pages link from there to the sources
 
 
 @dataclass
@@ -276,9 +278,14 @@ def render_document(job: RenderJob) -> Rendered:
     """Every view of the document (:data:`VIEWS`) and its row of the index, from one parse of it."""
     try:
         node = parse_document(job.tei)
-        outputs = {VIEWS[(to, view)].format(stem=job.stem):
-                   render_node(node, to, view, job.tei, transforms=job.transforms).encode("utf-8")
-                   for to, view in VIEWS}
+        outputs = {}
+        for to, view in VIEWS:
+            relative = VIEWS[(to, view)].format(stem=job.stem)
+            base = ""
+            if job.build is not None:
+                base = os.path.relpath(job.tei.parent, (job.build / relative).parent).replace(os.sep, "/") + "/"
+            outputs[relative] = render_node(node, to, view, job.tei, transforms=job.transforms,
+                                            source_base=base).encode("utf-8")
         facts = index_facts(node, job.tei, transforms=job.transforms)
     except RenderError as error:
         return Rendered(job.stem, error=str(error))

@@ -17,11 +17,13 @@ a fixed generator line) and written atomically.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from lxml import etree
 from saxonche import (
     PySaxonApiError,
     PySaxonProcessor,
@@ -138,36 +140,44 @@ def _check_view(to: str, view: str | None) -> str:
 # ---------------------------------------------------------------- one document
 
 def render_document(tei_path: Path | str, to: str = "html", view: str | None = None, *,
-                    transforms: Path | None = None) -> str:
-    """One TEI document as an HTML page (``to='html'``) or plain text (``to='text'``)."""
+                    transforms: Path | None = None, source_base: str = "") -> str:
+    """One TEI document as an HTML page (``to='html'``) or plain text (``to='text'``).
+    ``source_base`` leads from the page's folder to the TEI file's (for links to the source)."""
     view = _check_view(to, view)
-    tei_path = Path(tei_path)
-    executable = stylesheet(to, transforms)
-    _set_parameters(executable, view=view, generator=GENERATOR, css=CSS_NAME)
-    try:
-        result = executable.transform_to_string(source_file=str(tei_path.resolve()))
-    except PySaxonApiError as error:
-        raise RenderError(tei_path, _error_message(error)) from error
-    if result is None:
-        raise RenderError(tei_path, "the transformation produced no output")
-    return result
+    return render_node(parse_document(tei_path), to, view, tei_path, transforms=transforms, source_base=source_base)
+
+
+#: Where each element of a document starts in its TEI file: an attribute the review view shows.
+LINE_ATTRIBUTE = f"{{{FUNCTIONS_NS}}}line"
 
 
 def parse_document(tei_path: Path | str) -> PyXdmNode:
-    """The TEI document at ``tei_path``, parsed once for any number of renderings."""
+    """The TEI document at ``tei_path``, parsed once for any number of renderings. Every
+    element of its header's profile and of its text carries its line in the file (tp:line)."""
     tei_path = Path(tei_path)
     try:
-        return _saxon().parse_xml(xml_text=tei_path.read_text(encoding="utf-8"), encoding="UTF-8")
-    except (OSError, UnicodeDecodeError, PySaxonApiError) as error:
+        data = tei_path.read_bytes()
+        tree = etree.fromstring(data, _PARSER)
+        for element in tree.iterfind(".//{*}profileDesc//*"):
+            element.set(LINE_ATTRIBUTE, str(element.sourceline))
+        for element in tree.iterfind(".//{*}text//*"):
+            element.set(LINE_ATTRIBUTE, str(element.sourceline))
+        text = etree.tostring(tree, encoding="unicode")
+        return _saxon().parse_xml(xml_text=text, encoding="UTF-8")
+    except (OSError, UnicodeDecodeError, PySaxonApiError, etree.XMLSyntaxError, ValueError) as error:
         raise RenderError(tei_path, _error_message(error)) from error
 
 
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
 def render_node(node: PyXdmNode, to: str, view: str | None, name: Path | str, *,
-                transforms: Path | None = None) -> str:
+                transforms: Path | None = None, source_base: str = "") -> str:
     """A parsed document (:func:`parse_document`) rendered as :func:`render_document` renders
     its file; ``name`` is the file named in errors."""
     executable = stylesheet(to, transforms)
-    _set_parameters(executable, view=_check_view(to, view), generator=GENERATOR, css=CSS_NAME)
+    extra = {"source-base": source_base} if to == "html" else {}
+    _set_parameters(executable, view=_check_view(to, view), generator=GENERATOR, css=CSS_NAME, **extra)
     try:
         result = executable.transform_to_string(xdm_node=node)
     except PySaxonApiError as error:
@@ -308,7 +318,9 @@ def render_corpus(paths: Iterable[Path | str], out_dir: Path | str, to: str = "h
     for tei_path in document_paths(paths):
         target = out_dir / (tei_path.stem + SUFFIXES[to])
         try:
-            write_atomic(target, render_document(tei_path, to, view, transforms=transforms), durable=False)
+            base = os.path.relpath(tei_path.resolve().parent, out_dir.resolve()).replace(os.sep, "/") + "/"
+            write_atomic(target, render_document(tei_path, to, view, transforms=transforms, source_base=base),
+                         durable=False)
         except RenderError as error:
             report.failed.append(error)
             continue

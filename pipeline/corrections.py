@@ -138,7 +138,7 @@ def entry_from(table: object, where: str, path: Path | str = "review") -> Entry:
     if entry.what not in ACTIONS:
         raise ReviewError(path, f"{where}: 'what' must be one of {', '.join(ACTIONS)}, not {entry.what!r}")
     if entry.action not in ACTIONS[entry.what]:
-        raise ReviewError(path, f"{where}: a {entry.what} may be {' or '.join(ACTIONS[entry.what])}ed, "
+        raise ReviewError(path, f"{where}: 'action' of a {entry.what} is one of {', '.join(ACTIONS[entry.what])}, "
                                 f"not {entry.action!r}")
     if entry.line < 0 or entry.occurrence < 1 or (entry.what != "fact" and (entry.line == 0 or not entry.quote)):
         raise ReviewError(path, f"{where}: needs a source line (1 or more), the text it quotes and an occurrence of 1 or more")

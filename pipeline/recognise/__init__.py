@@ -9,8 +9,9 @@ document) and ``facts`` (what the header says).
 from __future__ import annotations
 
 from ..authority import Authority
-from ..model import Block, Document, ListBlock, Span
+from ..model import Block, DateFact, Document, ListBlock, Party, Span
 from ..source import Source
+from . import cable as _cable
 from . import facts as _facts
 from .structure import Recogniser
 
@@ -27,9 +28,45 @@ def recognise(source: Source, authority: Authority) -> Document:
         number = _telegram_number(division)
         if number:
             facts.number = facts.number_printed = number
+    _apply_cable(facts, _cable.read(source_lines(source)), authority)
     division.kind = facts.kind
     return Document(stem=source.stem, source_name=source.name, sha256=source.sha256, facts=facts,
                     text=division, leading_blank=leading, warnings=list(source.warnings))
+
+
+def source_lines(source: Source) -> list[tuple[int, str]]:
+    """Every line of the source with its 1-based number (blank lines included)."""
+    numbered: list[tuple[int, str]] = []
+    for paragraph in source.paragraphs:
+        while len(numbered) + 1 < paragraph.first_line:
+            numbered.append((len(numbered) + 1, ""))
+        numbered.extend((paragraph.first_line + i, text) for i, text in enumerate(paragraph.lines))
+    return numbered
+
+
+def _apply_cable(facts, found: _cable.CableFacts, authority: Authority) -> None:
+    """A cable's routing lines state its date, sender, addressees and number: they are the
+    cable's own record of them and replace what the running text suggested."""
+    if not found.is_cable:
+        return
+    facts.kind = "telegram"
+    facts.kind_cert = None
+    facts.date = DateFact(found.date.value, found.date.printed, line=found.date.line)
+    facts.senders = [Party([found.sender.printed], "org", authority.ref_for(found.sender.printed, "org"),
+                           line=found.sender.line)]
+    if found.sender_place:
+        facts.place = found.sender_place.printed
+        facts.place_ref = None
+    if found.recipients:
+        facts.recipients = [Party([r.printed], "org", authority.ref_for(r.printed, "org"), line=r.line)
+                            for r in found.recipients]
+        facts.intermediaries = []
+    if found.number:
+        facts.number, facts.number_printed, facts.number_line = found.number.value, found.number.printed, \
+            found.number.line
+    if found.classification and facts.classification is None:
+        facts.classification = found.classification.value
+        facts.classification_printed = found.classification.printed
 
 
 def _telegram_number(division) -> str | None:

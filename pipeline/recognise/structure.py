@@ -241,6 +241,8 @@ class Recogniser:
         first = signature
         while first > 0 and _closer_like(tail[first - 1]) and not _postscript_only(tail[first - 1]):
             first -= 1
+        if _continues_sentence(items, tail_start + first):
+            return len(items)
         last = signature
         while last + 1 < len(tail) and _closer_like(tail[last + 1]) and not _postscript_only(tail[last + 1]):
             last += 1
@@ -432,6 +434,20 @@ def _signature_like(item) -> bool:
     if len(lines) > 1 and L.is_name_line(lines[0]) and all(L.is_signer_title(x) or L.is_name_line(x) for x in lines[1:]):
         return True
     return any(s.kind == "pseudonym" for s in item.inlines if isinstance(s, Span)) and len(text.split()) <= 4
+
+
+def _continues_sentence(items: list, index: int) -> bool:
+    """Whether the paragraph at ``index`` is the next line of a sentence left open: a line
+    that follows without a blank line a line not ending in a stop ("...THAT THEY DESIRE TO" /
+    "STAY", a text cut off mid-sentence) is not a signature."""
+    if index <= 0 or index >= len(items):
+        return False
+    item, before = items[index], items[index - 1]
+    if not isinstance(item, Para) or not isinstance(before, Para) or item.join != "next-line" \
+            or item.blank_before:
+        return False
+    last = before.text.rstrip()
+    return bool(last) and not last.endswith((".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "]", "—"))
 
 
 def _after_salutation_has_name(text: str) -> bool:

@@ -126,3 +126,9 @@ def people_words() -> dict:
 @cache
 def authority_seed() -> dict:
     return _load("authority")
+
+
+@cache
+def cable_words() -> dict:
+    """The words of a cable's address lines, as sets."""
+    return {key: frozenset(value) for key, value in _load("cable").items()}

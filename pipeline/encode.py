@@ -292,7 +292,8 @@ class Writer:
                 profile.remove(corresp)
         text_class = _el(profile, "textClass")
         level = facts.classification or "unmarked"
-        _el(text_class, "catRef", scheme="#" + self.local("security"), target="#" + self.local(level))
+        _el(text_class, "catRef", scheme="#" + self.local("security"), target="#" + self.local(level),
+            cert=facts.classification_cert if facts.classification else None)
         _el(text_class, "catRef", scheme="#" + self.local("kind"), target="#" + self.local(facts.kind),
             cert=facts.kind_cert)
 

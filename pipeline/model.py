@@ -235,6 +235,7 @@ class Facts:
     intermediaries: list[Party] = field(default_factory=list)
     classification: str | None = None  # level id
     classification_printed: str | None = None
+    classification_cert: str | None = None
     precedence: list[str] = field(default_factory=list)
     handling: list[str] = field(default_factory=list)
     release: DateFact | None = None

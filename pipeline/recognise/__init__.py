@@ -12,6 +12,7 @@ from ..authority import Authority
 from ..model import Block, DateFact, Document, ListBlock, Party, Span
 from ..source import Source
 from . import cable as _cable
+from . import cover as _cover
 from . import facts as _facts
 from .structure import Recogniser
 
@@ -28,7 +29,11 @@ def recognise(source: Source, authority: Authority) -> Document:
         number = _telegram_number(division)
         if number:
             facts.number = facts.number_printed = number
-    _apply_cable(facts, _cable.read(source_lines(source)), authority)
+    cable = _cable.read(source_lines(source))
+    if cable.is_cable:
+        _apply_cable(facts, cable, authority)
+    else:
+        _apply_cover(facts, source.text, authority)
     division.kind = facts.kind
     return Document(stem=source.stem, source_name=source.name, sha256=source.sha256, facts=facts,
                     text=division, leading_blank=leading, warnings=list(source.warnings))
@@ -67,6 +72,26 @@ def _apply_cable(facts, found: _cable.CableFacts, authority: Authority) -> None:
     if found.classification and facts.classification is None:
         facts.classification = found.classification.value
         facts.classification_printed = found.classification.printed
+
+
+def _apply_cover(facts, text: str, authority: Authority) -> None:
+    """What a report's cover prints fills the facts that no dateline, heading or addressee
+    line gave."""
+    release_year = int(facts.release.when[:4]) if facts.release else None
+    found = _cover.read(text, release_year)
+    if facts.date is None and found.date is not None:
+        facts.date = DateFact(found.date.value, found.date.printed, cert=found.date.cert, line=found.date.line)
+    if not facts.senders and found.issuer is not None:
+        facts.senders = [Party([found.issuer.printed], "org", authority.ref_for(found.issuer.value, "org"),
+                               cert=found.issuer.cert, line=found.issuer.line)]
+    if facts.classification is None and found.classification is not None:
+        facts.classification = found.classification.value
+        facts.classification_printed = found.classification.printed
+        facts.classification_cert = found.classification.cert
+    if not facts.recipients and found.addressee is not None:
+        who = found.addressee.printed
+        facts.recipients = [_facts.party(who, authority)]
+        facts.recipients[0].cert, facts.recipients[0].line = found.addressee.cert, found.addressee.line
 
 
 def _telegram_number(division) -> str | None:

@@ -91,7 +91,7 @@ def parse_heading(text: str) -> dict:
     return result
 
 
-def _party(text: str, authority: Authority, inlines: list[Inline] | None = None) -> Party:
+def party(text: str, authority: Authority, inlines: list[Inline] | None = None) -> Party:
     """A sender or recipient as printed: "The Consul General at Calcutta (Wilson)",
     "the Secretary of State", "Soviet Ambassador N.V. Roshchin"."""
     printed = " ".join(text.split())
@@ -247,9 +247,9 @@ def extract(division: Division, authority: Authority) -> Facts:
 
     # sender and recipient
     if heading.get("sender"):
-        facts.senders.append(_party(heading["sender"], authority))
+        facts.senders.append(party(heading["sender"], authority))
     if heading.get("recipient"):
-        facts.recipients.append(_party(heading["recipient"], authority))
+        facts.recipients.append(party(heading["recipient"], authority))
     if not facts.recipients and kind_block is not None:
         facts.recipients.extend(_named_parties(kind_block.inlines))
     if not facts.recipients:
@@ -260,7 +260,7 @@ def extract(division: Division, authority: Authority) -> Facts:
             if facts.recipients:
                 lead = re.match(r"^(?P<place>[A-Z][\w'’ -]{1,30}),\s+to\s+(?P<who>[^.]+)\.", block.text.strip())
                 if lead and "pass" in block.text.lower():
-                    facts.intermediaries.append(_party(lead.group("who"), authority))
+                    facts.intermediaries.append(party(lead.group("who"), authority))
                 break
     # Signers are the senders unless a heading names the document: an editor's heading ("9.
     # Memorandum for the Record", "X to Y") says who sent it, or deliberately does not.

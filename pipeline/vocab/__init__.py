@@ -132,3 +132,8 @@ def authority_seed() -> dict:
 def cable_words() -> dict:
     """The words of a cable's address lines, as sets."""
     return {key: frozenset(value) for key, value in _load("cable").items()}
+
+
+@cache
+def cover_rules() -> dict:
+    return _load("cover")

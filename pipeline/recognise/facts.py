@@ -94,7 +94,8 @@ def parse_heading(text: str) -> dict:
 def party(text: str, authority: Authority, inlines: list[Inline] | None = None) -> Party:
     """A sender or recipient as printed: "The Consul General at Calcutta (Wilson)",
     "the Secretary of State", "Soviet Ambassador N.V. Roshchin"."""
-    printed = " ".join(text.split())
+    # a footnote call printed against the last word ("to the Agency1") is not part of the name
+    printed = re.sub(r"(?<=[a-z])\d{1,2}$", "", " ".join(text.split()))
     name_inlines: list[Inline] = inlines if inlines is not None else [printed]
     m = re.match(r"^(?P<role>.+?)\s*\((?P<name>[^()]+)\)$", printed)
     if m:
@@ -256,7 +257,7 @@ def extract(division: Division, authority: Authority) -> Facts:
         for block in top:
             if block.role != "addressee":
                 continue
-            facts.recipients.extend(_named_parties(block.inlines))
+            facts.recipients.extend(_named_parties(block.inlines) or _addressed(block, authority))
             if facts.recipients:
                 lead = re.match(r"^(?P<place>[A-Z][\w'’ -]{1,30}),\s+to\s+(?P<who>[^.]+)\.", block.text.strip())
                 if lead and "pass" in block.text.lower():
@@ -275,6 +276,31 @@ def extract(division: Division, authority: Authority) -> Facts:
     facts.languages = _unique(s.attrs["lang"] for b in everything for s in iter_spans(b.inlines)
                               if s.kind == "foreign" and s.attrs.get("lang") not in (None, "und"))
     return facts
+
+
+_TO_LEAD = re.compile(r"^\W{0,2}(?:(?P<place>[A-Z][\w'’ -]{1,30})[.,]\s+)?(?:To|TO|to)\b(?:\s+the\b(?=\]))?\]?:?\s*")
+_TO_WHOM = re.compile(r"\bto\s+whom\s+(?P<who>.+?)(?:\s+Copy\b.*)?$", re.I)
+
+
+def _addressed(block: Block, authority: Authority) -> list[Party]:
+    """The addressee of an address line whose names the markup did not mark ("To Com[rade] F.
+    Kuznetsov", "to where TEHRAN to whom THE SOVIET AMBASSADOR"): the line without its "To" and
+    final stop, as printed, read with medium certainty."""
+    text = " ".join(block.text.split())
+    whom = _TO_WHOM.search(text)
+    if whom:
+        who = whom.group("who")
+    else:
+        lead = _TO_LEAD.match(text)
+        if not lead:
+            return []
+        who = text[lead.end():]
+    who = who.strip(" .:;,")
+    if not who or len(who.split()) > 14 or not any(ch.isupper() for ch in who):
+        return []
+    found = party(who, authority)
+    found.cert, found.line = "medium", block.first_line
+    return [found]
 
 
 def _named_parties(inlines: list[Inline]) -> list[Party]:

@@ -21,7 +21,8 @@ from . import dates
 _SEPARATORS = re.compile(r"^[\s.,;:/—–-]*$")
 _NUMBER_SIGN = r"(?:No\.?|NO\.?|N°|N\u00ba|№|Nr\.?|Nos\.?|#)"
 LABEL = re.compile(r"^(?P<indent>\s*)(?P<label>\(?(?P<n>\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)](?:\s|$))")
-_NAME_TOKEN = r"(?:[A-Z][A-Za-z'’-]*\.?|[A-Z]\.(?:[A-Z]\.)*|Jr\.?|Sr\.?)"
+_UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
+_NAME_TOKEN = r"(?:[" + _UPPER + r"](?:[^\W\d_]|['’-])*\.?|[A-Z]\.(?:[A-Z]\.)*|Jr\.?|Sr\.?)"
 _NAME_LINE = re.compile(r"^(?:" + _NAME_TOKEN + r")(?:[ ,]{1,2}" + _NAME_TOKEN + r"){0,4}$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s?\d{1,4}\s?-|\d{1,4}|(?:Page|PAGE|p\.)\s*\d{1,4}(?:\s+of\s+\d{1,4})?)$")
 _FRUS_NUMBER = re.compile(r"^(?P<n>\d{1,6})\.\s+\S")
@@ -272,8 +273,16 @@ def is_prose(text: str) -> bool:
     """A paragraph of running text (rather than a line of a letterhead, opener or closer)."""
     w = words(text)
     if len(w) >= 12:
-        return True
+        # a long letterhead ("8th Administration of the General Staff of the Armed Forces of
+        # the USSR") is no sentence: capitalised words, no verb, no final stop
+        capitals = sum(1 for x in w if x[:1].isupper() or x[:1].isdigit())
+        return not (len(w) <= 20 and capitals * 2 >= len(w) and not _VERBS.search(text)
+                    and not text.rstrip().endswith((".", "?", "!", ";", ":")))
     return len(w) >= 5 and text.rstrip().rstrip('"”').endswith((".", "?", "!", ";")) and any(x.islower() for x in w[1:])
+
+
+# A signature with a full stop after it ("Terebin.", "FENG XI."): one or two capitalised words.
+_SIGNED_NAME_STOP = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?\.$")
 
 
 def is_name_line(text: str) -> bool:
@@ -282,7 +291,7 @@ def is_name_line(text: str) -> bool:
     t = text.strip().strip('"”')
     if not t or len(t) > 60:
         return False
-    if t.endswith(".") and not re.search(r"(?:\b[A-Z]|Jr|Sr)\.$", t):
+    if t.endswith(".") and not re.search(r"(?:\b[A-Z]|Jr|Sr)\.$", t) and not _SIGNED_NAME_STOP.match(t):
         return False
     if not _NAME_LINE.match(t) or sum(ch.isalpha() for ch in t) < 2:
         return False

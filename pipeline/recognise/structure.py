@@ -117,7 +117,8 @@ class Recogniser:
             # stack of one-line blocks.
             split = len(lines) > 1 and (
                 any(ln.heading_level or ln.bullet or L.label_of(ln.text) is not None for ln in lines[1:])
-                or all(L.FIELD.match(ln.text) for ln in lines))
+                or all(L.FIELD.match(ln.text) for ln in lines)
+                or _unwrapped(lines) or _signature_stack(lines))
             groups = [[ln] for ln in lines] if split else [lines]
             for g_index, group in enumerate(groups):
                 para = Para(group, blank if g_index == 0 else 0, "paragraph" if g_index == 0 else "next-line")
@@ -436,6 +437,31 @@ def _signature_like(item) -> bool:
     return any(s.kind == "pseudonym" for s in item.inlines if isinstance(s, Span)) and len(text.split()) <= 4
 
 
+#: A line longer than this is a paragraph of its own: the text was not wrapped by hand.
+UNWRAPPED_LINE = 110
+
+
+def _unwrapped(lines: list[Line]) -> bool:
+    """A page that prints one paragraph per line without blank lines between them: a line
+    longer than any typewriter's, and lines that end where their sentences end."""
+    long = [ln for ln in lines if len(ln.text) > UNWRAPPED_LINE]
+    if not long:
+        return False
+    return all(ln.text.rstrip().endswith((".", "!", "?", ":", '"', "”", ")", "]")) for ln in long[:-1] or long)
+
+
+def _signature_stack(lines: list[Line]) -> bool:
+    """A signer's name over a closing date or number ("Kuznetsov" / "16.XII.1947"): each line
+    a closing line of its own."""
+    texts = [ln.text.strip() for ln in lines]
+    if len(texts) > 4 or any(len(t) > 60 for t in texts):
+        return False
+    first = texts[0].rstrip(".")
+    if not (L.is_name_line(first) or L.signed_line(first)):
+        return False
+    return all(L.opener_role(t) in ("date", "dateline", "number") for t in texts[1:])
+
+
 def _continues_sentence(items: list, index: int) -> bool:
     """Whether the paragraph at ``index`` is the next line of a sentence left open: a line
     that follows without a blank line a line not ending in a stop ("...THAT THEY DESIRE TO" /
@@ -481,6 +507,10 @@ def _postscript_like(item) -> bool:
     return len(text.split()) <= 10 and not L.label_of(text)
 
 
+#: A footnote of the edition after the text: "[1] In fact ...", "(2) ...", "1 The Russian text ...".
+_FOOTNOTE = re.compile(r"^(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}\s(?=[A-Z\"“]))\s?\S")
+
+
 def _postscript_only(item) -> bool:
     """Paragraphs that follow a signature without being part of it: copy lists, omission marks,
     page furniture."""
@@ -490,6 +520,8 @@ def _postscript_only(item) -> bool:
     spans = [s for s in item.inlines if isinstance(s, Span)]
     if spans and all(s.kind == "omission" for s in spans) and not "".join(
             i for i in item.inlines if isinstance(i, str)).strip():
+        return True
+    if _FOOTNOTE.match(text) and len(text.split()) >= 6 and L.opener_role(text) not in ("date", "dateline"):
         return True
     return bool(re.match(r"^(?:Copies|Copy|One cop|Distribution)", text))
 

@@ -273,7 +273,12 @@ class BracketReader:
 
     def _name_reading(self, out: list[Inline], before: str, content: list[Inline], text: str) -> bool:
         """An identification, expansion or alternative name attached to the word(s) before the
-        bracket. Takes those words out of ``out`` and appends the combined span."""
+        bracket. Takes those words out of ``out`` and appends the combined span. A bracket may
+        give several names ("FENG XI [FYN SI; Stalin]": another transliteration and the
+        person); the one the authority file knows decides, else the last."""
+        names = [part.strip() for part in re.split(r"\s*[;,]\s*", text) if part.strip()]
+        if len(names) > 1 and all(_NAME_WORDS.match(n) for n in names):
+            text = next((n for n in reversed(names) if self.authority.lookup(n, "person")), names[-1])
         if not _NAME_WORDS.match(text):
             acronym = _ACRONYM_BEFORE.search(before)
             if acronym and len(text.split()) >= 1 and not text.isupper() and text[:1].isalpha():

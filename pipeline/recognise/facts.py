@@ -336,8 +336,14 @@ def _date_in(block: Block | None) -> DateFact | None:
         return None
     span = _first_span(block, "date")
     if span is None:
-        return None
-    return DateFact(span.attrs["when"], plain_text(span.children))
+        # a date that a bracket cuts ("7 January [1950]"): read from the text, less sure
+        if block.role not in ("dateline", "date"):
+            return None
+        found = dates.when(block.text)
+        if not found:
+            return None
+        return DateFact(found[0], block.text[found[1]:found[2]], cert="medium", line=block.first_line)
+    return DateFact(span.attrs["when"], plain_text(span.children), line=block.first_line)
 
 
 def _first_span(block: Block, kind: str) -> Span | None:

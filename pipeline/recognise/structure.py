@@ -195,6 +195,9 @@ class Recogniser:
         if first and re.match(r"^(?:No\.\s*)?\d{1,4}\.?$", text):
             return [self._block(para, "heading")]  # the number of the document in an edition
         role = L.opener_role(text)
+        if not first and not para.heading_level and role in (None, "line", "letterhead") \
+                and L.label_of(text) is not None:
+            return None  # a numbered paragraph opens the text
         if para.heading_level and role in (None, "letterhead", "line"):
             role = "heading"
         elif role in (None, "line", "letterhead") and L.kind_in(text) and _looks_like_title(para, True):
@@ -229,13 +232,14 @@ class Recogniser:
     def _closer(self, items: list, start: int, division: Division) -> int:
         """Find the closer among the trailing paragraphs; fill the division's closer and
         postscript; return where the body ends."""
-        tail_start = len(items)
+        end = _notes_start(items, start)
+        tail_start = end
         while tail_start > start:
             item = items[tail_start - 1]
             if not isinstance(item, Para) or not (_closer_like(item) or _postscript_like(item)):
                 break
             tail_start -= 1
-        tail = items[tail_start:]
+        tail = items[tail_start:end]
         signature = next((i for i, p in enumerate(tail) if _signature_like(p)), None)
         if signature is None:
             return len(items)
@@ -249,7 +253,7 @@ class Recogniser:
             last += 1
         for para in tail[first:last + 1]:
             division.closer.append(self._block(para, _closer_role(para)))
-        division.postscript = self._body(tail[last + 1:])
+        division.postscript = self._body(tail[last + 1:] + items[end:])
         return tail_start + first
 
     # --- body ------------------------------------------------------------------------------------
@@ -434,7 +438,7 @@ def _signature_like(item) -> bool:
     lines = text.split("\n")
     if len(lines) > 1 and L.is_name_line(lines[0]) and all(L.is_signer_title(x) or L.is_name_line(x) for x in lines[1:]):
         return True
-    return any(s.kind == "pseudonym" for s in item.inlines if isinstance(s, Span)) and len(text.split()) <= 4
+    return any(s.kind == "pseudonym" for s in item.inlines if isinstance(s, Span)) and len(text.split()) <= 6
 
 
 #: A line longer than this is a paragraph of its own: the text was not wrapped by hand.
@@ -460,6 +464,17 @@ def _signature_stack(lines: list[Line]) -> bool:
     if not (L.is_name_line(first) or L.signed_line(first)):
         return False
     return all(L.opener_role(t) in ("date", "dateline", "number") for t in texts[1:])
+
+
+def _notes_start(items: list, start: int) -> int:
+    """Where the edition's footnotes begin: the first footnote paragraph ("[1] ...") that
+    follows a closing line; the end of the items when there is none. What follows the first
+    note (the rest of the notes, text they quote) is not part of the document's closer."""
+    for index in range(max(start, 1), len(items)):
+        item = items[index]
+        if isinstance(item, Para) and _is_footnote(item.text.strip()) and _closer_like(items[index - 1]):
+            return index
+    return len(items)
 
 
 def _continues_sentence(items: list, index: int) -> bool:
@@ -511,6 +526,10 @@ def _postscript_like(item) -> bool:
 _FOOTNOTE = re.compile(r"^(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}\s(?=[A-Z\"“]))\s?\S")
 
 
+def _is_footnote(text: str) -> bool:
+    return bool(_FOOTNOTE.match(text)) and len(text.split()) >= 6 and L.opener_role(text) not in ("date", "dateline")
+
+
 def _postscript_only(item) -> bool:
     """Paragraphs that follow a signature without being part of it: copy lists, omission marks,
     page furniture."""
@@ -521,7 +540,7 @@ def _postscript_only(item) -> bool:
     if spans and all(s.kind == "omission" for s in spans) and not "".join(
             i for i in item.inlines if isinstance(i, str)).strip():
         return True
-    if _FOOTNOTE.match(text) and len(text.split()) >= 6 and L.opener_role(text) not in ("date", "dateline"):
+    if _is_footnote(text):
         return True
     return bool(re.match(r"^(?:Copies|Copy|One cop|Distribution)", text))
 

@@ -84,6 +84,9 @@ def _apply_cover(facts, text: str, authority: Authority) -> None:
     if not facts.senders and found.issuer is not None:
         facts.senders = [Party([found.issuer.printed], "org", authority.ref_for(found.issuer.value, "org"),
                                cert=found.issuer.cert, line=found.issuer.line)]
+    if facts.number is None and found.number is not None:
+        facts.number = facts.number_printed = found.number.value
+        facts.number_line, facts.number_cert = found.number.line, found.number.cert
     if facts.classification is None and found.classification is not None:
         facts.classification = found.classification.value
         facts.classification_printed = found.classification.printed

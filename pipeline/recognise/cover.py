@@ -39,6 +39,7 @@ class CoverFacts:
     issuer: Found | None = None
     addressee: Found | None = None
     classification: Found | None = None  # value: a level id
+    number: Found | None = None
 
 
 @cache
@@ -131,6 +132,12 @@ def read(text: str, release_year: int | None = None) -> CoverFacts:
             facts.addressee = Found(who, _line_of(text, m.start("who")), cert="medium")
             break
     facts.classification = _classification(cover, text)
+    from . import numbers
+
+    own = [n for n in numbers.find(cover) if n.rank >= 2]
+    if own:
+        first = max(own, key=lambda n: (n.rank, -n.start))
+        facts.number = Found(first.number, _line_of(text, first.start), first.number, "medium")
     return facts
 
 

@@ -21,7 +21,7 @@ import re
 from .. import vocab
 from ..authority import Authority
 from ..model import Block, DateFact, Division, Facts, Inline, Party, Span, division_blocks, iter_spans, plain_text
-from . import dates
+from . import dates, numbers
 from . import lines as L
 
 _HEADING = re.compile(
@@ -175,6 +175,8 @@ def extract(division: Division, authority: Authority) -> Facts:
                 facts.number = facts.number_printed = plain_text(span.children)
                 break
 
+    _own_number(facts, top, division.closer)
+
     # classification, precedence, handling
     markings = [s for _, s in _spans(top, "marking")] or [s for _, s in _spans(everything, "marking")]
     if markings:
@@ -323,6 +325,27 @@ def _named_parties(inlines: list[Inline]) -> list[Party]:
         elif item.kind in ("person", "org"):
             parties.append(Party(list(item.children), item.kind, item.attrs.get("ref")))
     return parties
+
+
+def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
+    """The number a document prints as its own, by the words before the sign ("Outgoing Nº",
+    "Dispatch No.", "Special. Nº"): a labelled number of the opening lines is preferred to a
+    bare one; without any, a bare number under the signature ("No. 81/sh")."""
+    def candidates(blocks):
+        for order, block in enumerate(blocks):
+            for found in numbers.find(block.text):
+                yield (found.rank, -order, -found.start), found, block
+
+    best = max(candidates(top), key=lambda c: c[0], default=None)
+    if best is not None and best[1].rank >= 2:
+        facts.number = facts.number_printed = best[1].number
+        facts.number_line = best[2].first_line
+        return
+    if facts.number is None:
+        best = max(candidates(closer), key=lambda c: c[0], default=None)
+        if best is not None:
+            facts.number = facts.number_printed = best[1].number
+            facts.number_line = best[2].first_line
 
 
 def _normalise_number(printed: str) -> str:

@@ -137,3 +137,8 @@ def cable_words() -> dict:
 @cache
 def cover_rules() -> dict:
     return _load("cover")
+
+
+@cache
+def number_words() -> dict:
+    return _load("numbers")

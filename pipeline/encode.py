@@ -154,6 +154,11 @@ class Writer:
     def local(self, name: str) -> str:
         return f"{self.id}.{name}"
 
+    @staticmethod
+    def line_source(line: int | None) -> str | None:
+        """The source line a header fact was read from, as a pointer (see listPrefixDef)."""
+        return f"src:line={line - 1},{line}" if line else None
+
     # --- the document ------------------------------------------------------------------------
     def tree(self) -> etree._ElementTree:
         root = _el(None, "TEI")
@@ -188,13 +193,15 @@ class Writer:
         _el(bibl, "idno", self.doc.source_name, type="filename")
         _el(bibl, "idno", self.doc.sha256, type="sha256")
         if facts.number:
-            _el(bibl, "idno", facts.number, type=facts.kind if facts.kind != "document" else "number")
+            _el(bibl, "idno", facts.number, type=facts.kind if facts.kind != "document" else "number",
+                cert=facts.number_cert, source=self.line_source(facts.number_line))
         if facts.edition_number:
             _el(bibl, "idno", facts.edition_number, type="edition")
         for docid in facts.release_ids:
             _el(bibl, "idno", docid, type="CIA-RDP" if docid.startswith("CIA-RDP") else "release")
         if facts.date:
-            _el(bibl, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert)
+            _el(bibl, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert,
+                source=self.line_source(facts.date.line))
         if facts.release:
             _el(bibl, "date", facts.release.printed.replace("\n", " "), type="release", when=facts.release.when)
         self.encoding_desc(header)
@@ -275,7 +282,8 @@ class Writer:
             if facts.place:
                 _el(sent, "placeName", facts.place, ref=self.ref(facts.place_ref))
             if facts.date:
-                _el(sent, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert)
+                _el(sent, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert,
+                    source=self.line_source(facts.date.line))
             if len(sent) == 0:
                 corresp.remove(sent)
             if facts.intermediaries:
@@ -299,7 +307,7 @@ class Writer:
 
     def party(self, parent, party: Party) -> None:
         name = {"person": "persName", "org": "orgName", "role": "persName"}[party.kind]
-        element = _el(parent, name, ref=self.ref(party.ref), cert=party.cert)
+        element = _el(parent, name, ref=self.ref(party.ref), cert=party.cert, source=self.line_source(party.line))
         if party.kind == "role":
             self.inlines(_el(element, "roleName"), party.name, in_header=True)
             return

@@ -26,6 +26,7 @@ from lxml import etree
 
 from pipeline.config import load_settings
 from pipeline.convert import convert_paths
+from pipeline.header import _text as printed_text
 from pipeline.header import read_header
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
@@ -50,7 +51,7 @@ def fold(value: str | None) -> str:
     """Lower case, accents and punctuation dropped, spaces collapsed; brackets dropped too."""
     if not value:
         return ""
-    value = unicodedata.normalize("NFKD", value)
+    value = unicodedata.normalize("NFKD", re.sub(r"[\[\]]", "", value))
     value = "".join(c for c in value if not unicodedata.combining(c)).lower().replace("’", "'")
     value = re.sub(r"[^\w ]+", " ", value)
     return " ".join(value.split())
@@ -76,7 +77,7 @@ class Ours:
 def read_ours(path: Path) -> Ours:
     facts = read_header(path)
     root = etree.parse(str(path)).getroot()
-    signatures = [" ".join("".join(e.itertext()).split())
+    signatures = [printed_text(e)
                   for signed in root.iterfind(".//t:text//t:closer/t:signed", NS)
                   for e in signed if etree.QName(e).localname in ("persName", "orgName")]
     return Ours(

@@ -289,6 +289,8 @@ def is_name_line(text: str) -> bool:
     """A line that reads as a signature: one to five name words, not a marking or a routing
     word, and not ending in a full stop unless after an initial."""
     t = text.strip().strip('"”')
+    if t.startswith("(") and t.endswith(")"):
+        t = t[1:-1].strip()  # a name in parentheses under a signature: "(A. PUZANOV)"
     if not t or len(t) > 60:
         return False
     if t.endswith(".") and not re.search(r"(?:\b[A-Z]|Jr|Sr)\.$", t) and not _SIGNED_NAME_STOP.match(t):

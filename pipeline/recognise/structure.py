@@ -28,7 +28,7 @@ from ..source import Paragraph
 from . import lines as L
 from .brackets import BracketReader, read_unbracketed
 from .markdown import parse_markdown
-from .parts import annotate_role, number_and_name
+from .parts import annotate_role, number_and_name, signature_mark_name
 
 _HEADING_MARK = re.compile(r"^(?P<indent>\s*)(?P<hashes>#{1,6})\s+")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?P<bullet>[-*•])\s+(?=\S)")
@@ -240,7 +240,8 @@ class Recogniser:
                 break
             tail_start -= 1
         tail = items[tail_start:end]
-        signature = next((i for i, p in enumerate(tail) if _signature_like(p)), None)
+        offices = {i for i, p in enumerate(tail) if _office_signature(tail, i)}
+        signature = next((i for i, p in enumerate(tail) if _signature_like(p) or i in offices), None)
         if signature is None:
             return len(items)
         first = signature
@@ -251,8 +252,11 @@ class Recogniser:
         last = signature
         while last + 1 < len(tail) and _closer_like(tail[last + 1]) and not _postscript_only(tail[last + 1]):
             last += 1
-        for para in tail[first:last + 1]:
-            division.closer.append(self._block(para, _closer_role(para)))
+        while last + 1 < len(tail) and last + 1 in offices:
+            last += 1
+        for index in range(first, last + 1):
+            para = tail[index]
+            division.closer.append(self._block(para, "signature" if index in offices else _closer_role(para)))
         division.postscript = self._body(tail[last + 1:] + items[end:])
         return tail_start + first
 
@@ -417,6 +421,39 @@ def _looks_like_title(para: Para, first: bool) -> bool:
         L.kind_in(text) is not None and len(text.split()) >= 2)
 
 
+#: An office that signs a message ("Embassy in Hungary", "Ministry of Foreign Affairs").
+_SIGNING_OFFICE = re.compile(r"\b(?:Embassy|Ministry|Committee|Legation|Consulate|Mission|Department|"
+                             r"Directorate|Headquarters|Council|Secretariat|Bureau)\b")
+
+
+def _office_line(text: str) -> bool:
+    """A line naming an office and nothing else: capitalised words, no verb, no final stop."""
+    words = text.split()
+    if not 2 <= len(words) <= 14 or "\n" in text or text.rstrip().endswith((".", ":", ";", ",")):
+        return False
+    if not _SIGNING_OFFICE.search(text) or L._VERBS.search(text):
+        return False
+    capitals = sum(1 for w in words if w.lstrip("[(")[:1].isupper())
+    return capitals * 2 > len(words)
+
+
+def _office_signature(tail: list, index: int) -> bool:
+    """An office signing at the end of a message: its name on a line of its own, over the
+    closing date or over another signing office ("Embassy in Hungary" / "10:00, 2 November 1956")."""
+    item = tail[index]
+    if not isinstance(item, Para) or not _office_line(item.text.strip()):
+        return False
+    for following in tail[index + 1:index + 3]:
+        if not isinstance(following, Para):
+            return False
+        text = following.text.strip()
+        if L.opener_role(text) in ("date", "dateline"):
+            return True
+        if not _office_line(text):
+            return False
+    return False
+
+
 def _signature_like(item) -> bool:
     if not isinstance(item, Para):
         return False
@@ -431,6 +468,8 @@ def _signature_like(item) -> bool:
     only_redaction = len(spans) == 1 and spans[0].kind == "redaction" and not "".join(
         i for i in item.inlines if isinstance(i, str)).strip()
     if only_redaction and "name" in plain_text(spans[0].children).lower():
+        return True
+    if len(text.split()) <= 25 and signature_mark_name(item.inlines) is not None:
         return True
     if len(spans) == 1 and spans[0].kind == "unreadable" and spans[0].attrs.get("reason") == "signature" \
             and not "".join(i for i in item.inlines if isinstance(i, str)).strip():
@@ -550,6 +589,10 @@ def _closer_role(para: Para) -> str:
     first_line = text.split("\n")[0]
     if len(L._patterns()["roles"].findall(first_line)) >= 2 and L.is_signer_title(first_line):
         return "signer-title"  # "Rear Admiral, USN": titles, though they read like a name
+    if L.is_signer_title(first_line) and len(first_line.split()) >= 3 and \
+            re.search(r"\b(?:of|in|to|for|at|the)\b", first_line, re.I) and not L.signed_line(first_line) \
+            and signature_mark_name(para.inlines) is None:
+        return "signer-title"  # "USSR AMBASSADOR IN THE DPRK": an office, though in capitals
     if _signature_like(para):
         return "signature"
     if L.is_signer_title(text) or text.endswith(":"):

@@ -74,6 +74,11 @@ def _apply_cable(facts, found: _cable.CableFacts, authority: Authority) -> None:
         facts.classification_printed = found.classification.printed
 
 
+def source_paragraph_lines(text: str) -> list[str]:
+    """The non-blank lines of a text."""
+    return [line for line in text.split("\n") if line.strip()]
+
+
 def _apply_cover(facts, text: str, authority: Authority) -> None:
     """What a report's cover prints fills the facts that no dateline, heading or addressee
     line gave."""
@@ -91,6 +96,10 @@ def _apply_cover(facts, text: str, authority: Authority) -> None:
         facts.classification = found.classification.value
         facts.classification_printed = found.classification.printed
         facts.classification_cert = found.classification.cert
+    if not facts.senders and found.signer is not None and len(source_paragraph_lines(text)) <= 3:
+        signer = _facts.party(found.signer.printed, authority)
+        signer.cert, signer.line = found.signer.cert, found.signer.line
+        facts.senders = [signer]
     if not facts.recipients and found.addressee is not None:
         who = found.addressee.printed
         facts.recipients = [_facts.party(who, authority)]

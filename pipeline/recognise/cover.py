@@ -22,6 +22,8 @@ from . import dates
 
 #: How much of the text the cover may take at most (characters).
 COVER_LIMIT = 2500
+#: How far a signature mark is looked for in a text run into one line (characters).
+SIGNER_LIMIT = 20000
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
@@ -40,6 +42,7 @@ class CoverFacts:
     addressee: Found | None = None
     classification: Found | None = None  # value: a level id
     number: Found | None = None
+    signer: Found | None = None  # "/s/ Name" in a text run into one line
 
 
 @cache
@@ -51,6 +54,7 @@ def _rules() -> dict:
         "reach": int(data["stamp_reach"]),
         "issuers": [(row["name"], re.compile(row["pattern"], flags)) for row in data["issuer"]],
         "addressees": [re.compile(row["pattern"], flags) for row in data["addressee"]],
+        "signers": [re.compile(row["pattern"], re.M) for row in data.get("signer", ())],
         "edits": int(data["fuzzy_edits"]),
         "min_letters": int(data["fuzzy_min_letters"]),
     }
@@ -132,6 +136,11 @@ def read(text: str, release_year: int | None = None) -> CoverFacts:
             facts.addressee = Found(who, _line_of(text, m.start("who")), cert="medium")
             break
     facts.classification = _classification(cover, text)
+    for pattern in _rules()["signers"]:
+        m = pattern.search(text, 0, SIGNER_LIMIT)
+        if m:
+            facts.signer = Found(m.group("who"), _line_of(text, m.start("who")), cert="medium")
+            break
     from . import numbers
 
     own = [n for n in numbers.find(cover) if n.rank >= 2]

@@ -25,7 +25,7 @@ ROMAN_MONTHS = {numeral: index for index, numeral in enumerate(
     ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"), start=1)}
 
 _MONTH = r"(?P<{g}>(?i:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec))\.?"
-_DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY = r"[“\"«]?(?P<{g}>[0-3]?\d)[”\"»]?(?:st|nd|rd|th)?"  # a day in quotes on a form: “15” January 1963
 _YEAR4 = r"(?P<{g}>1[89]\d\d|20\d\d)"
 _YEAR = r"\[?(?P<{g}>1[89]\d\d|20\d\d|\d\d)\]?"  # a year the editor supplied: "7 January [1950]"
 

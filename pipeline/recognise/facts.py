@@ -223,11 +223,13 @@ def extract(division: Division, authority: Authority) -> Facts:
     if facts.date is None and facts.received is not None:
         facts.date = DateFact(facts.received.when, facts.received.printed, cert="medium")
     if facts.date is None:
-        for block in everything:
-            if block.role == "furniture":
+        # a date among the page furniture of the opening pages only: later ones date the pages
+        # of an enclosure, a later note or a stamp
+        for block in everything[:12]:
+            if block.role == "furniture" and block.first_line <= 40:
                 found = _date_in(block)
                 if found:
-                    facts.date = DateFact(found.when, found.printed, cert="medium")
+                    facts.date = DateFact(found.when, found.printed, cert="medium", line=found.line)
                     break
     from_line = _first(top, "from")
     if from_line is not None:

@@ -288,7 +288,7 @@ _SIGNED_NAME_STOP = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?\.$")
 def is_name_line(text: str) -> bool:
     """A line that reads as a signature: one to five name words, not a marking or a routing
     word, and not ending in a full stop unless after an initial."""
-    t = text.strip().strip('"”')
+    t = text.strip().strip('"”').replace("[", "").replace("]", "")  # "H[arry] S. T[ruman]"
     if t.startswith("(") and t.endswith(")"):
         t = t[1:-1].strip()  # a name in parentheses under a signature: "(A. PUZANOV)"
     if not t or len(t) > 60:
@@ -326,6 +326,8 @@ def frus_number(text: str) -> str | None:
 
 
 _ADDRESSEE = re.compile(r"^\W{0,2}(?:To|TO|Attention|ATTENTION|Addressee|ADDRESSEE)\b:?\s*(?P<who>\S.*)$"
+                        r"|^\W{0,2}to\s+(?P<honoured>(?:Comrades?|Cdes?\.?|Generalissimo|Marshal|General|Mr\.|Mrs\.|"
+                        r"Messrs\.|Premier|Chairman|President|Ambassador|Minister|the)\s+[A-Z].{1,70})$"
                         r"|^\W{0,2}(?:Dear|Comrades?|Cdes?\.|Esteemed|Respected)\s+(?P<greeted>[^.]{2,70})[:,!]$")
 _FROM = re.compile(r"^\W{0,2}(?:From|FROM|Sender|SENDER|Originator|ORIGINATOR)\b:?\s*(?P<who>\S.*)$")
 # A header field printed as "LABEL: value" ("Control: 1234", "NO: 1645, June 3, 7 p.m.").

@@ -411,6 +411,8 @@ def _looks_like_title(para: Para, first: bool) -> bool:
         return False
     if re.search(r"[a-z]{3}[.!?]\s+\S", text):
         return False  # more than one sentence: running text, not a title
+    if len(text.split()) > 6 and L._VERBS.search(text):
+        return False  # a sentence ("I have been studying the report by ..."), not a title
     if text.endswith((".", ";", ":")) and not re.search(r"\d{4}\.$|\)\.$", text) and not _bold_only(para):
         return False
     if L.opener_role(text) in ("addressee", "received", "reference", "copy-entry", "subject", "instruction", "release"):
@@ -525,6 +527,8 @@ def _continues_sentence(items: list, index: int) -> bool:
     item, before = items[index], items[index - 1]
     if not isinstance(item, Para) or not isinstance(before, Para) or item.join != "next-line" \
             or item.blank_before:
+        return False
+    if _closer_like(before) or _office_line(before.text.strip()):
         return False
     last = before.text.rstrip()
     return bool(last) and not last.endswith((".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "]", "—"))

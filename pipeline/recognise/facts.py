@@ -98,6 +98,12 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
     printed = re.sub(r"(?<=[a-z])\d{1,2}$", "", " ".join(text.split()))
     name_inlines: list[Inline] = inlines if inlines is not None else [printed]
     m = re.match(r"^(?P<role>.+?)\s*\((?P<name>[^()]+)\)$", printed)
+    if m and re.match(r"^(?:to|for|attn\.?)\s", m.group("name"), re.I):
+        # "the Ministry of Foreign Affairs (to comrade Deputy Foreign Minister C. Oancea; ...)":
+        # the person the office's message is for
+        first = re.split(r"\s*;\s*", m.group("name"))[0]
+        first = re.sub(r"^(?:to|for|attn\.?)\s+(?:(?:comrades?|cde\.?|mr\.|mrs\.)\s+)?", "", first, flags=re.I)
+        return party(first, authority)
     if m:
         name = m.group("name")
         ref = authority.ref_for(name, "person")
@@ -275,6 +281,21 @@ def extract(division: Division, authority: Authority) -> Facts:
         for block in division.closer:
             if block.role == "signature":
                 facts.senders.extend(_named_parties(block.inlines))
+    _headnote_facts(facts, top or everything[:1], authority)
+    if not facts.recipients:
+        # a form that prints the addressee's name over the sender's ("Krajewski" / "From: ...")
+        for before, block in zip(top, top[1:]):
+            if block.role == "from" and before.role == "line" and L.is_name_line(before.text):
+                addressee = party(before.text.strip(), authority)
+                addressee.cert, addressee.line = "medium", before.first_line
+                facts.recipients.append(addressee)
+                break
+    if not facts.senders and not names_document and top and top[0].role == "letterhead" \
+            and _OFFICE_LETTERHEAD.search(top[0].text) and len(top[0].text.split()) <= 12 and not division.closer:
+        # the office whose letterhead the message bears, where nobody signs it
+        office = " ".join(top[0].text.split()).rstrip(".")
+        facts.senders.append(Party([office], "org", authority.lookup(office, "org"), cert="medium",
+                                   line=top[0].first_line))
 
     # languages of the text
     facts.languages = _unique(s.attrs["lang"] for b in everything for s in iter_spans(b.inlines)
@@ -305,6 +326,48 @@ def _addressed(block: Block, authority: Authority) -> list[Party]:
     found = party(who, authority)
     found.cert, found.line = "medium", block.first_line
     return [found]
+
+
+_OFFICE_LETTERHEAD = re.compile(r"\b(?:Legation|Embassy|Consulate|Mission)\b", re.I)
+
+#: An editor's headnote: "[The following is an excerpt of a telephonogram by V. Semenov and V.
+#: Sokolovskii in Berlin to V. Molotov and N. A. Bulganin, sent on 19 June 1953]".
+_HEADNOTE = re.compile(
+    r"^(?:The following is|This is|Below is)\s+(?:an?\s+)?(?:(?:excerpt|extract|summary|translation)\s+"
+    r"(?:of|from)\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:by|from)\s+(?P<sender>[A-Z].{1,120}?)\s+to\s+"
+    r"(?P<recipient>[A-Z].{1,120}?)(?:,\s*(?:sent|dated|written)\s+(?:on\s+)?(?P<date>[^,\]]{4,40}))?[.,]?$")
+
+
+def _headnote_facts(facts: Facts, top: list[Block], authority: Authority) -> None:
+    """What an editor's bracketed headnote says of the document it introduces, where the
+    document itself does not say it; read with medium certainty."""
+    for block in top[:3]:
+        comment = next((s for s in iter_spans(block.inlines) if s.kind == "comment"), None)
+        if comment is None or plain_text(block.inlines).strip() != plain_text(comment.children).strip():
+            continue
+        m = _HEADNOTE.match(" ".join(plain_text(comment.children).split()))
+        if not m:
+            continue
+        if not facts.senders:
+            facts.senders = _headnote_parties(m.group("sender"), authority, block.first_line)
+        if not facts.recipients:
+            facts.recipients = _headnote_parties(m.group("recipient"), authority, block.first_line)
+        if facts.date is None and m.group("date"):
+            found = dates.when(m.group("date"))
+            if found:
+                facts.date = DateFact(found[0], m.group("date")[found[1]:found[2]], cert="medium", line=block.first_line)
+        return
+
+
+def _headnote_parties(text: str, authority: Authority, line: int) -> list[Party]:
+    text = re.sub(r"\s+in\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?$", "", text.strip())  # "... in Berlin"
+    parties = []
+    for name in re.split(r"\s+and\s+|,\s*", text):
+        if name.strip():
+            found = party(name.strip(), authority)
+            found.cert, found.line = "medium", line
+            parties.append(found)
+    return parties
 
 
 def _named_parties(inlines: list[Inline]) -> list[Party]:

@@ -59,6 +59,14 @@ def parse_heading(text: str) -> dict:
     if date_m and dates.find_dates(date_m.group("date")):
         result["date"] = date_m.group("date").strip()
         rest = rest[: date_m.start()].strip()
+    notes = re.match(r"^(?:Notes|Diary|Journal|Memoirs?|Minutes|Letter|Report|Note)\s+(?:of|by)\s+"
+                     r"(?P<sender>(?!the\b)[A-Z][\w.'’ -]{1,40}?)\s+(?:on|about|concerning|regarding)\s", rest)
+    if notes:
+        result["sender"] = notes.group("sender")
+        kind = L.kind_in(rest)
+        if kind:
+            result["kind"] = kind
+        return result
     possessive = re.match(r"^(?P<sender>[A-Z][^']{1,60})['’]s\s+(?P<kind>.+?)\s+(?:to|for)\s+(?P<recipient>.+)$", rest)
     if possessive and L.kind_in(possessive.group("kind")):
         result.update(kind=L.kind_in(possessive.group("kind")), sender=possessive.group("sender"),
@@ -282,6 +290,8 @@ def extract(division: Division, authority: Authority) -> Facts:
             if block.role == "signature":
                 facts.senders.extend(_named_parties(block.inlines))
     _headnote_facts(facts, top or everything[:1], authority)
+    if not facts.senders and not names_document:
+        facts.senders.extend(_first_person(division))
     if not facts.recipients:
         # a form that prints the addressee's name over the sender's ("Krajewski" / "From: ...")
         for before, block in zip(top, top[1:]):
@@ -334,8 +344,8 @@ _OFFICE_LETTERHEAD = re.compile(r"\b(?:Legation|Embassy|Consulate|Mission)\b", r
 #: Sokolovskii in Berlin to V. Molotov and N. A. Bulganin, sent on 19 June 1953]".
 _HEADNOTE = re.compile(
     r"^(?:The following is|This is|Below is)\s+(?:an?\s+)?(?:(?:excerpt|extract|summary|translation)\s+"
-    r"(?:of|from)\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:by|from)\s+(?P<sender>[A-Z].{1,120}?)\s+to\s+"
-    r"(?P<recipient>[A-Z].{1,120}?)(?:,\s*(?:sent|dated|written)\s+(?:on\s+)?(?P<date>[^,\]]{4,40}))?[.,]?$")
+    r"(?:of|from)\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:by|from)\s+(?P<sender>[A-Z][^,;]{1,120}?)\s+to\s+"
+    r"(?P<recipient>[A-Z][^,;]{1,120})(?:,\s*(?:sent|dated|written)\s+(?:on\s+)?(?P<date>[^,\]]{4,40}))?(?:[.,].*)?$")
 
 
 def _headnote_facts(facts: Facts, top: list[Block], authority: Authority) -> None:
@@ -357,6 +367,20 @@ def _headnote_facts(facts: Facts, top: list[Block], authority: Authority) -> Non
             if found:
                 facts.date = DateFact(found[0], m.group("date")[found[1]:found[2]], cert="medium", line=block.first_line)
         return
+
+
+#: The writer naming himself as the text begins: "I, Bagirov, had a detailed conversation ...".
+_FIRST_PERSON = re.compile(r"^I,\s+(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’.-]+){0,2}),\s")
+
+
+def _first_person(division: Division) -> list[Party]:
+    first = next((b for b in division.body if isinstance(b, Block) and b.role == "paragraph"), None)
+    if first is None:
+        return []
+    m = _FIRST_PERSON.match(first.text)
+    if not m:
+        return []
+    return [Party([m.group("name")], "person", None, cert="medium", line=first.first_line)]
 
 
 def _headnote_parties(text: str, authority: Authority, line: int) -> list[Party]:

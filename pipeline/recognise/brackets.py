@@ -380,6 +380,21 @@ def _merge_strings(items: list[Inline]) -> list[Inline]:
 # --- unbracketed marks ---------------------------------------------------------------------------
 
 
+def _editorial_dots(text: str, m: re.Match) -> bool:
+    """Whether unbracketed dots are an editor's omission mark: an ellipsis character or spaced
+    full stops (". . ."), standing apart from the words. Three dots run together ("disappear
+    ..."), a leader of five or more dots, and dots wedged between letters by OCR are
+    punctuation."""
+    dots = m.group()
+    if set(dots) == {"."}:
+        return False
+    if dots.count(".") >= 5:
+        return False
+    before = text[m.start() - 1:m.start()]
+    after = text[m.end():m.end() + 1]
+    return not (before.isalnum() and after.isalnum())
+
+
 def read_unbracketed(inlines: list[Inline]) -> list[Inline]:
     """Omission marks (``…``, ``. . . .``) and exemption codes (``25X1``) printed without
     brackets, in the strings of a run of inlines."""
@@ -394,6 +409,8 @@ def read_unbracketed(inlines: list[Inline]) -> list[Inline]:
             continue
         position = 0
         for m in finder.finditer(item):
+            if m.group("om") and not _editorial_dots(item, m):
+                continue  # punctuation: a voice trailing off, leader dots, OCR noise
             if m.start() > position:
                 out.append(item[position:m.start()])
             if m.group("om"):

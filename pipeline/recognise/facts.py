@@ -446,7 +446,12 @@ def _normalise_number(printed: str) -> str:
 def _date_in(block: Block | None) -> DateFact | None:
     if block is None:
         return None
-    span = _first_span(block, "date")
+    # a date inside an editor's note ("[handwritten in the corner: 5 September 1946]") dates the
+    # note, not the document
+    span = next((s for s in _spans_outside_notes(block.inlines) if s.kind == "date"), None)
+    printed = block.text
+    if printed.count("]") > printed.count("[") and printed.rstrip().endswith("]"):
+        return None  # the end of a note opened on the lines above ("hand corner: 5 September 1946]")
     if span is None:
         # a date that a bracket cuts ("7 January [1950]"): read from the text, less sure
         if block.role not in ("dateline", "date"):
@@ -456,6 +461,13 @@ def _date_in(block: Block | None) -> DateFact | None:
             return None
         return DateFact(found[0], block.text[found[1]:found[2]], cert="medium", line=block.first_line)
     return DateFact(span.attrs["when"], plain_text(span.children), line=block.first_line)
+
+
+def _spans_outside_notes(inlines: list[Inline]):
+    for item in inlines:
+        if isinstance(item, Span) and item.kind != "comment":
+            yield item
+            yield from _spans_outside_notes(item.children)
 
 
 def _first_span(block: Block, kind: str) -> Span | None:

@@ -32,16 +32,24 @@ _TRAILING_DATE = re.compile(r",\s*(?P<date>[^,]*\d{4})\.?$")
 
 
 def _split_top_level(text: str, word: str) -> tuple[str, str] | None:
-    """Split at the first `` word `` that is not inside brackets or parentheses."""
+    """Split at the first `` word `` that is not inside brackets or parentheses, nor part of
+    an office's name ("the Mission to the United Nations to the Department of State")."""
     depth = 0
     needle = f" {word} "
+    offices = {w.lower() for w in vocab.people_words().get("offices_with_to", ())}
+    candidates = []
     for index, ch in enumerate(text):
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
         elif depth == 0 and text.startswith(needle, index):
-            return text[:index], text[index + len(needle):]
+            candidates.append(index)
+    for index in candidates:
+        last_word = text[:index].split()[-1].lower() if text[:index].split() else ""
+        if last_word in offices and index != candidates[-1]:
+            continue
+        return text[:index], text[index + len(needle):]
     return None
 
 
@@ -103,7 +111,7 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
     """A sender or recipient as printed: "The Consul General at Calcutta (Wilson)",
     "the Secretary of State", "Soviet Ambassador N.V. Roshchin"."""
     # a footnote call printed against the last word ("to the Agency1") is not part of the name
-    printed = re.sub(r"(?<=[a-z])\d{1,2}$", "", " ".join(text.split()))
+    printed = re.sub(r"(?<=[a-z])\s?\d{1,2}$", "", " ".join(text.split()))
     name_inlines: list[Inline] = inlines if inlines is not None else [printed]
     m = re.match(r"^(?P<role>.+?)\s*\((?P<name>[^()]+)\)$", printed)
     if m and re.match(r"^(?:to|for|attn\.?)\s", m.group("name"), re.I):
@@ -204,6 +212,8 @@ def extract(division: Division, authority: Authority) -> Facts:
         chosen = max(markings, key=weight)
         facts.classification = chosen.attrs.get("level")
         facts.classification_printed = plain_text(chosen.children)
+    if facts.classification is None:
+        _source_note_classification(facts, everything)
     facts.precedence = _unique(plain_text(s.children) for _, s in _spans(top, "precedence"))
     facts.handling = _unique(plain_text(s.children) for _, s in _spans(top, "handling"))
 
@@ -414,6 +424,27 @@ def _named_parties(inlines: list[Inline]) -> list[Party]:
         elif item.kind in ("person", "org"):
             parties.append(Party(list(item.children), item.kind, item.attrs.get("ref")))
     return parties
+
+
+#: An edition's source note: "Source: Department of State, Central Files, 761.00/10-3162. Secret;
+#: Niact; Limit Distribution." The classification is the first word after the citation.
+_SOURCE_NOTE = re.compile(r"^(?:\d{1,2}\.\s+|\(\d{1,2}\)\s*|\[\d{1,2}\]\s*)?Source:\s")
+_NOTE_LEVEL = re.compile(r"\.\s+(?P<level>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})\s*[;.]")
+
+
+def _source_note_classification(facts: Facts, blocks: list[Block]) -> None:
+    levels = vocab.markings()
+    for block in blocks:
+        text = " ".join(block.text.split())
+        if not _SOURCE_NOTE.match(text):
+            continue
+        for m in _NOTE_LEVEL.finditer(text):
+            level = levels.level_for(m.group("level"))
+            if level is not None:
+                facts.classification = level.id
+                facts.classification_printed = m.group("level")
+                return
+        return
 
 
 def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:

@@ -30,6 +30,9 @@ from .brackets import BracketReader, read_unbracketed
 from .markdown import parse_markdown
 from .parts import annotate_role, number_and_name, signature_mark_name
 
+#: A file-number line above a document ("711.61/4–2648: Telegram", "761.93/7–745: Telegram").
+_FILE_LINE = re.compile(r"^\d{2,4}(?:\.\d+)*[A-Z]?/\d[\d–/.-]*(?::\s*\w+(?:\s\w+){0,3})?$")
+_EDITION_NUMBER = re.compile(r"^(?:No\.\s*)?\d{1,4}\.?$")
 _HEADING_MARK = re.compile(r"^(?P<indent>\s*)(?P<hashes>#{1,6})\s+")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?P<bullet>[-*•])\s+(?=\S)")
 _OPEN_QUOTES = ('"', "“")
@@ -118,7 +121,7 @@ class Recogniser:
             split = len(lines) > 1 and (
                 any(ln.heading_level or ln.bullet or L.label_of(ln.text) is not None for ln in lines[1:])
                 or all(L.FIELD.match(ln.text) for ln in lines)
-                or _unwrapped(lines) or _signature_stack(lines))
+                or _unwrapped(lines) or _signature_stack(lines) or _marking_stack(lines))
             groups = [[ln] for ln in lines] if split else [lines]
             for g_index, group in enumerate(groups):
                 para = Para(group, blank if g_index == 0 else 0, "paragraph" if g_index == 0 else "next-line")
@@ -181,7 +184,11 @@ class Recogniser:
             item = items[index]
             if not isinstance(item, Para):
                 break
-            blocks = self._top_blocks(item, first=index == 0)
+            # the first line of substance: file-number lines and edition numbers may stand
+            # above a document's heading ("711.61/4–2648: Telegram" / "No. 198" / heading)
+            first = all(_FILE_LINE.match(b.text.strip()) or (b.role == "heading" and _EDITION_NUMBER.match(b.text.strip()))
+                        for b in division.opener)
+            blocks = self._top_blocks(item, first=first)
             if blocks is None:
                 break
             division.opener.extend(blocks)
@@ -493,6 +500,13 @@ def _unwrapped(lines: list[Line]) -> bool:
     if not long:
         return False
     return all(ln.text.rstrip().endswith((".", "!", "?", ":", '"', "”", ")", "]")) for ln in long[:-1] or long)
+
+
+def _marking_stack(lines: list[Line]) -> bool:
+    """Marking lines over one another ("top secret   niact" / "us urgent"): short lines, the
+    first of them a marking."""
+    return len(lines) <= 4 and all(len(ln.text.split()) <= 5 for ln in lines) and \
+        bool(L.markings_only(L.split_columns(lines[0].text.strip())[0][1]))
 
 
 def _signature_stack(lines: list[Line]) -> bool:

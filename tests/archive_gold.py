@@ -96,7 +96,8 @@ def party_matches(ours: list[str], printed: str | None, surname: str | None) -> 
         return not ours
     if not ours:
         return False
-    wanted = [fold(w) for w in (surname, printed) if w]
+    # a value spread over several lines is joined with "; " in the key: each part counts
+    wanted = [fold(w) for w in (surname, *(printed or "").split("; ")) if w]
     key = fold(surname)
     wanted += [fold(a) for a in PARTY_ALIASES.get(key, ())]
     for candidate in map(fold, ours):

@@ -20,8 +20,10 @@ import re
 
 from .. import vocab
 from ..authority import Authority
-from ..model import Block, DateFact, Division, Facts, Inline, Party, Span, division_blocks, iter_spans, plain_text
+from ..model import (Block, DateFact, Division, Facts, Inline, Party, Span, bracketed_text, division_blocks,
+                     iter_spans, plain_text)
 from . import dates, numbers
+from .parts import signature_mark_name
 from . import lines as L
 
 _HEADING = re.compile(
@@ -309,6 +311,18 @@ def extract(division: Division, authority: Authority) -> Facts:
                 addressee = party(before.text.strip(), authority)
                 addressee.cert, addressee.line = "medium", before.first_line
                 facts.recipients.append(addressee)
+                break
+    if not facts.senders and not names_document:
+        # a covering letter signed in the middle of the text, before what it encloses
+        for block in division_blocks(division):
+            if block.role == "paragraph" and signature_mark_name(block.inlines) is not None:
+                start, end, _ = signature_mark_name(block.inlines)
+                name = re.sub(r"\[[^\]]*\]", "", bracketed_text(block.inlines[start:end])).strip(" ()")
+                if "," in name:
+                    name = name.rsplit(",", 1)[-1].strip()
+                signer = party(name, authority)
+                signer.cert, signer.line = "medium", block.first_line
+                facts.senders.append(signer)
                 break
     if not facts.senders and not names_document and top and top[0].role == "letterhead" \
             and _OFFICE_LETTERHEAD.search(top[0].text) and len(top[0].text.split()) <= 12 and not division.closer:

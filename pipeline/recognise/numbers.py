@@ -16,9 +16,13 @@ from .. import vocab
 
 _SIGN = r"(?:No\.?|NO\.?|N0\.?|N°|Nº|N\u00ba|№|Nr\.?|#)"
 _NUMBER = re.compile(
-    r"(?P<before>(?:[A-Za-z][\w.]*[ \t]+){0,2}?[A-Za-z][\w.]*[ \t.,:]*|)"
+    r"(?P<before>(?:[\w().]+[ \t]+){0,3}?[A-Za-z(][\w().]*[ \t.,:]*|)"
     r"(?<![\w])" + _SIGN + r"(?:[ \t]*" + _SIGN + r")?[ \t]*:?[ \t]*"
     r"(?P<n>[A-Za-z]{0,3}-?\d[\w/.-]{0,14}?)(?=[.,;:)|]?(?:\s|$))")
+
+
+_PERIOD_WORD = re.compile(r"^(?:\(\d{2,4}\)|\d{4}|(?i:january|february|march|april|may|june|july|august|"
+                          r"september|october|november|december))$")
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,10 @@ def _table() -> dict:
 def _rank(before: str, at_line_start: bool) -> int:
     """How surely the words before a number sign make it the document's: 0 for never."""
     table = _table()
-    words = [w.strip(".,:").lower() for w in before.split() if w.strip(".,:")]
+    # a year in parentheses and a month may stand between the label and the sign:
+    # "Outgoing (64) January No. 879"
+    words = [w.strip(".,:").lower() for w in before.split() if w.strip(".,:")
+             and not _PERIOD_WORD.match(w.strip(".,:"))]
     if not words:
         return table["bare"] if at_line_start else 0
     if words[-1] in table["other"]:

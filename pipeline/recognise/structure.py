@@ -193,7 +193,20 @@ class Recogniser:
                 break
             division.opener.extend(blocks)
             index += 1
+        self._edition_or_own_number(division)
         return index
+
+    def _edition_or_own_number(self, division: Division) -> None:
+        """"No. 1443" above a document is the number an edition gives it when an editor's
+        heading follows; over a dateline or the text it is the document's own number."""
+        opener = division.opener
+        for position, block in enumerate(opener):
+            if block.role == "heading" and _EDITION_NUMBER.match(block.text.strip()):
+                following = opener[position + 1] if position + 1 < len(opener) else None
+                if following is None or following.role != "heading":
+                    block.role = "number"
+                    block.inlines = annotate_role("number", block.inlines, self.authority)
+                return
 
     def _top_blocks(self, para: Para, first: bool) -> list[Block] | None:
         text = para.text.strip()
@@ -243,7 +256,8 @@ class Recogniser:
         tail_start = end
         while tail_start > start:
             item = items[tail_start - 1]
-            if not isinstance(item, Para) or not (_closer_like(item) or _postscript_like(item)):
+            if not isinstance(item, Para) or not (_closer_like(item) or _postscript_like(item)
+                                                  or _office_line(item.text.strip())):
                 break
             tail_start -= 1
         tail = items[tail_start:end]
@@ -257,9 +271,8 @@ class Recogniser:
         if _continues_sentence(items, tail_start + first):
             return len(items)
         last = signature
-        while last + 1 < len(tail) and _closer_like(tail[last + 1]) and not _postscript_only(tail[last + 1]):
-            last += 1
-        while last + 1 < len(tail) and last + 1 in offices:
+        while last + 1 < len(tail) and (last + 1 in offices or (
+                _closer_like(tail[last + 1]) and not _postscript_only(tail[last + 1]))):
             last += 1
         for index in range(first, last + 1):
             para = tail[index]

@@ -103,7 +103,8 @@ def party_matches(ours: list[str], printed: str | None, surname: str | None) -> 
     for candidate in map(fold, ours):
         words = f" {candidate} "
         for w in wanted:
-            if w and (f" {w} " in words or candidate == w):
+            # the key's printed form may carry the label around the name ("[To the] ...")
+            if w and (f" {w} " in words or candidate == w or (len(candidate.split()) >= 3 and f" {candidate} " in f" {w} ")):
                 return True
     return False
 

@@ -90,7 +90,9 @@ def parse_heading(text: str) -> dict:
     body = rest
     if kind_m and kind_m.start() <= 40:
         after = rest[kind_m.end():]
-        by = re.match(r"^\s*(?:,\s*)?(?:[Ff]rom|by|BY|FROM)\s+(?P<x>.+)$", after)
+        by = re.match(r"^\s*(?:,\s*)?(?:[Ff]rom|by|BY|FROM)\s+(?P<x>.+)$", after) or \
+            re.match(r"^\s*of\s+(?P<x>(?:the\s+)?[A-Z][\w'’ ]{0,40}\b(?:Ministry|Embassy|Committee|Legation|"
+                     r"Consulate|Department|Office)\b.*)$", after)
         if by:
             body = by.group("x")
         else:
@@ -109,6 +111,10 @@ def parse_heading(text: str) -> dict:
     return result
 
 
+_ORG_WORDS_PARTY = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|Committee|Board|Council|"
+                              r"Ministry|Directorate|Headquarters|Mission|Legation|Government|Staff|Bureau)\b", re.I)
+
+
 def party(text: str, authority: Authority, inlines: list[Inline] | None = None) -> Party:
     """A sender or recipient as printed: "The Consul General at Calcutta (Wilson)",
     "the Secretary of State", "Soviet Ambassador N.V. Roshchin"."""
@@ -118,7 +124,10 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
     m = re.match(r"^(?P<role>.+?)\s*\((?P<name>[^()]+)\)$", printed)
     if m and re.match(r"^(?:to|for|attn\.?)\s", m.group("name"), re.I):
         # "the Ministry of Foreign Affairs (to comrade Deputy Foreign Minister C. Oancea; ...)":
-        # the person the office's message is for
+        # the person the office's message is for; "VYSHINSKY (for the Politburo)": the person
+        # named, who is to pass it on
+        if not _ORG_WORDS_PARTY.search(m.group("role")):
+            return party(m.group("role"), authority)
         first = re.split(r"\s*;\s*", m.group("name"))[0]
         first = re.sub(r"^(?:to|for|attn\.?)\s+(?:(?:comrades?|cde\.?|mr\.|mrs\.)\s+)?", "", first, flags=re.I)
         return party(first, authority)
@@ -288,6 +297,7 @@ def extract(division: Division, authority: Authority) -> Facts:
             if block.role != "addressee":
                 continue
             facts.recipients.extend(_named_parties(block.inlines) or _addressed(block, authority))
+            _person_below_office(facts, top, block, authority)
             if facts.recipients:
                 lead = re.match(r"^(?P<place>[A-Z][\w'’ -]{1,30}),\s+to\s+(?P<who>[^.]+)\.", block.text.strip())
                 if lead and "pass" in block.text.lower():
@@ -337,6 +347,30 @@ def extract(division: Division, authority: Authority) -> Facts:
     return facts
 
 
+_HONOURED = re.compile(r"^(?:Comrades?|Cdes?\.?|Mr\.|Mrs\.|Messrs\.|Tov\.)\s+(?P<name>[A-Z][\w.'’ -]{1,40})$")
+
+
+def _person_below_office(facts: Facts, top: list[Block], block: Block, authority: Authority) -> None:
+    """An address to an office over several lines, the person's name on the last ("To the
+    Minister of Foreign Affairs of the Union" / "of Soviet Socialist Republics" / "Comrade
+    Gromyko"): the person is the recipient, the office his role."""
+    if not facts.recipients or facts.recipients[-1].kind == "person" and not facts.recipients[-1].role \
+            and not L._patterns()["roles"].search(plain_text(facts.recipients[-1].name)):
+        return
+    at = top.index(block)
+    for below in top[at + 1:at + 4]:
+        if below.role not in ("line", "letterhead", "salutation"):
+            return
+        m = _HONOURED.match(below.text.strip())
+        if m:
+            office = facts.recipients.pop()
+            found = party(m.group("name"), authority)
+            found.role = found.role or plain_text(office.name).strip()
+            found.line = below.first_line
+            facts.recipients.append(found)
+            return
+
+
 _TO_LEAD = re.compile(r"^\W{0,2}(?:(?P<place>[A-Z][\w'’ -]{1,30})[.,]\s+)?(?:To|TO|to)\b(?:\s+the\b(?=\]))?\]?:?\s*")
 _TO_WHOM = re.compile(r"\bto\s+whom\s+(?P<who>.+?)(?:\s+Copy\b.*)?$", re.I)
 
@@ -355,7 +389,7 @@ def _addressed(block: Block, authority: Authority) -> list[Party]:
             return []
         who = text[lead.end():]
     who = who.strip(" .:;,")
-    if not who or len(who.split()) > 14 or not any(ch.isupper() for ch in who):
+    if not who or len(who.split()) > 30 or not any(ch.isupper() for ch in who):
         return []
     found = party(who, authority)
     found.cert, found.line = "medium", block.first_line

@@ -375,8 +375,14 @@ def opener_role(text: str) -> str | None:
     if _INSTRUCTION.match(t):
         return "instruction"
     if (_ADDRESSEE.match(t) and len(words(t)) <= 15) or (_PLACE_TO.match(t) and len(words(t)) <= 20) \
-            or (re.match(r"^\W{0,2}(?:To|TO):\s", t) and len(words(t)) <= 40):
+            or (re.match(r"^\W{0,2}(?:To|TO):\s", t) and len(words(t)) <= 40) \
+            or (_ADDRESSEE.match(t) and t.endswith(":") and len(words(t)) <= 30) \
+            or (re.search(r"\bto\s+whom\s+[A-Z]", t) and len(words(t)) <= 15):
         return "addressee"
+    if re.match(r"^\|.*\|$", t):
+        return "line"  # a row of a table of form fields: "| Outgoing Nº 8923 | Form Nº 18 |"
+    if len(words(t)) <= 3 and re.search(r"(?:\bNo\.|\bNº|:)$", t):
+        return "line"  # a form field left empty: "Response No.", "Subject:"
     if _SENT.match(t) and dates.when(t) and len(words(t)) <= 20:
         return "dateline"
     if _NUMBER_LINE.match(t):

@@ -319,6 +319,8 @@ def _fact(document: Document, decision: Decision, entry: Entry, who: str) -> str
             facts.date.cert = None
         elif field == "kind":
             facts.kind_cert = None
+        elif field == "classification":
+            facts.classification_cert = None
         for party in facts.senders if field == "sender" else facts.recipients if field == "recipient" else []:
             party.cert = None
         return f"Accepted {entry.describe()} as the encoder read it: {decision.value or 'none'}."
@@ -333,6 +335,7 @@ def _fact(document: Document, decision: Decision, entry: Entry, who: str) -> str
             facts.recipients = parties
     elif field == "classification":
         facts.classification = None if reading == "unmarked" else reading
+        facts.classification_cert = None
     elif field == "kind":
         facts.kind, facts.kind_cert = reading, None
         document.text.kind = reading

@@ -156,33 +156,40 @@ def _fact_decisions(facts: Facts, lines: list[str]) -> list[Decision]:
     """The header facts, each with the first source line that prints the words it was read from."""
     found = []
 
-    def add(name: str, value: str, printed: str, cert: str | None) -> None:
-        line, quote = _printed_on(printed, lines)
+    def add(name: str, value: str, printed: str, cert: str | None, line: int | None = None) -> None:
+        line, quote = _printed_on(printed, lines, line)
         found.append(Decision("fact", name, line, quote, cert=cert, value=value, words=printed or value,
                               field=name, resp=facts.resp.get(name)))
 
     if facts.date:
-        add("date", facts.date.when, facts.date.printed, facts.date.cert)
+        add("date", facts.date.when, facts.date.printed, facts.date.cert, facts.date.line)
     else:
         add("date", "", "", "low")
     for name, parties in (("sender", facts.senders), ("recipient", facts.recipients)):
         if parties:
             printed = [bracketed_text(p.name) or p.role for p in parties]
             add(name, "; ".join(printed), printed[0],
-                next((p.cert for p in parties if p.cert), None))
+                next((p.cert for p in parties if p.cert), None), parties[0].line)
         else:
             add(name, "", "", "low")  # not found: the editor should look
-    add("classification", facts.classification or "unmarked", facts.classification_printed or "", None)
+    add("classification", facts.classification or "unmarked", facts.classification_printed or "",
+        facts.classification_cert if facts.classification else None)
     add("kind", facts.kind, "", facts.kind_cert)
     return found
 
 
-def _printed_on(printed: str, lines: list[str]) -> tuple[int, str]:
-    words = " ".join((printed or "").split())
-    if not words:
+def _printed_on(printed: str, lines: list[str], line: int | None = None) -> tuple[int, str]:
+    """The line that prints a fact (the one the recogniser names, when it prints the words) and
+    the words as that line prints them; (0, "") when no line does."""
+    first = (printed or "").split("\n")[0].strip()
+    if not first:
         return 0, ""
-    first = words.split("\n")[0]
-    for number, text in enumerate(lines, 1):
+    candidates = [line] if line and 1 <= line <= len(lines) else []
+    for number in [*candidates, *range(1, len(lines) + 1)]:
+        text = lines[number - 1]
         if first in text:
             return number, first
+        spaced = " ".join(first.split())
+        if spaced in " ".join(text.split()) and spaced in text:
+            return number, spaced
     return 0, ""

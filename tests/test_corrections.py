@@ -191,13 +191,13 @@ def test_validate_names_an_anchor_the_source_no_longer_has(project: Path, monkey
     monkeypatch.chdir(project)
     assert CliRunner().invoke(cli, ["convert", "seeds", "-o", "tei", "-q"]).exit_code == 0
     clean = CliRunner().invoke(cli, ["validate", "tei"])
-    assert clean.exit_code == 0 and "TP114" not in clean.output
+    assert clean.exit_code == 0 and "TP115" not in clean.output
     seed = project / "seeds" / "fixture.txt"
     seed.write_text(TEXT.replace("[missing]", "[lost]"), encoding="utf-8")
     assert CliRunner().invoke(cli, ["convert", "seeds", "-o", "tei", "-q"]).exit_code == 0
     result = CliRunner().invoke(cli, ["validate", "tei"])
     assert result.exit_code == 0  # a warning
-    assert "TP114: warning: review/fixture.toml: the bracket “[missing]” on source line 5 no longer exists" in result.output
+    assert "TP115: warning: review/fixture.toml: the bracket “[missing]” on source line 5 no longer exists" in result.output
 
 
 def test_convert_text_without_a_review_file_is_unchanged() -> None:

@@ -316,6 +316,6 @@ def test_an_anchor_gone_from_the_source_is_reported(reviewed: dict, project: Pat
     again = run(project, "build")
     assert "“[territory]”" in again.stderr  # it stands until the editor acts
     checked = run(project, "validate")
-    assert "TP114" in checked.stdout and "[territory]" in checked.stdout, checked.stdout
+    assert "TP115" in checked.stdout and "[territory]" in checked.stdout, checked.stdout
     tei = etree.parse(str(project / "tei" / f"{BRACKETS}.xml"))
     assert not tei.xpath("//t:note[normalize-space() = 'land']", namespaces=NS)

@@ -413,7 +413,8 @@
     <xsl:variable name="text" select="$e/ancestor::TEI[1]/text"/>
     <xsl:variable name="words" select="if ($e/self::catRef) then () else tp:words($e)"/>
     <xsl:sequence select="
-        if ($e/self::catRef[not(ends-with(@scheme, 'kind'))]) then ($text//stamp[@type = 'classification'])[1]
+        if (starts-with($e/@source, 'src:')) then $e
+        else if ($e/self::catRef[not(ends-with(@scheme, 'kind'))]) then ($text//stamp[@type = 'classification'])[1]
         else if ($words) then ($text//*[@source][contains(tp:words(.), $words)])[1]
         else ()"/>
   </xsl:function>

@@ -33,7 +33,7 @@ class CheckContext:
     profile: Path  # schema/teipipe.xsd
     seeds: Path | None = None  # where the sources are, to compare their SHA-256 (rule TP110)
     tei_all: Path | None = None  # tei_all.rng, to validate against the official grammar too
-    review: Path | None = None  # the editors' review files, whose anchors must still exist (TP114)
+    review: Path | None = None  # the editors' review files, whose anchors must still exist (TP115)
 
 
 def check_file(path: str, context: CheckContext) -> FileResult:

@@ -244,6 +244,16 @@ def test_review_lists_every_decision_linked_to_its_place(tei_path: Path) -> None
     for target in targets:
         assert target.startswith("#") and len(document.xpath(f"//*[@id='{target[1:]}']")) == 1
     assert len(document.find_class("decision")) == len(decisions(root))
+    summary = words(document.xpath("string(//aside[@class='review-panel']/p[@class='summary'])"))
+    assert summary.startswith(f"{len(entries)} decisions, ")  # the count is the list's
+
+
+def test_review_labels_say_what_each_decision_is() -> None:
+    labels = {words(entry.findtext("a/span[@class='what']"))
+              for path in DOCUMENTS for entry in page(path, "review").xpath("//ol[@class='decisions']/li")}
+    assert {"expansion", "alternative name", "identification", "redaction", "header: sender",
+            "header: date", "header: classification"} <= labels
+    assert "choice" not in labels
 
 
 @pytest.mark.parametrize("tei_path", DOCUMENTS, ids=stem)

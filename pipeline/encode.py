@@ -231,7 +231,7 @@ class Writer:
         self.profile_desc(header)
         revision = _el(header, "revisionDesc")
         for change in self.doc.changes:
-            _el(revision, "change", change.what, when=change.when, who=self.resp(change.who))
+            _el(revision, "change", change.what, when=change.when or None, who=self.resp(change.who))
         _el(revision, "change", f"Encoded by teipipe {__version__} from {self.doc.source_name}.",
             when=self.ctx.date, n=__version__)
 

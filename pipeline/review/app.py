@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hmac
+import json
 import secrets
 import socket
 import threading
@@ -23,6 +24,7 @@ import webbrowser
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -97,13 +99,9 @@ def create_app(settings: Settings, editor: str = "editor", token: str | None = N
         if len(body) > MAX_BODY:
             return _refuse(413, "the request is too large")
         try:
-            import json
-
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as error:
             return _refuse(400, f"the request is not JSON: {error}")
-        from starlette.concurrency import run_in_threadpool
-
         return await run_in_threadpool(_save, request.path_params["stem"], data)
 
     def _save(stem: str, data: object) -> Response:

@@ -14,7 +14,7 @@ from ..convert import collect_sources
 from ..decisions import Decision, decisions
 from ..model import Document
 from ..recognise import recognise
-from ..source import SourceError, read_source, stem_of
+from ..source import read_source, stem_of
 
 
 @dataclass
@@ -68,5 +68,3 @@ def read(settings: Settings, stem: str, seed: Path) -> Reviewed:
     return Reviewed(stem, seed, review, lines, document, decisions(document, lines),
                     {entry.key: entry for entry in entries}, warnings)
 
-
-__all__ = ["Reviewed", "read", "seeds", "authority", "SourceError"]

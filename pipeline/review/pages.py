@@ -12,7 +12,7 @@ from html import escape
 
 from .. import vocab
 from ..decisions import FACTS, READINGS, Decision
-from ..model import Block, Inline, Span, division_blocks
+from ..model import Inline, division_blocks
 from .corpus import Reviewed
 
 _CSS = "/static/review.css"
@@ -202,7 +202,7 @@ def _item(n: int, d: Decision, state: str, authority_ids) -> str:
             + (f"<span class=\"value\">{escape(value)}</span> " if value else "")
             + f"{where} <span class=\"cert\">{'certainty: ' + cert}</span> "
               f"<span class=\"state\">{state}</span></p>")
-    buttons = [f"<button type=\"button\" class=\"accept\" data-action=\"accept\">Accept</button>"]
+    buttons = ["<button type=\"button\" class=\"accept\" data-action=\"accept\">Accept</button>"]
     form = _correct_form(n, d)
     if form:
         buttons.append(f"<button type=\"button\" class=\"correct\" aria-expanded=\"false\" "
@@ -248,5 +248,3 @@ def _missed_form(lines: int) -> str:
             "<option value=\"redaction\">a redaction</option><option value=\"marking\">a classification marking</option>"
             "</select><button type=\"submit\">Add</button></form>")
 
-
-_ = (Block, Span)  # the model types this module renders

@@ -215,6 +215,9 @@ def reviewed(project: Path, browser) -> dict:
         with second.expect_navigation():
             item(second, "bracket", "[delo]").locator("button.accept").click()
         seen["two_tabs"] = [item(second, "bracket", q).get_attribute("data-state") for q in ("[them]", "[delo]")]
+        with second.expect_navigation():  # an entry taken back
+            item(second, "bracket", "[delo]").locator("button.undo").click()
+        seen["undone"] = item(second, "bracket", "[delo]").get_attribute("data-state")
 
         # Bad posts change nothing.
         token = tab.locator('meta[name="review-token"]').get_attribute("content")
@@ -256,7 +259,8 @@ def test_the_editor_corrects_and_accepts_in_the_browser(reviewed: dict, project:
     assert reviewed["next_uncertain"] not in (None, reviewed["accepted_quote"])
     assert (reviewed["fact_state"], reviewed["fact_value"]) == ("corrected", "Central Intelligence Agency")
     assert reviewed["two_tabs"] == ["accepted", "accepted"]
-    assert reviewed["index_after"][BRACKETS] == "2" and reviewed["index_after"][TWO_TABS] == "2"
+    assert reviewed["undone"] == "open"
+    assert reviewed["index_after"][BRACKETS] == "2" and reviewed["index_after"][TWO_TABS] == "1"
     assert reviewed["errors"] == []
     text = review_file(project, BRACKETS).read_text(encoding="utf-8")
     assert 'quote = "[territory]"' in text and 'reading = "comment"' in text and 'by = "Ada Editor"' in text

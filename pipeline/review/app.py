@@ -2,7 +2,8 @@
 
     GET  /                 the corpus: decisions, uncertain, reviewed per document
     GET  /doc/<stem>       a document: source beside reading, its decisions, the forms
-    POST /api/doc/<stem>   {"entries": [{what, action, line, quote, occurrence, field, reading}], "by": name}
+    POST /api/doc/<stem>   {"entries": [{what, action, line, quote, occurrence, field, reading}], "by": name,
+                            "withdraw": [{what, line, quote, occurrence, field}]}  (an entry taken back)
 
 A post must carry the application's token (``X-Review-Token``, from the page's
 ``<meta name="review-token">``), so that no other web page the editor has open can post; it must
@@ -45,6 +46,18 @@ def now() -> str:
     epoch = source_date_epoch()
     moment = _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc) if epoch is not None else _dt.datetime.now(_dt.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _key_of(table: object) -> tuple | None:
+    """The key of the entry a withdrawal names (what it is about and its anchor)."""
+    if not isinstance(table, dict):
+        return None
+    try:
+        if table.get("what") == "fact":
+            return ("fact", str(table["field"]))
+        return (str(table["what"]), int(table["line"]), str(table["quote"]), int(table.get("occurrence", 1)))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _refuse(status: int, message: str) -> JSONResponse:
@@ -108,15 +121,22 @@ def create_app(settings: Settings, editor: str = "editor", token: str | None = N
         doc, refusal = _document(stem)
         if refusal is not None:
             return refusal
-        if not isinstance(data, dict) or not isinstance(data.get("entries"), list) or not data["entries"]:
-            return _refuse(400, "the request must be an object with a non-empty list 'entries'")
+        if not isinstance(data, dict) or not isinstance(data.get("entries", []), list) \
+                or not isinstance(data.get("withdraw", []), list) or not (data.get("entries") or data.get("withdraw")):
+            return _refuse(400, "the request must be an object with a non-empty list 'entries' or 'withdraw'")
+        withdraw = []
+        for number, table in enumerate(data.get("withdraw", []), 1):
+            key = _key_of(table)
+            if key is None or key not in doc.entries:
+                return _refuse(422, f"withdraw {number}: the review file has no such entry")
+            withdraw.append(key)
         by = data.get("by", editor)
         if not isinstance(by, str) or not by.strip() or len(by) > 200:
             return _refuse(422, "'by' must name the editor")
         known = {d.key: d for d in doc.decisions}
         authority_ids = set(corpus.authority(settings).entries)
         entries = []
-        for number, table in enumerate(data["entries"], 1):
+        for number, table in enumerate(data.get("entries", []), 1):
             where = f"entry {number}"
             if not isinstance(table, dict):
                 return _refuse(400, f"{where}: must be an object")
@@ -135,7 +155,7 @@ def create_app(settings: Settings, editor: str = "editor", token: str | None = N
             if entry.what == "name" and entry.action == "correct" and entry.reading and entry.reading not in authority_ids:
                 return _refuse(422, f"{where}: the authority file has no entry {entry.reading!r}")
             entries.append(entry)
-        kept = corrections.update(doc.review, entries, doc.seed.name)
+        kept = corrections.update(doc.review, entries, doc.seed.name, withdraw)
         return JSONResponse({"ok": True, "entries": len(kept), "file": f"review/{doc.review.name}"})
 
     def static(request: Request) -> Response:

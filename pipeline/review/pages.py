@@ -177,6 +177,16 @@ def _panel(doc: Reviewed, editor: str, authority_ids: list[tuple[str, str]]) -> 
     for n, decision in enumerate(doc.decisions):
         parts.append(_item(n, decision, doc.state(decision), authority_ids))
     parts.append("</ol>")
+    shown = {d.key for d in doc.decisions}
+    orphans = [e for key, e in doc.entries.items() if key not in shown]
+    if orphans:
+        parts.append("<h3>Entries with no decision on the page</h3><ul class=\"orphans\">")
+        for e in orphans:
+            data = {"what": e.what, "line": e.line, "quote": e.quote, "occurrence": e.occurrence, "field": e.field}
+            attrs = " ".join(f"data-{k}=\"{escape(str(v))}\"" for k, v in data.items())
+            parts.append(f"<li class=\"orphan\" {attrs}>{escape(e.action)}: {escape(e.describe())} "
+                         "<button type=\"button\" class=\"undo\" data-undo=\"1\">Undo</button></li>")
+        parts.append("</ul>")
     parts.append(_missed_form(len(doc.lines)))
     parts.append("</aside>")
     return "".join(parts)
@@ -203,6 +213,8 @@ def _item(n: int, d: Decision, state: str, authority_ids) -> str:
             + f"{where} <span class=\"cert\">{'certainty: ' + cert}</span> "
               f"<span class=\"state\">{state}</span></p>")
     buttons = ["<button type=\"button\" class=\"accept\" data-action=\"accept\">Accept</button>"]
+    if state != "open":
+        buttons.append("<button type=\"button\" class=\"undo\" data-undo=\"1\">Undo</button>")
     form = _correct_form(n, d)
     if form:
         buttons.append(f"<button type=\"button\" class=\"correct\" aria-expanded=\"false\" "

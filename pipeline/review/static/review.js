@@ -62,7 +62,7 @@
   });
   document.getElementById("filters").addEventListener("submit", function (e) { e.preventDefault(); });
 
-  function post(entries, li) {
+  function post(entries, li, withdraw) {
     var by = editor.value.trim();
     if (!by) { status.textContent = "Give your name as editor first."; editor.focus(); return; }
     if (window.localStorage) { window.localStorage.setItem("teipipe-editor", by); }
@@ -70,7 +70,7 @@
     fetch("/api/doc/" + encodeURIComponent(stem), {
       method: "POST",
       headers: {"Content-Type": "application/json", "X-Review-Token": token},
-      body: JSON.stringify({by: by, entries: entries})
+      body: JSON.stringify({by: by, entries: entries, withdraw: withdraw || []})
     }).then(function (response) {
       return response.json().then(function (data) { return {ok: response.ok, data: data}; });
     }).then(function (result) {
@@ -101,7 +101,9 @@
       var button = e.target.closest("button");
       if (!button) { return; }
       var action = button.getAttribute("data-action");
-      if (action) {
+      if (button.hasAttribute("data-undo")) {
+        post([], li, [anchorOf(li)]);
+      } else if (action) {
         var entry = anchorOf(li); entry.action = action;
         post([entry], li);
       } else if (button.classList.contains("correct")) {
@@ -118,6 +120,10 @@
         post([entry], li);
       });
     }
+  });
+
+  document.querySelectorAll("li.orphan button.undo").forEach(function (button) {
+    button.addEventListener("click", function () { post([], null, [anchorOf(button.closest("li"))]); });
   });
 
   document.getElementById("missed").addEventListener("submit", function (e) {

@@ -202,7 +202,7 @@ def _item(n: int, d: Decision, state: str, authority_ids) -> str:
         value = d.value or "no authority entry"
     elif d.what == "marking":
         value = d.value
-    quote = d.quote or d.words
+    quote = d.quote if d.what == "fact" else (d.quote or d.words)  # a fact's value is shown beside it
     data = {"what": d.what, "line": d.line, "quote": d.quote, "occurrence": d.occurrence, "field": d.field}
     attrs = " ".join(f"data-{k}=\"{escape(str(v))}\"" for k, v in data.items())
     head = (f"<li class=\"decision-item cert-{cert} state-{state}\" id=\"d-{n}\" tabindex=\"-1\" data-d=\"{n}\" "

@@ -16,6 +16,7 @@ Each fact is taken from the most authoritative place that states it:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .. import vocab
@@ -111,6 +112,16 @@ def parse_heading(text: str) -> dict:
     return result
 
 
+def _office_pattern() -> re.Pattern:
+    return _office_regex(tuple(vocab.people_words().get("offices", ())))
+
+
+@functools.cache
+def _office_regex(offices: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"^(?:(?:the|The)\s+)?(?:(?:Soviet|American|US|U\.S\.|Chinese|British|French|Korean)\s+)?"
+                      + vocab.phrase_pattern(offices) + r"(?![\w'’])", re.I)
+
+
 _ORG_WORDS_PARTY = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|Committee|Board|Council|"
                               r"Ministry|Directorate|Headquarters|Mission|Legation|Government|Staff|Bureau)\b", re.I)
 
@@ -136,6 +147,14 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
         ref = authority.ref_for(name, "person")
         return Party([name], "person", ref, role=m.group("role"))
     bare = re.sub(r"^(?:the|The)\s+", "", printed)
+    # an office of several words, alone (a role) or before its holder's name
+    office = _office_pattern().match(bare)
+    if office:
+        rest = bare[office.end():].strip(" ,")
+        if not rest:
+            return Party(name_inlines, "role", None)
+        if re.match(r"^(?:[A-Z][\w'’.-]*\s?){1,4}$", rest) and not _ORG_WORDS_PARTY.search(rest):
+            return Party([rest], "person", authority.ref_for(rest, "person"), role=bare[:office.end()].strip())
     known_org = authority.lookup(bare, "org")
     if known_org:
         return Party(name_inlines, "org", known_org)
@@ -150,7 +169,7 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
     # a person named after a role: "Soviet Ambassador N.V. Roshchin", "Director of Central
     # Intelligence Smith"
     tail = re.search(r"(?P<name>(?:[A-Z]\.\s?){0,6}(?:[A-Z]\.?\s?)?[A-Z][a-z'’-]+(?:\s[A-Z][a-z'’-]+)?)$", bare)
-    if tail and roles.search(bare[: tail.start()]):
+    if tail and roles.search(bare[: tail.start()]) and not re.search(r"\b(?:of|for|to|the|and|in)\s+$", bare[: tail.start()]):
         name = tail.group("name").strip()
         return Party([name], "person", authority.ref_for(name, "person"), role=bare[: tail.start()].strip())
     if roles.search(bare):
@@ -297,6 +316,10 @@ def extract(division: Division, authority: Authority) -> Facts:
             if block.role != "addressee":
                 continue
             facts.recipients.extend(_named_parties(block.inlines) or _addressed(block, authority))
+            where = _first_span(block, "place")
+            if where is not None and facts.received_place is None and facts.recipients:
+                facts.received_place = plain_text(where.children)
+                facts.received_place_ref = where.attrs.get("ref")
             _person_below_office(facts, top, block, authority)
             if facts.recipients:
                 lead = re.match(r"^(?P<place>[A-Z][\w'’ -]{1,30}),\s+to\s+(?P<who>[^.]+)\.", block.text.strip())
@@ -452,6 +475,19 @@ def _headnote_parties(text: str, authority: Authority, line: int) -> list[Party]
     return parties
 
 
+class _NoAuthority:
+    """An authority file that knows nobody and adds nobody: for reading a name's kind only."""
+
+    def lookup(self, name, kind=None):
+        return None
+
+    def ref_for(self, name, kind, add=True):
+        return None
+
+
+_NO_AUTHORITY = _NoAuthority()
+
+
 def _named_parties(inlines: list[Inline]) -> list[Party]:
     """The people named in a line: a pseudonym with the identification after it
     ("FILIPPOV [STALIN]") is one party, named as printed."""
@@ -470,7 +506,12 @@ def _named_parties(inlines: list[Inline]) -> list[Party]:
                 name.append(rest[0])
             parties.append(Party(name, "person", item.attrs.get("ref")))
         elif item.kind in ("person", "org"):
-            parties.append(Party(list(item.children), item.kind, item.attrs.get("ref")))
+            kind = item.kind
+            if kind == "person" and not item.attrs.get("ref"):
+                # an office named as the addressee ("To Secretary of State"): a role, no person
+                read = party(plain_text(item.children), _NO_AUTHORITY)
+                kind = "role" if read.kind == "role" else kind
+            parties.append(Party(list(item.children), kind, item.attrs.get("ref")))
     return parties
 
 

@@ -215,7 +215,11 @@ _OFFICE = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|C
 
 def _name_span(text: str, authority: Authority) -> Span:
     """A person, or an office or organisation, named in an address or from line. Offices and
-    roles ("Secretary of State") are linked when the authority file knows them, never added."""
+    roles ("Secretary of State") are linked when the authority file knows them, never added; a
+    place ("To Secretary of State, Washington") is a place, never a person."""
+    place = authority.lookup(text, "place")
+    if place is not None and authority.lookup(text, "person") is None:
+        return Span("place", [text], {"ref": place})
     if _OFFICE.search(text):
         ref = authority.lookup(text, "org") or authority.lookup(re.sub(r"^(?:the|The)\s+", "", text), "org")
         return Span("org", [text], {"ref": ref} if ref else {})

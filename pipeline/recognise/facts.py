@@ -27,6 +27,7 @@ from . import dates, numbers
 from .parts import signature_mark_name
 from . import lines as L
 
+_FILE_LINE = re.compile(r"^\d{2,4}(?:\.\d+)*[A-Z]?/\d[\d–/.-]*(?::\s*\w+(?:\s\w+){0,3})?$")
 _HEADING = re.compile(
     r"^(?:(?:No\.\s*)?(?P<edition>\d{1,4})\.?\s+)?"
     r"(?P<rest>.+)$", re.S)
@@ -194,8 +195,12 @@ def extract(division: Division, authority: Authority) -> Facts:
     facts = Facts()
     top = division.opener
     headings = [b for b in top if b.role == "heading"]
-    heading_text = " ".join(b.text for b in headings)
+    # a file-number line above the heading ("611.61/2–1453: Telegram") gives the kind only
+    files = [b for b in headings if _FILE_LINE.match(b.text.strip())]
+    heading_text = " ".join(b.text for b in headings if b not in files)
     heading = parse_heading(heading_text) if heading_text else {}
+    if files and not heading.get("kind") and L.kind_in(files[0].text):
+        heading["kind"] = L.kind_in(files[0].text)
     everything = list(division_blocks(division))
 
     # kind

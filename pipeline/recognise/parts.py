@@ -347,6 +347,8 @@ def _mark_signature(inlines: list[Inline], authority: Authority) -> list[Inline]
 
 def _name_at(text: str, start: int, end: int, authority: Authority) -> list[Inline]:
     name = text[start:end].strip().rstrip('"”')
+    if re.search(r"[^\W\d_]{2}\.$", name):
+        name = name[:-1]  # the full stop after a signature ("Terebin.") is not part of the name
     if name.startswith("(") and name.endswith(")"):
         name = name[1:-1].strip()
         start = text.find(name, start)

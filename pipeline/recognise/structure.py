@@ -445,7 +445,8 @@ def _looks_like_title(para: Para, first: bool) -> bool:
 
 #: An office that signs a message ("Embassy in Hungary", "Ministry of Foreign Affairs").
 _SIGNING_OFFICE = re.compile(r"\b(?:Embassy|Ministry|Committee|Legation|Consulate|Mission|Department|"
-                             r"Directorate|Headquarters|Council|Secretariat|Bureau)\b")
+                             r"Directorate|Headquarters|Council|Secretariat|Bureau|Institute|Association|"
+                             r"Society|League|Federation|Academy|Party|Government)\b")
 
 
 def _office_line(text: str) -> bool:
@@ -540,9 +541,16 @@ def _notes_start(items: list, start: int) -> int:
     note (the rest of the notes, text they quote) is not part of the document's closer."""
     for index in range(max(start, 1), len(items)):
         item = items[index]
-        if isinstance(item, Para) and _is_footnote(item.text.strip()) and _closer_like(items[index - 1]):
+        if isinstance(item, Para) and (_is_footnote(item.text.strip()) or _indented_note(item)) \
+                and _closer_like(items[index - 1]):
             return index
     return len(items)
+
+
+def _indented_note(item: Para) -> bool:
+    """An edition's footnote printed indented with its number ("  1. Source: ...")."""
+    first = item.lines[0].text
+    return first[:1] == " " and bool(re.match(r"^\s+\d{1,2}\.\s+\S", first)) and len(item.text.split()) >= 4
 
 
 def _continues_sentence(items: list, index: int) -> bool:

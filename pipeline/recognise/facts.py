@@ -563,8 +563,8 @@ def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
 
 
 def _normalise_number(printed: str) -> str:
-    """"NM-BM-0 4784" -> "4784"; "25348" -> "25348"; "4/8737" stays."""
-    groups = re.findall(r"\d[\d/]*", printed)
+    """"NM-BM-0 4784" -> "4784"; "25348" -> "25348"; "4/8737" and "066.808" stay."""
+    groups = re.findall(r"\d(?:[\d/]|\.(?=\d))*", printed)
     return groups[-1] if groups else printed
 
 

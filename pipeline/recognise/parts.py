@@ -145,7 +145,45 @@ def _mark_place_start(inlines: list[Inline], authority: Authority) -> list[Inlin
     return out
 
 
+def mark_release(inlines: list[Inline]) -> list[Inline]:
+    """Every release stamp printed in the strings of a run of inlines, as a release span with its
+    date and records id: a page of CIA OCR prints one on every page, often run into the text."""
+    out: list[Inline] = []
+    for item in inlines:
+        if not isinstance(item, str):
+            out.append(item)
+            continue
+        position = 0
+        for form, m in L.release_stamps(item):
+            if m.start() > position:
+                out.append(item[position:m.start()])
+            out.append(_release_span(form, m))
+            position = m.end()
+        if position < len(item):
+            out.append(item[position:])
+    return out
+
+
+def _release_span(form: str, m: re.Match) -> Span:
+    attrs = {"form": form}
+    if m.groupdict().get("date"):
+        when = dates.parse_date(m.group("date"))
+        if when:
+            attrs["when"] = when
+    text = m.group()
+    docid = m.groupdict().get("docid")
+    if docid:
+        at = text.rfind(docid)
+        children = [x for x in (text[:at], Span("docid", [docid], {"type": "CIA-RDP" if docid.startswith("CIA-RDP") else "release"}),
+                                text[at + len(docid):]) if x != ""]
+    else:
+        children = [text]
+    return Span("release", children, attrs)
+
+
 def _mark_release(inlines: list[Inline]) -> list[Inline]:
+    if any(isinstance(i, Span) and i.kind == "release" for i in inlines):
+        return inlines
     text = plain_text(inlines)
     found = L.release_match(text)
     if not found:

@@ -28,7 +28,7 @@ from ..source import Paragraph
 from . import lines as L
 from .brackets import BracketReader, read_unbracketed
 from .markdown import parse_markdown
-from .parts import annotate_role, number_and_name, signature_mark_name
+from .parts import annotate_role, mark_release, number_and_name, signature_mark_name
 
 #: A file-number line above a document ("711.61/4–2648: Telegram", "761.93/7–745: Telegram").
 _FILE_LINE = re.compile(r"^\d{2,4}(?:\.\d+)*[A-Z]?/\d[\d–/.-]*(?::\s*\w+(?:\s\w+){0,3})?$")
@@ -138,7 +138,7 @@ class Recogniser:
                     inlines.append(line.indent)
             inlines.extend(parse_markdown(line.text))
         inlines = self.brackets.read(inlines)
-        return L.mark_portion(read_unbracketed(inlines))
+        return mark_release(L.mark_portion(read_unbracketed(inlines)))
 
     # --- the whole document --------------------------------------------------------------------
     def division(self, paras: list[Para], kind: str = "document", quoted: bool = False) -> Division:
@@ -338,7 +338,7 @@ class Recogniser:
     def _body_role(self, para: Para, text: str, in_furniture: bool) -> str:
         if L.is_page_number(text):
             return "page-number"
-        if L.release_match(text):
+        if L.release_only(text):
             return "release"
         if L.markings_only(text):
             return "furniture"
@@ -612,7 +612,7 @@ def _postscript_only(item) -> bool:
     """Paragraphs that follow a signature without being part of it: copy lists, omission marks,
     page furniture."""
     text = item.text.strip()
-    if L.is_page_number(text) or L.release_match(text) or L.markings_only(text):
+    if L.is_page_number(text) or L.release_only(text) or L.markings_only(text):
         return True
     spans = [s for s in item.inlines if isinstance(s, Span)]
     if spans and all(s.kind == "omission" for s in spans) and not "".join(

@@ -433,6 +433,8 @@ def _looks_like_title(para: Para, first: bool) -> bool:
         return False  # more than one sentence: running text, not a title
     if len(text.split()) > 6 and L._VERBS.search(text):
         return False  # a sentence ("I have been studying the report by ..."), not a title
+    if L.FIELD.match(text) and not re.match(r"^(?:No\.\s*)?\d", text):
+        return False  # a form's field ("Sent: See the telegram title")
     if text.endswith((".", ";", ":")) and not re.search(r"\d{4}\.$|\)\.$", text) and not _bold_only(para):
         return False
     if L.opener_role(text) in ("addressee", "received", "reference", "copy-entry", "subject", "instruction", "release"):

@@ -108,7 +108,7 @@ def parse_heading(text: str) -> dict:
     split = _split_top_level(body, "to") if body else None
     if split:
         result["sender"], result["recipient"] = split[0].strip(" ,"), split[1].strip(" ,")
-    elif body and re.match(r"^(?:[Ff]rom|[Bb]y)\s", rest[kind_m.end():].lstrip(" ,") if kind_m else ""):
+    elif body and re.match(r"^(?:[Ff]rom|[Bb]y|of)\s", rest[kind_m.end():].lstrip(" ,") if kind_m else ""):
         result["sender"] = body.strip(" ,")
     return result
 

@@ -432,6 +432,9 @@ def opener_role(text: str) -> str | None:
         return "letterhead"
     if len(words(t)) <= 8 and not t.endswith((".", ";")):
         return "line"
+    if len(w) <= 25 and not t.endswith((".", ";", ",")) and not _VERBS.search(t) \
+            and sum(1 for x in w if x[:1].isupper()) * 2 >= len(w):
+        return "line"  # a title in capitals: "Please Notify the Governments of the Receiving Countries ..."
     return None
 
 

@@ -249,6 +249,8 @@ def extract(division: Division, authority: Authority) -> Facts:
         facts.classification_printed = plain_text(chosen.children)
     if facts.classification is None:
         _source_note_classification(facts, everything)
+    if facts.classification is None:
+        _trailing_marking(facts, top)
     facts.precedence = _unique(plain_text(s.children) for _, s in _spans(top, "precedence"))
     facts.handling = _unique(plain_text(s.children) for _, s in _spans(top, "handling"))
 
@@ -539,6 +541,26 @@ def _source_note_classification(facts: Facts, blocks: list[Block]) -> None:
                 facts.classification_printed = m.group("level")
                 return
         return
+
+
+def _trailing_marking(facts: Facts, top: list[Block]) -> None:
+    """A grade printed at the end of a letterhead line, its own column lost in the copy
+    ("Embassy of the USSR" / "in the MPR Secret")."""
+    levels = vocab.markings()
+    wordings = sorted((w for level in levels.levels for w in level.wordings if w.isascii()), key=len, reverse=True)
+    pattern = re.compile(r"(?:^|\s)(?P<level>" + "|".join(re.escape(w) for w in wordings) + r")\.?$", re.I)
+    for block in top[:6]:
+        if block.role not in ("letterhead", "line", "heading"):
+            continue
+        for line in block.text.split("\n"):
+            m = pattern.search(line.strip())
+            if m and (m.group("level").istitle() or m.group("level").isupper()):
+                level = levels.level_for(m.group("level"))
+                if level is not None:
+                    facts.classification = level.id
+                    facts.classification_printed = m.group("level")
+                    facts.classification_cert = "medium"
+                    return
 
 
 def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:

@@ -521,8 +521,8 @@ def _unwrapped(lines: list[Line]) -> bool:
 def _marking_stack(lines: list[Line]) -> bool:
     """Marking lines over one another ("top secret   niact" / "us urgent"): short lines, the
     first of them a marking."""
-    return len(lines) <= 4 and all(len(ln.text.split()) <= 5 for ln in lines) and \
-        bool(L.markings_only(L.split_columns(lines[0].text.strip())[0][1]))
+    return len(lines) <= 4 and all(len(ln.text.split()) <= 8 for ln in lines) and \
+        any(L.markings_only(L.split_columns(ln.text.strip())[0][1]) for ln in lines)
 
 
 def _signature_stack(lines: list[Line]) -> bool:

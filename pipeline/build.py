@@ -55,6 +55,7 @@ from . import executor as work
 from .atomic import remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
+from . import catalogue
 from .convert import collect_sources, encoding_context, review_for
 from .manifest import (
     MANIFEST_NAME,
@@ -289,6 +290,13 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         report.times["total"] = time.perf_counter() - started
         return report
     report = BuildReport()
+    if settings.catalogue is not None:
+        try:
+            report.warnings.extend(catalogue.cached(settings.catalogue).warnings)
+        except (catalogue.CatalogueError, OSError) as exc:
+            report.errors.append(str(exc) if isinstance(exc, catalogue.CatalogueError)
+                                 else f"{settings.catalogue}: error: cannot be read: {exc.strerror or exc}")
+            return report
     manifest_path = settings.build / MANIFEST_NAME
     manifest = Manifest.load(manifest_path)
     checkpoints = Checkpoints(manifest, manifest_path)

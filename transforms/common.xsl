@@ -316,10 +316,24 @@
 
   <!-- The order of the review panel: low certainty first, then medium, guessed brackets, and the
        decisions the encoder was sure of last. -->
+  <!-- A header fact the archive's catalogue states (its @source points at the catalogue record),
+       and whether the text states another beside it. -->
+  <xsl:function name="tp:from-catalogue" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="ends-with(string($e/@source), '.catalogue') and starts-with(string($e/@source), '#')"/>
+  </xsl:function>
+
+  <xsl:function name="tp:catalogue-disagrees" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="tp:from-catalogue($e) and exists($e/../*[local-name() = local-name($e)]
+        [not(tp:from-catalogue(.))][not(@type = 'release')][not(ends-with(string(@target), '.unmarked'))])"/>
+  </xsl:function>
+
   <xsl:function name="tp:decision-rank" as="xs:integer" cache="yes">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="
-        if ($e/@cert = 'low') then 1
+        if (tp:catalogue-disagrees($e)) then 1
+        else if ($e/@cert = 'low') then 1
         else if ($e/@cert = 'medium') then 2
         else if (tp:is-guessed-bracket($e)) then 3
         else 5"/>
@@ -349,7 +363,7 @@
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="qualifier" select="($e/@type, $e/@reason, $e/@rend[not($e/self::choice)],
         $e/self::catRef/@target ! tokenize(., '[#.]')[last()])[1]"/>
-    <xsl:sequence select="
+    <xsl:sequence select="(
         if ($e/ancestor::teiHeader) then 'header: ' || tp:header-fact-name($e)
         else if ($e/self::choice[abbr or expan]) then 'expansion'
         else if ($e/self::choice[orig or reg]) then 'alternative name'
@@ -368,7 +382,9 @@
         else if ($e/self::persName) then 'person'
         else if ($e/self::placeName) then 'place'
         else if ($e/self::orgName) then 'organisation'
-        else local-name($e) || $qualifier ! (' (' || normalize-space(.) || ')')"/>
+        else local-name($e) || $qualifier ! (' (' || normalize-space(.) || ')'))
+        || (if (tp:catalogue-disagrees($e)) then ', the catalogue disagrees with the text'
+            else if (tp:from-catalogue($e)) then ', from the catalogue' else '')"/>
   </xsl:function>
 
   <!-- The header facts: who sent, passed on and received the document, where from and when,
@@ -413,7 +429,8 @@
     <xsl:variable name="text" select="$e/ancestor::TEI[1]/text"/>
     <xsl:variable name="words" select="if ($e/self::catRef) then () else tp:words($e)"/>
     <xsl:sequence select="
-        if (starts-with($e/@source, 'src:')) then $e
+        if (tp:from-catalogue($e)) then ()
+        else if (starts-with($e/@source, 'src:')) then $e
         else if ($e/self::catRef[not(ends-with(@scheme, 'kind'))]) then ($text//stamp[@type = 'classification'])[1]
         else if ($words) then ($text//*[@source][contains(tp:words(.), $words)])[1]
         else ()"/>

@@ -22,6 +22,8 @@ from . import dates
 
 #: How much of the text the cover may take at most (characters).
 COVER_LIMIT = 2500
+#: How many lines of a text a date on a line of its own is looked for in, past the cover.
+DATE_LINES = 80
 #: How many lines of a text a number alone on its line is looked for in.
 NUMBER_LINES = 60
 _NUMBER_LINE = re.compile(r"^(?:No\.|NO\.|Nº|N°|№)\s?(?P<n>\d[\d/.-]{0,12}\d)$")
@@ -135,6 +137,18 @@ def read(text: str, release_year: int | None = None, edition: str | None = None)
         facts.date = Found(text[found.start:found.end], _line_of(text, found.start), found.iso,
                            None if alone else "medium")
         break
+    if facts.date is None and release_year is not None:
+        # a released scan: past the cover, a date on a line of its own on the first pages (a
+        # routing slip or a title page before the cover proper)
+        offset = 0
+        for line in blanked.split("\n")[:DATE_LINES]:
+            found = dates.find_dates(line)
+            if found and len(_WORD.findall(line)) <= 6 and not _in_range(line, found[0].start, found[0].end) \
+                    and not (release_year and found[0].date.year > release_year) and found[0].date.year >= 1900:
+                facts.date = Found(line[found[0].start:found[0].end], _line_of(text, offset + found[0].start),
+                                   found[0].iso, "medium")
+                break
+            offset += len(line) + 1
     for name, pattern in _rules()["issuers"]:
         m = pattern.search(cover)
         if m:

@@ -141,6 +141,42 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all:
     sys.exit(1 if report.failed(strict) else 0)
 
 
+@cli.group()
+def schema() -> None:
+    """The profile's schemas: schema/teipipe.odd is their one source."""
+
+
+@schema.command("build")
+@click.option("--check", is_flag=True,
+              help="Write nothing; fail when a generated file differs from what the ODD gives.")
+def schema_build(check: bool) -> None:
+    """Write schema/teipipe.xsd, schema/teipipe.rng and docs/profile.md from schema/teipipe.odd.
+
+    The ODD (TEI's format for a customisation) is the profile: edit it, then run this command.
+    schema/xml.xsd (the xml: attributes) and schema/teipipe.sch (the Schematron rules) are
+    written by hand.
+
+    Exit status: 0 when the files were written or (--check) are up to date; 1 when (--check) one
+    differs from the ODD, or the ODD cannot be read.
+    """
+    from .schema import OddError, build as build_schemas
+
+    settings = load_settings()
+    try:
+        report = build_schemas(settings, check=check)
+    except OddError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    for path in report.stale:
+        click.echo(f"{path}: differs from what {settings.schema / 'teipipe.odd'} gives; run teipipe schema build",
+                   err=True)
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    if not check and not report.written:
+        click.echo("the generated files are up to date")
+    sys.exit(1 if report.stale else 0)
+
+
 @cli.command()
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="Worker processes [default: jobs of [tool.teipipe]; 0: one per core].")

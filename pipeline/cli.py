@@ -108,14 +108,24 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
               metavar="FILE", help="Also validate against this tei_all.rng (the official TEI grammar).")
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
               help="The profile to validate with [default: schema/teipipe.xsd].")
+@click.option("--schema", "grammar", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.rng",
+              help="Validate against this RELAX NG grammar and the Schematron it embeds instead of the "
+                   "teipipe profile and rules (TEI of any project; xml:ids are still checked across files).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report to FILE instead of standard output.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="Worker processes for large batches [default: jobs of [tool.teipipe]; 0: one per core].")
 def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all: Path | None,
-             profile: Path | None, output: Path | None, jobs: int | None) -> None:
+             profile: Path | None, grammar: Path | None, output: Path | None, jobs: int | None) -> None:
     """Check TEI documents (files or folders; default: the tei folder): well-formedness, the
-    teipipe profile, the coded rules (TP101…) and, with --tei-all, the official grammar.
+    teipipe profile, the coded rules (TP101…) and, with --tei-all, the official grammar and the
+    Schematron it embeds.
+
+    \b
+      teipipe validate tei/                              the profile and the rules
+      teipipe validate --tei-all tei_all.rng tei/        and tei_all with its Schematron
+      teipipe validate --schema tei_all.rng corpus/      another project's TEI: the grammar,
+                                                         its Schematron and xml:id uniqueness
 
     Exit status: 0 when every file is valid, 1 when any is invalid, 2 for a usage error.
     docs/validate.md lists the codes and the output formats.
@@ -123,14 +133,18 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all:
     from lxml import etree
 
     from .validate import collect_files, validate_paths, write
+    from .validate.schematron import SchematronError
 
+    if grammar and profile:
+        raise click.UsageError("--schema validates without the profile: leave out --profile")
     settings = load_settings()
     targets = paths or (settings.tei,)
     if not collect_files(targets):
         raise click.UsageError(f"no .xml files in {', '.join(str(t) for t in targets)}")
     try:
-        report = validate_paths(targets, settings, tei_all=tei_all, profile=profile, jobs=jobs)
-    except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError, etree.RelaxNGParseError) as exc:
+        report = validate_paths(targets, settings, tei_all=tei_all, profile=profile, jobs=jobs, grammar=grammar)
+    except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError, etree.RelaxNGParseError,
+            SchematronError) as exc:
         raise click.UsageError(f"cannot load a schema: {exc}") from exc
     text = write(report, output_format, strict)
     if output:

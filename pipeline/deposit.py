@@ -67,7 +67,7 @@ from .header import read_header
 from .manifest import MANIFEST_NAME, Manifest
 from .render import AUTHORITY_NAME
 from .source import stem_of
-from .validate import ERROR, CheckContext, Problem, Report, safe_xml, teiall
+from .validate import ERROR, CheckContext, Problem, Report, grammar, safe_xml
 from .validate import profile as profile_module
 from .validate import rules as rules_module
 from .validate.check import PROFILE_FILE, check_files, repeated_across_files
@@ -391,7 +391,7 @@ def _put_in_place(temporary: Path, out: Path, force: bool) -> None:
 def rules_table() -> dict:
     """Every code the validator reports, with its severity, summary and, for the coded rules,
     the message written for each finding: the content of ``data/schema/rules.json``."""
-    layers = (("reading", safe_xml.CODES), ("profile", profile_module.CODES), ("tei_all", teiall.CODES),
+    layers = (("reading", safe_xml.CODES), ("profile", profile_module.CODES), ("tei_all", grammar.CODES),
               ("rules", rules_module.RULES))
     codes = []
     for layer, rows in layers:

@@ -291,11 +291,25 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def processor_started() -> bool:
+    """Whether this process has started its XSLT processor (which a fork does not carry over)."""
+    from .. import render
+
+    return render._processor is not None
+
+
 @cache
 def embedded_in(grammar: Path) -> Schematron | None:
     """The Schematron the RELAX NG grammar at ``grammar`` embeds, compiled once per process;
-    None when it embeds none. The stylesheet extracted from it is kept in :func:`cache_folder`
-    under the grammar's SHA-256, so that a grammar is read for its Schematron only once."""
+    None when it embeds none."""
+    xslt = extract_embedded(grammar)
+    return Schematron(xslt, str(grammar)) if xslt else None
+
+
+@cache
+def extract_embedded(grammar: Path) -> str:
+    """The XSLT of the Schematron the grammar embeds ('' when none), extracted once per grammar
+    version: it is kept in :func:`cache_folder` under the grammar's SHA-256."""
     digest = _digest(grammar)
     cached = cache_folder() / f"{digest}-{COMPILER_VERSION}.xsl"
     xslt = None
@@ -310,5 +324,5 @@ def embedded_in(grammar: Path) -> Schematron | None:
         try:
             write_atomic(cached, xslt)
         except OSError:
-            pass  # a read-only home: compile again next time
-    return Schematron(xslt, str(grammar)) if xslt else None
+            pass  # a read-only home: extract again next time
+    return xslt

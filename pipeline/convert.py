@@ -18,6 +18,7 @@ from lxml import etree
 
 from .atomic import write_atomic
 from .authority import FILE_NAME as AUTHORITY_FILE
+from . import schema
 from .authority import Authority, build_authority_tree
 from .config import Settings, load_settings, source_date_epoch
 from .encode import EncodingContext, encode
@@ -67,7 +68,7 @@ def encoding_context(settings: Settings, source: Path) -> EncodingContext:
     else:
         href = source.name
     return EncodingContext(settings.publisher, settings.licence, settings.licence_url,
-                           href.replace(os.sep, "/"), date)
+                           href.replace(os.sep, "/"), date, schema.xml_model(settings))
 
 
 def convert_text(data: bytes, name: str, authority: Authority, context: EncodingContext,
@@ -187,7 +188,8 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
         outcome.warnings = list(document.warnings)
     if any(o.ok for o in report.outcomes) or not (out_dir / AUTHORITY_FILE).exists():
         tree = build_authority_tree(authority, settings.publisher)
-        data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        data = schema.with_xml_model(etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True),
+                                     settings)
         try:
             write_atomic(out_dir / AUTHORITY_FILE, data)
         except OSError as exc:

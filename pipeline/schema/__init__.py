@@ -101,3 +101,10 @@ def xml_model(settings) -> bytes:
     return (f'<?xml-model href="{rng_href}" type="application/xml" schematypens="{RNG_TYPE}"?>\n'
             f'<?xml-model href="{schematron_href}" type="application/xml" schematypens="{SCHEMATRON_TYPE}"?>\n'
             ).encode("utf-8")
+
+
+def with_xml_model(data: bytes, settings) -> bytes:
+    """A serialised TEI file (starting with its XML declaration line) with the project's
+    ``<?xml-model?>`` instructions after the declaration."""
+    declaration, _, body = data.partition(b"\n")
+    return declaration + b"\n" + xml_model(settings) + body

@@ -10,6 +10,8 @@ The ODD is a TEI document whose ``schemaSpec`` holds the whole profile, self-con
 * ``classSpec``      an attribute class (``type="atts"``, its ``attDef`` elements) or a model
                      class (``type="model"``, whose members say ``memberOf`` it);
 * ``macroSpec``      a content model shared by several elements, in pure ODD;
+* ``attDef``         an attribute: its ``datatype`` (a ``dataRef``; with ``maxOccurs`` a list
+                     of one or more) or, as TEI writes it, a closed ``valList`` of its own;
 * ``elementSpec``    one element: its documentation, the classes it is a member of (attribute
                      classes give it their attributes, model classes place it in content
                      models), its ``content`` in pure ODD and its own ``attList``. An ``attDef``
@@ -23,6 +25,7 @@ write those from the :class:`Profile` this module reads.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,7 +166,12 @@ def _changed(attribute: Attribute, change) -> Attribute:
 
 
 def _attribute(att_def) -> Attribute:
-    return Attribute(att_def.get("ident"), att_def.get("usage") == "req", att_def.find("t:datatype", NS),
+    datatype = att_def.find("t:datatype", NS)
+    closed = att_def.find("t:valList[@type='closed']", NS)
+    if datatype is None and closed is not None:  # TEI's way: the closed list is the attribute's datatype
+        datatype = etree.Element(f"{{{TEI_NS}}}datatype")
+        datatype.append(copy.deepcopy(closed))
+    return Attribute(att_def.get("ident"), att_def.get("usage") == "req", datatype,
                      _text(att_def.find("t:desc", NS)))
 
 

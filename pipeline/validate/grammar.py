@@ -47,8 +47,8 @@ def check(tree, source: SourceText, path: str, rng_path: Path, profile_checked: 
                   else f"see {name} for what may stand here")
         for entry in grammar.error_log:
             message = entry.message.replace("{%s}" % TEI_NS, "").replace("{%s}" % XML_NS, "xml:").rstrip(".")
-            problems.append(Problem(path, entry.line or 1, max(entry.column, 1), "TP020", ERROR,
-                                    f"{name}: {message}: {advice}"))
+            line, column = _position(tree, source, entry)
+            problems.append(Problem(path, line, column, "TP020", ERROR, f"{name}: {message}: {advice}"))
     embedded = schematron.embedded_in(Path(rng_path))
     if embedded is not None:
         for finding in embedded.run(tree):
@@ -59,3 +59,15 @@ def check(tree, source: SourceText, path: str, rng_path: Path, profile_checked: 
                                     f"{name}: {finding.message} (Schematron pattern {finding.pattern}): "
                                     "correct the markup as the constraint says"))
     return problems
+
+
+def _position(tree, source: SourceText, entry) -> tuple[int, int]:
+    """Where libxml2's error is: the start tag of the element its path names (libxml2 gives
+    the line but no column), or the line it gives."""
+    try:
+        found = tree.xpath(entry.path) if entry.path else []
+    except etree.XPathError:
+        found = []
+    if found and isinstance(found[0], etree._Element) and found[0].sourceline == entry.line:
+        return source.position(found[0])
+    return entry.line or 1, max(entry.column, 1)

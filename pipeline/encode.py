@@ -129,7 +129,7 @@ class EncodingContext:
     licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
     source_href: str = ""  # the source file, relative to the TEI file
     date: str | None = None  # the encoding date (from SOURCE_DATE_EPOCH), or None
-    xml_model: bytes = b""  # the <?xml-model?> instructions the file starts with (pipeline.schema)
+    xml_model: str = ""  # the <?xml-model?> instructions the file starts with (pipeline.schema)
 
 
 def _el(parent, name: str, text: str | None = None, **attrs) -> etree._Element:
@@ -501,4 +501,4 @@ def encode(document: Document, context: EncodingContext) -> bytes:
     """The TEI document for a recognised document, as UTF-8 bytes ending in a newline."""
     tree = Writer(document, context).tree()
     declaration, _, body = etree.tostring(tree, xml_declaration=True, encoding="UTF-8").partition(b"\n")
-    return declaration + b"\n" + context.xml_model + body + b"\n"
+    return declaration + b"\n" + context.xml_model.encode("utf-8") + body + b"\n"

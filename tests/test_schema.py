@@ -180,4 +180,4 @@ def test_the_xml_model_instructions_resolve_from_the_tei_folder():
     for href in schema.xml_model_hrefs(settings):
         assert (settings.tei / href).resolve().is_file(), href
     for path in sorted(settings.tei.glob("*.xml")):
-        assert path.read_bytes().split(b"\n")[1:3] == schema.xml_model(settings).split(b"\n")[:2], path
+        assert path.read_bytes().split(b"\n")[1:3] == schema.xml_model(settings).encode().split(b"\n")[:2], path

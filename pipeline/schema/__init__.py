@@ -86,25 +86,34 @@ def build(settings, check: bool = False) -> BuildReport:
     return report
 
 
+#: Where a deposit keeps the schema folder, seen from its tei folder (data/tei, data/schema).
+DEPOSIT_SCHEMA_HREF = "../schema"
+
+
 def xml_model_hrefs(settings) -> tuple[str, str]:
     """The addresses of the profile's RELAX NG schema and Schematron as a TEI file in the tei
-    folder of ``settings`` reaches them: relative, so that they resolve wherever the project
-    (or a deposit, which keeps tei/ and schema/ side by side) is copied."""
-    schema, tei = Path(settings.schema).resolve(), Path(settings.tei).resolve()
-    relative = Path(os.path.relpath(schema, tei)).as_posix()
+    folder of ``settings`` reaches them. Relative, so that they resolve wherever the project is
+    copied: from the tei folder to the schema folder when the project holds both (``../schema``
+    by default, which is also the layout of a deposit); the deposit's layout otherwise (a schema
+    folder outside the project, such as the one inside the installed package, would give every
+    machine other bytes)."""
+    root, schema, tei = (Path(p).resolve() for p in (settings.root, settings.schema, settings.tei))
+    if schema.is_relative_to(root) and tei.is_relative_to(root):
+        relative = Path(os.path.relpath(schema, tei)).as_posix()
+    else:
+        relative = DEPOSIT_SCHEMA_HREF
     return f"{relative}/{RNG_FILE}", f"{relative}/{SCHEMATRON_FILE}"
 
 
-def xml_model(settings) -> bytes:
+def xml_model(settings) -> str:
     """The ``<?xml-model?>`` instructions a TEI file of the project starts with, one a line."""
     rng_href, schematron_href = xml_model_hrefs(settings)
     return (f'<?xml-model href="{rng_href}" type="application/xml" schematypens="{RNG_TYPE}"?>\n'
-            f'<?xml-model href="{schematron_href}" type="application/xml" schematypens="{SCHEMATRON_TYPE}"?>\n'
-            ).encode("utf-8")
+            f'<?xml-model href="{schematron_href}" type="application/xml" schematypens="{SCHEMATRON_TYPE}"?>\n')
 
 
 def with_xml_model(data: bytes, settings) -> bytes:
     """A serialised TEI file (starting with its XML declaration line) with the project's
     ``<?xml-model?>`` instructions after the declaration."""
     declaration, _, body = data.partition(b"\n")
-    return declaration + b"\n" + xml_model(settings) + body
+    return declaration + b"\n" + xml_model(settings).encode("utf-8") + body

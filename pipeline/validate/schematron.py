@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,7 +34,7 @@ RESULT_NS = "urn:x-teipipe:schematron"
 SCH = {"sch": SCH_NS}
 
 #: Bump when the stylesheets this module writes change: the cached ones are then written again.
-COMPILER_VERSION = "1"
+COMPILER_VERSION = "2"
 
 #: The roles that make a finding a warning; any other role (or none) makes it an error.
 WARNING_ROLES = frozenset({"warning", "warn", "info", "information", "nonfatal-warning"})
@@ -71,17 +70,6 @@ def _xsl(_local: str, parent=None, **attributes) -> etree._Element:
 
 def _local(element) -> str:
     return etree.QName(element).localname
-
-
-_PREDICATE = re.compile(r"\[[^\[\]]*\]")
-
-
-def _may_match_attributes(context: str) -> bool:
-    """Whether a rule context can match an attribute: '@' or 'attribute::' outside predicates."""
-    stripped = context
-    while _PREDICATE.search(stripped):
-        stripped = _PREDICATE.sub("", stripped)
-    return "@" in stripped or "attribute::" in stripped
 
 
 class _Compiler:
@@ -133,13 +121,14 @@ class _Compiler:
         _xsl("value-of", condition, select="normalize-space($message)")
         _xsl("text", condition).text = "\n"
 
-    def pattern(self, stylesheet, pattern, number: int) -> str:
+    def pattern(self, stylesheet, pattern, number: int) -> tuple[str, str]:
+        """The templates of one pattern, in a mode of its own; returns the mode and the
+        expression that selects the nodes its rules may match."""
         if pattern.get("abstract") == "true" or pattern.get("is-a"):
             self.refuse(pattern, "an abstract pattern")
         pattern_id = pattern.get("id") or f"pattern-{number}"
         mode = f"tp:p{number}"
         rules = pattern.findall("sch:rule", SCH)
-        walk = "@*|node()" if any(_may_match_attributes(r.get("context", "")) for r in rules) else "node()"
         for index, rule in enumerate(rules):
             if rule.get("abstract") == "true" or rule.find("sch:extends", SCH) is not None:
                 self.refuse(rule, "an abstract rule")
@@ -150,11 +139,17 @@ class _Compiler:
             for check in rule:
                 if isinstance(check.tag, str) and _local(check) in ("assert", "report") and check.tag.startswith(f"{{{SCH_NS}}}"):
                     self.check(template, check, pattern_id)
-            _xsl("apply-templates", template, select=walk, mode="#current")
-        fallback = _xsl("template", stylesheet, match="document-node()|*", mode=mode, priority="-1000")
-        _xsl("apply-templates", fallback, select=walk, mode="#current")
-        _xsl("template", stylesheet, match="@*|text()|comment()|processing-instruction()", mode=mode, priority="-1000")
-        return mode
+        _xsl("template", stylesheet, match="node()|@*", mode=mode, priority="-1000")
+        return mode, " | ".join(_candidates(rule.get("context")) for rule in rules) or "()"
+
+
+def _candidates(context: str) -> str:
+    """An expression for the nodes a rule context (an XSLT pattern) may match: the pattern
+    itself when it is one absolute path, else the pattern from every node of the document
+    (an absolute branch of a union still selects from the root)."""
+    if context.lstrip().startswith("/") and "|" not in context:
+        return f"({context})"
+    return f"(//({context}))"
 
 
 def _path_function(stylesheet) -> None:
@@ -186,8 +181,10 @@ def compile_xslt(patterns: list, namespaces: dict[str, str], source: str, lets: 
         compiler.let(stylesheet, let)
     main = _xsl("template", stylesheet, match="/")
     for number, pattern in enumerate(patterns, start=1):
-        mode = compiler.pattern(stylesheet, pattern, number)
-        _xsl("apply-templates", main, select=".", mode=mode)
+        # Each pattern visits only the nodes its rules may match; of those, a node is checked
+        # by the first rule that matches it (the rules' priorities say which).
+        mode, candidates = compiler.pattern(stylesheet, pattern, number)
+        _xsl("apply-templates", main, select=candidates, mode=mode)
     etree.indent(stylesheet, space="  ")
     return etree.tostring(stylesheet, encoding="unicode")
 
@@ -231,7 +228,7 @@ class Schematron:
         from saxonche import PySaxonApiError
 
         self.source = source
-        self.pattern_count = xslt.count('match="document-node()|*"')
+        self.pattern_count = xslt.count('priority="-1000"')
         self._saxon = _saxon()
         try:
             self._executable = _xslt().compile_stylesheet(stylesheet_text=xslt)

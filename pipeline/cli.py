@@ -27,6 +27,7 @@ def cli() -> None:
     Typical use:
       teipipe convert seeds -o tei     encode every .txt file in seeds/ into tei/
       teipipe validate tei             check the TEI against the profile, the rules and tei_all
+      teipipe schema build             write the profile's XSD and RELAX NG from its ODD
       teipipe render tei --to html     write the HTML edition
       teipipe build                    all of the above, incrementally
       teipipe deposit OUT              the corpus as a BagIt bag for an archive
@@ -116,7 +117,8 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
                    "(workflow annotations).")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--tei-all", "tei_all", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              metavar="FILE", help="Also validate against this tei_all.rng (the official TEI grammar).")
+              metavar="FILE", help="Also validate against this tei_all.rng (the official TEI grammar) and the "
+                                   "Schematron it embeds.")
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
               help="The profile to validate with [default: schema/teipipe.xsd].")
 @click.option("--schema", "grammar", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.rng",

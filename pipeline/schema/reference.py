@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .odd import NS, RNG_NS, UNBOUNDED, Attribute, Profile, occurs
+from .odd import NS, RNG_NS, UNBOUNDED, Profile, occurs
 
 
 def _tag(element) -> str:

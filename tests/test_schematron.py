@@ -146,6 +146,18 @@ def test_in_a_pattern_only_the_first_matching_rule_checks_a_node():
     assert element.get("n") == "2" and attribute == "n"
 
 
+def test_a_dynamic_error_is_reported_at_its_node_and_the_other_checks_still_run():
+    checker = compiled("""
+      <sch:pattern id="casts"><sch:rule context="t:b">
+        <sch:assert id="number" test="xs:integer(@n) gt 0">n must be positive</sch:assert></sch:rule></sch:pattern>
+      <sch:pattern id="other"><sch:rule context="t:c"><sch:report id="c" test="true()">a c</sch:report></sch:rule></sch:pattern>""")
+    tree = etree.fromstring(b'<a xmlns="urn:t"><b n="x"/><b n="2"/><c/></a>').getroottree()
+    findings = [(f.id, f.pattern, f.location, f.message) for f in checker.run(tree)]
+    assert findings[0][:3] == ("", "casts", "/*[1]/*[1]") and "cannot be evaluated here" in findings[0][3]
+    assert "x" in findings[0][3]  # the processor's own words name the value
+    assert findings[1:] == [("c", "other", "/*[1]/*[3]", "a c")]
+
+
 @pytest.mark.parametrize("body, refused", [
     ('<sch:pattern abstract="true" id="a"><sch:rule context="*"/></sch:pattern>', "an abstract pattern"),
     ('<sch:pattern><sch:rule abstract="true" id="r" context="*"/></sch:pattern>', "an abstract rule"),

@@ -51,7 +51,11 @@ def check(tree, source: SourceText, path: str, rng_path: Path, profile_checked: 
             problems.append(Problem(path, line, column, "TP020", ERROR, f"{name}: {message}: {advice}"))
     embedded = schematron.embedded_in(Path(rng_path))
     if embedded is not None:
-        for finding in embedded.run(tree):
+        try:
+            findings = embedded.run(tree)
+        except schematron.SchematronError as error:  # this document only; the batch goes on
+            return problems + [Problem(path, 1, 1, "TP021", ERROR, f"{error}: report it together with the document")]
+        for finding in findings:
             element, attribute = schematron.locate(tree, finding.location)
             line, column = source.attribute_position(element, attribute) if attribute else source.position(element)
             code, severity = ("TP022", WARNING) if finding.is_warning else ("TP021", ERROR)

@@ -34,7 +34,7 @@ RESULT_NS = "urn:x-teipipe:schematron"
 SCH = {"sch": SCH_NS}
 
 #: Bump when the stylesheets this module writes change: the cached ones are then written again.
-COMPILER_VERSION = "2"
+COMPILER_VERSION = "3"
 
 #: The roles that make a finding a warning; any other role (or none) makes it an error.
 WARNING_ROLES = frozenset({"warning", "warn", "info", "information", "nonfatal-warning"})
@@ -134,11 +134,20 @@ class _Compiler:
                 self.refuse(rule, "an abstract rule")
             template = _xsl("template", stylesheet, match=rule.get("context"), mode=mode,
                             priority=str(len(rules) - index))
+            # A dynamic error (a cast of a bad value, say) is reported at the node, and the
+            # other rules and patterns still run.
+            attempt = _xsl("try", template)
             for let in [*pattern.findall("sch:let", SCH), *rule.findall("sch:let", SCH)]:
-                self.let(template, let)
+                self.let(attempt, let)
             for check in rule:
                 if isinstance(check.tag, str) and _local(check) in ("assert", "report") and check.tag.startswith(f"{{{SCH_NS}}}"):
-                    self.check(template, check, pattern_id)
+                    self.check(attempt, check, pattern_id)
+            failed = _xsl("catch", attempt)
+            literal = pattern_id.replace("'", "''")
+            _xsl("value-of", failed, separator="\t", select=(
+                f"('', 'error', '{literal}', tp:path(.), 'the constraint cannot be evaluated here: ' "
+                "|| normalize-space($err:description))"))
+            _xsl("text", failed).text = "\n"
         _xsl("template", stylesheet, match="node()|@*", mode=mode, priority="-1000")
         return mode, " | ".join(_candidates(rule.get("context")) for rule in rules) or "()"
 
@@ -167,7 +176,8 @@ def compile_xslt(patterns: list, namespaces: dict[str, str], source: str, lets: 
                  diagnostics: dict | None = None) -> str:
     """The XSLT 3.0 stylesheet that runs ``patterns`` (``sch:pattern`` elements); ``namespaces``
     are the prefixes of the ``sch:ns`` declarations, ``lets`` the schema's ``sch:let``."""
-    nsmap = {"xsl": XSL_NS, "xs": "http://www.w3.org/2001/XMLSchema", "tp": RESULT_NS}
+    nsmap = {"xsl": XSL_NS, "xs": "http://www.w3.org/2001/XMLSchema", "tp": RESULT_NS,
+             "err": "http://www.w3.org/2005/xqt-errors"}
     for prefix, uri in namespaces.items():
         if prefix not in nsmap:
             nsmap[prefix] = uri

@@ -14,10 +14,10 @@ from functools import cache
 
 from .. import vocab
 
-_SIGN = r"(?:No\.?|NO\.?|N0\.?|N°|Nº|N\u00ba|№|Nr\.?|#)"
+_SIGN = r"(?:No\.?|NO\.?|N0\.?|N°|Nº|N\u00ba|№|Nr\.?|#|Number(?=[ \t.:]))"
 _NUMBER = re.compile(
     r"(?P<before>(?:[\w().]+[ \t]+){0,3}?[A-Za-z(][\w().]*[ \t.,:]*|)"
-    r"(?<![\w])" + _SIGN + r"(?:[ \t]*" + _SIGN + r")?[ \t]*:?[ \t]*"
+    r"(?<![\w])" + _SIGN + r"(?:[ \t]*" + _SIGN + r")?[ \t]*[:.]?[ \t]*"
     r"(?P<n>[A-Za-z]{0,3}-?\d[\w/.-]{0,14}?)(?=[.,;:)|]?(?:\s|$))")
 
 

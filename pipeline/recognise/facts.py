@@ -563,6 +563,9 @@ def _trailing_marking(facts: Facts, top: list[Block]) -> None:
                     return
 
 
+_DATELINE_REFERENCE = re.compile(r"(?<![\w-])(?P<n>[A-Z]{1,2}-\d{3,6}(?:/\d{1,4})?)(?![\w-])")
+
+
 def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
     """The number a document prints as its own, by the words before the sign ("Outgoing Nº",
     "Dispatch No.", "Special. Nº"): a labelled number of the opening lines is preferred to a
@@ -582,6 +585,16 @@ def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
         if best is not None:
             facts.number = facts.number_printed = best[1].number
             facts.number_line = best[2].first_line
+    if facts.number is None:
+        # an outgoing reference printed in the dateline between date and place ("4 December
+        # 1946 L-15470 Baku")
+        for block in top:
+            if block.role in ("dateline", "date"):
+                m = _DATELINE_REFERENCE.search(block.text)
+                if m:
+                    facts.number = facts.number_printed = m.group("n")
+                    facts.number_line, facts.number_cert = block.first_line, "medium"
+                    return
 
 
 def _normalise_number(printed: str) -> str:

@@ -316,6 +316,27 @@ def is_prose(text: str) -> bool:
 _SIGNED_NAME_STOP = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?\.$")
 
 
+@cache
+def _place_names() -> frozenset[str]:
+    return frozenset(" ".join(name.lower().split()) for row in vocab.authority_seed().get("place", ())
+                     for name in row.get("names", ()))
+
+
+def known_place(text: str) -> bool:
+    """A line that is only the name of a place the authority seed knows ("Pyongyang")."""
+    return " ".join(text.strip().strip(".,").lower().split()) in _place_names()
+
+
+def signer_phrase(text: str) -> bool:
+    lowered = text.strip().lower()
+    return any(lowered.startswith(p) for p in vocab.people_words().get("signer_phrases", ()))
+
+
+@cache
+def function_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in vocab.people_words().get("function_words", ()))
+
+
 def is_name_line(text: str) -> bool:
     """A line that reads as a signature: one to five name words, not a marking or a routing
     word, and not ending in a full stop unless after an initial."""
@@ -331,6 +352,9 @@ def is_name_line(text: str) -> bool:
     first = t.split()[0].lower().rstrip(".:,")
     if first in _patterns()["routing"]:
         return False
+    edges = (t.split()[0].lower().rstrip(":,"), t.split()[-1].lower().rstrip(":,"))  # "A." is an initial
+    if any(word in function_words() for word in edges):
+        return False  # "OF THE GUARDS", "RECOMMENDATION THAT": a line cut from a sentence
     if markings_only(t) or kind_line(t):
         return False
     if is_page_number(t):

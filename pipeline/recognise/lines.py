@@ -304,8 +304,8 @@ def is_prose(text: str) -> bool:
             sum(1 for x in w if x[:1].isupper()) * 2 > len(w):
         return False  # an office's name with a full stop after it
     if len(w) >= 12:
-        # a long letterhead ("8th Administration of the General Staff of the Armed Forces of
-        # the USSR") is no sentence: capitalised words, no verb, no final stop
+        # a long letterhead ("Second Directorate of the Main Staff of the Naval Forces of the
+        # Republic") is no sentence: capitalised words, no verb, no final stop
         capitals = sum(1 for x in w if x[:1].isupper() or x[:1].isdigit())
         return not (len(w) <= 20 and capitals * 2 >= len(w) and not _VERBS.search(text)
                     and not text.rstrip().endswith((".", "?", "!", ";", ":")))
@@ -432,7 +432,7 @@ def opener_role(text: str) -> str | None:
             or (re.search(r"\bto\s+whom\s+[A-Z]", t) and len(words(t)) <= 15):
         return "addressee"
     if re.match(r"^\|.*\|$", t):
-        return "line"  # a row of a table of form fields: "| Outgoing Nº 8923 | Form Nº 18 |"
+        return "line"  # a row of a table of form fields: "| Outgoing Nº 417 | Form Nº 3 |"
     if len(words(t)) <= 3 and re.search(r"(?:\bNo\.|\bNº|:)$", t):
         return "line"  # a form field left empty: "Response No.", "Subject:"
     if _SENT.match(t) and dates.when(t) and len(words(t)) <= 20:
@@ -449,7 +449,7 @@ def opener_role(text: str) -> str | None:
         return None
     w = words(t)
     if len(w) <= 10 and _ORG_WORDS.search(t) and not _VERBS.search(t):
-        return "letterhead"  # "The Legation of the Hungarian People's Republic."
+        return "letterhead"  # "The Legation of the Republic of Austria."
     upper = sum(1 for ch in t if ch.isupper())
     letters = sum(1 for ch in t if ch.isalpha())
     if (letters and upper / letters > 0.8 and len(words(t)) >= 2) or _ORG_WORDS.search(t):
@@ -458,7 +458,7 @@ def opener_role(text: str) -> str | None:
         return "line"
     if len(w) <= 25 and not t.endswith((".", ";", ",")) and not _VERBS.search(t) \
             and sum(1 for x in w if x[:1].isupper()) * 2 >= len(w):
-        return "line"  # a title in capitals: "Please Notify the Governments of the Receiving Countries ..."
+        return "line"  # a title in capitals: "On the Opening of the New Trade Mission in the Capital"
     return None
 
 

@@ -469,7 +469,7 @@ def _office_line(text: str) -> bool:
 
 def _office_signature(tail: list, index: int) -> bool:
     """An office signing at the end of a message: its name on a line of its own, over the
-    closing date or over another signing office ("Embassy in Hungary" / "10:00, 2 November 1956")."""
+    closing date or over another signing office ("Embassy in Austria" / "10:00, 3 May 1955")."""
     item = tail[index]
     if not isinstance(item, Para) or not _office_line(item.text.strip()):
         return False
@@ -636,7 +636,7 @@ def _closer_like(item) -> bool:
     if _signature_like(item) or L.is_signer_title(text):
         return True
     if L.signer_phrase(text) and len(text.split()) <= 25:
-        return True  # "at the instruction of the Political Council ..." under a signature
+        return True  # "on behalf of the Central Committee ..." under a signature
     if L.known_place(text):
         return True  # the place of signing, on a line of its own under the signature
     if re.match(r"^For\s+(?:the\s+)?[A-Z].{0,80}:$", text, re.S):

@@ -173,6 +173,11 @@ def read(text: str, release_year: int | None = None, edition: str | None = None)
     if own:
         first = max(own, key=lambda n: (n.rank, -n.start))
         facts.number = Found(first.number, _line_of(text, first.start), first.number, "medium")
+    elif release_year is not None and (labelled := [n for n in numbers.find(blanked) if n.rank >= 3]):
+        # a released scan: a labelled number past the cover ("CIA CONTROL N0. 1886" on a
+        # control sheet)
+        first = max(labelled, key=lambda n: (n.rank, -n.start))
+        facts.number = Found(first.number, _line_of(text, first.start), first.number, "medium")
     else:
         # a number alone on its line on one of the first pages ("No. 0140/68")
         for number, line in enumerate(blanked.split("\n")[:NUMBER_LINES], start=1):

@@ -106,7 +106,7 @@ def main() -> int:
             for label, rate in rates.items():
                 print(f"ratio, teipipe ({label}) / jing: {rate / (count / seconds):.2f}")
 
-        lxml_rate, xmlschema_rate = profile_only(files[: args.sample], ROOT / "schema" / "teipipe.xsd")
+        lxml_rate, xmlschema_rate = profile_only(files[: args.sample], ROOT / "pipeline" / "schema" / "teipipe.xsd")
         print(f"profile alone on {min(args.sample, len(files))} parsed documents: lxml {lxml_rate:.0f} documents/s, "
               f"xmlschema {xmlschema_rate:.0f} documents/s")
     return 0

@@ -107,7 +107,7 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
 @click.option("--tei-all", "tei_all", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               metavar="FILE", help="Also validate against this tei_all.rng (the official TEI grammar).")
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
-              help="The profile to validate with [default: schema/teipipe.xsd].")
+              help="The profile to validate with [default: the profile shipped with teipipe].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report to FILE instead of standard output.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,

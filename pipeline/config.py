@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from .resources import SCHEMA, TRANSFORMS
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -35,6 +37,8 @@ class Settings:
 
 
 _PATH_FIELDS = ("seeds", "tei", "build", "schema", "transforms")
+#: The profile and the stylesheets are the package's own unless the settings name other folders.
+_SHIPPED = {"schema": SCHEMA, "transforms": TRANSFORMS}
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -65,7 +69,12 @@ def load_settings(start: Path | None = None) -> Settings:
         if name in table:
             values[name] = table[name]
     for name in _PATH_FIELDS:
-        values[name] = (root / values.get(name, name)).resolve()
+        if name in values:
+            values[name] = (root / values[name]).resolve()
+        elif name in _SHIPPED:
+            values[name] = _SHIPPED[name]
+        else:
+            values[name] = (root / name).resolve()
     return Settings(root=root, **values)
 
 

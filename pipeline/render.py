@@ -1,6 +1,6 @@
 """Renderings of the TEI: HTML pages, the corpus index and plain text, through XSLT 3.0.
 
-Everything a reader sees comes from the TEI alone, by the stylesheets in ``transforms/`` run
+Everything a reader sees comes from the TEI alone, by the stylesheets in ``pipeline/transforms/`` run
 with saxonche (SaxonC-HE):
 
     html.xsl   one page per document; view ``reading`` (the edition) or ``review`` (every
@@ -32,8 +32,8 @@ from saxonche import (
 
 from . import __version__
 from .atomic import write_atomic  # noqa: F401  (part of this module's API)
+from .resources import TRANSFORMS
 
-TRANSFORMS = Path(__file__).resolve().parent.parent / "transforms"
 CSS_NAME = "teipipe.css"
 GENERATOR = f"teipipe {__version__}"
 AUTHORITY_NAME = "authority.xml"

@@ -30,7 +30,7 @@ PARALLEL_FROM = 200
 class CheckContext:
     """Everything :func:`check_file` needs besides the file: plain paths, so it pickles."""
 
-    profile: Path  # schema/teipipe.xsd
+    profile: Path  # pipeline/schema/teipipe.xsd
     seeds: Path | None = None  # where the sources are, to compare their SHA-256 (rule TP110)
     tei_all: Path | None = None  # tei_all.rng, to validate against the official grammar too
 

@@ -448,7 +448,7 @@ RULES = (
          check_catref_taxonomy),
     Rule("TP112", ERROR, "a category of the security taxonomy names no known classification level",
          "the security category {level!r} is no known classification level: use one of {known} "
-         "(schema/teipipe.xsd, teipipe.classificationLevel)",
+         "(pipeline/schema/teipipe.xsd, teipipe.classificationLevel)",
          check_security_levels),
     Rule("TP113", ERROR, "a pointer uses a private URI prefix that listPrefixDef does not declare",
          "{uri!r} uses the prefix {prefix!r}:, which no prefixDef in the header declares: declare it "

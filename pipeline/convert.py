@@ -19,7 +19,7 @@ from lxml import etree
 from .atomic import write_atomic
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .authority import Authority, build_authority_tree
-from .config import Settings, load_settings, source_date_epoch
+from .config import Settings, settings_or_defaults, source_date_epoch
 from .encode import EncodingContext, encode
 from .model import Document
 from .recognise import recognise
@@ -133,7 +133,7 @@ def output_name(stem: str) -> str:
 def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = None,
                   encoding: str | None = None) -> BatchReport:
     """Convert every source under ``paths`` into ``out_dir`` and update the authority file there."""
-    settings = settings or load_settings()
+    settings = settings or settings_or_defaults()
     report = BatchReport()
     sources, errors = collect_sources(paths)
     report.errors.extend(errors)

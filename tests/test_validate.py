@@ -34,6 +34,7 @@ FIXTURES = {
     "xxe.xml": ("TP004", 2, ERROR),
     "billion-laughs.xml": ("TP004", 2, ERROR),
     "external-dtd.xml": ("TP005", 2, ERROR),
+    "not-tei.xml": ("TP007", 2, ERROR),
     "unknown-element.xml": ("TP010", 68, ERROR),
     "attribute-not-allowed.xml": ("TP011", 68, ERROR),
     "bad-attribute-value.xml": ("TP012", 68, ERROR),
@@ -160,13 +161,17 @@ def _problems_in(output: str, output_format: str) -> set[tuple[str, int, str]]:
         root = etree.fromstring(output.encode("utf-8"))
         text = "\n".join((node.text or "") for node in root.iter("failure", "system-out"))
         return {(Path(m[0]).name, int(m[1]), m[2]) for m in re.findall(r"^(\S+?):(\d+):\d+: (TP\d+):", text, re.M)}
+    if output_format == "sarif":
+        (run,) = json.loads(output)["runs"]
+        return {(Path(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).name,
+                 r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"]) for r in run["results"]}
     if output_format == "github":
         return {(Path(m[0]).name, int(m[1]), m[2])
                 for m in re.findall(r"^::(?:error|warning) file=([^,]+),line=(\d+),col=\d+,title=(TP\d+)::", output, re.M)}
     return {(Path(m[0]).name, int(m[1]), m[2]) for m in re.findall(r"^(\S+?):(\d+):\d+: (TP\d+):", output, re.M)}
 
 
-@pytest.mark.parametrize("output_format", ["text", "json", "junit", "github"])
+@pytest.mark.parametrize("output_format", ["text", "json", "junit", "github", "sarif"])
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_the_command_reports_each_fixture_in_every_format(name, output_format):
     code, line, severity = BROKEN[name]

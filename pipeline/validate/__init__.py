@@ -3,7 +3,7 @@
 The layers, in the order a file goes through them (one module each):
 
 * :mod:`.safe_xml`  reads untrusted XML safely (no entities, DTDs, network or XInclude) and
-  locates elements in the source for messages. Codes TP001 to TP006.
+  locates elements in the source for messages. Codes TP001 to TP007.
 * :mod:`.profile`   validates against ``pipeline/schema/teipipe.xsd``, compiled once. Codes TP010 to TP019.
 * :mod:`.rules`     the rules the grammar cannot say, one row per rule. Codes TP101 and up.
 * :mod:`.teiall`    the official tei_all grammar, on request. Code TP020.
@@ -29,7 +29,7 @@ from .report import ERROR, WARNING, Code, FileResult, Problem, Report
 
 #: Every code the validator reports, in order: code -> (severity, summary).
 CODES: dict[str, Code] = {
-    row.code: Code(row.code, row.severity, row.summary)
+    row.code: Code(row.code, row.severity, row.summary, row.help)
     for row in (*safe_xml.CODES, *profile.CODES, *teiall.CODES, *rules.CODES)
 }
 

@@ -15,7 +15,8 @@ from .. import TEI_NS, XML_NS
 from .report import ERROR, Code, Problem
 from .safe_xml import SourceText
 
-CODES = (Code("TP020", ERROR, "the document is not valid against the official tei_all grammar"),)
+CODES = (Code("TP020", ERROR, "the document is not valid against the official tei_all grammar",
+              "the profile should have caught it: report it with the document"),)
 
 
 @cache

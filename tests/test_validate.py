@@ -115,6 +115,22 @@ def test_the_encoded_seeds_are_valid(settings):
     assert len(report.files) == len(list(TEI_DIR.glob("*.xml")))
 
 
+def test_two_corpora_checked_together_may_share_ids_each_with_its_own_authority_file(tmp_path, settings):
+    import shutil
+
+    for corpus in ("first", "second"):
+        shutil.copytree(TEI_DIR, tmp_path / corpus / "tei")
+    report = validate_paths([tmp_path / "first" / "tei", tmp_path / "second" / "tei"], settings)
+    assert len(report.files) == 2 * len(list(TEI_DIR.glob("*.xml")))
+    assert [str(p) for p in report.problems] == []
+    # within one corpus the same ids are still repeated ids
+    document = next(p for p in sorted(TEI_DIR.glob("*.xml")) if p.name != "authority.xml")
+    shutil.copy(document, tmp_path / "first" / "tei" / "copy.xml")
+    report = validate_paths([tmp_path / "first" / "tei", tmp_path / "second" / "tei"], settings)
+    repeated = {Path(p.path).parent.parent.name for p in report.problems if p.code == "TP103"}
+    assert repeated == {"first"}
+
+
 def test_an_xml_id_repeated_in_another_file_is_reported_in_both(tmp_path, settings):
     for name in ("a.xml", "b.xml"):
         (tmp_path / name).write_text((FIXTURES_DIR / "telegram.xml").read_text(encoding="utf-8"), encoding="utf-8")

@@ -128,8 +128,8 @@ def init_project(folder: Path, action: str = ACTION) -> list[Path]:
     if folder.is_dir() and not there and settings_table(folder) is not None:
         there = [folder / "pyproject.toml"]  # its [tool.teipipe] makes the folder a project already
     if there:
-        names = ", ".join(str(path) for path in there)
-        raise ProjectExists(f"{folder}: already holds {names}: teipipe init does not overwrite; "
+        names = ", ".join(path.relative_to(folder).as_posix() for path in there)
+        raise ProjectExists(f"{folder.resolve()}: already holds {names}: teipipe init does not overwrite; "
                             "move them away or choose another folder")
     written = []
     for relative, text in files.items():

@@ -474,3 +474,15 @@ def test_the_command_summarises_says_when_there_is_nothing_to_do_and_is_silent_w
     third = run_build(project)
     assert third.stdout.startswith("nothing to do: 5 documents unchanged")
     assert run_build(project, "--jobs", "-1").returncode == 2
+
+
+def test_the_command_ends_by_saying_where_the_edition_is(project: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    monkeypatch.chdir(project)
+    for _ in range(2):  # a build that does everything, then one that finds nothing to do
+        result = CliRunner().invoke(cli, ["build", "-j", "1"])
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[-1] == "the edition: build/html/index.html"

@@ -65,6 +65,8 @@ CASES = {
     "convert without -o outside a project": ({"a.txt": TEXT}, ["convert", "a.txt"], NO_PROJECT, 2),
     "validate without paths outside a project": ({}, ["validate"], NO_PROJECT, 2),
     "render without paths outside a project": ({}, ["render"], NO_PROJECT, 2),
+    "settings that are not TOML": (
+        {SETTINGS_FILE: b"seeds = \n"}, ["build"], "teipipe.toml: cannot be read as TOML: ", 2),
     "init over a project": (
         {SETTINGS_FILE: b'seeds = "seeds"\n'}, ["init", "."],
         "already holds teipipe.toml: teipipe init does not overwrite", 2),

@@ -57,6 +57,7 @@ def cli() -> None:
 
     \b
     Typical use:
+      teipipe init my-corpus           start a project: settings, seeds/, tei/, CI files
       teipipe convert seeds -o tei     encode every .txt file in seeds/ into tei/
       teipipe validate tei             check the TEI against the profile, the rules and tei_all
       teipipe render tei --to html     write the HTML edition
@@ -335,7 +336,7 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
 
 
 @cli.command()
-@click.argument("folder", metavar="DIR", required=False, default=".",
+@click.argument("folder", metavar="[DIR]", required=False, default=".",
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--action", default=None, metavar="OWNER/REPO@REF",
               help="The teipipe GitHub Action the workflow uses [default: the release of this teipipe].")

@@ -35,6 +35,8 @@ class Settings:
     organization: str = ""
     contact_name: str = ""
     contact_email: str = ""
+    # The archive's catalogue records of the sources (CSV or JSON Lines; docs/encoding.md).
+    catalogue: Path | None = None
 
     @property
     def authority(self) -> Path:
@@ -116,6 +118,10 @@ def settings_from(root: Path, table: dict) -> Settings:
             values[name] = _SHIPPED[name]
         else:
             values[name] = (root / name).resolve()
+    if values.get("catalogue"):
+        values["catalogue"] = (root / values["catalogue"]).resolve()
+    else:
+        values.pop("catalogue", None)
     return Settings(root=root, **values)
 
 

@@ -59,6 +59,7 @@ CODES_TESTED_ELSEWHERE = {
     "TP006": "test_an_unreadable_path_is_a_clean_error",
     "TP019": "a catch-all for libxml2 errors outside the known kinds; no document is known to raise one",
     "TP020": "tests/test_validate_tei_all.py::test_tei_all_problems_are_reported_when_asked",
+    "TP114": "tests/test_catalogue.py::test_a_disagreement_keeps_both_and_is_a_warning (needs a catalogue)",
 }
 
 BROKEN = {name: row for name, row in FIXTURES.items() if row is not None}

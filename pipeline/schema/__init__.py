@@ -94,13 +94,11 @@ def xml_model_hrefs(settings) -> tuple[str, str]:
     """The addresses of the profile's RELAX NG schema and Schematron as a TEI file in the tei
     folder of ``settings`` reaches them. Relative, so that they resolve wherever the project is
     copied: from the tei folder to the schema folder when the project holds both (``../schema``
-    by default, which is also the layout of a deposit); the deposit's layout otherwise: for the
-    profile teipipe ships (inside the installed package, wherever that is) and for a schema
-    folder outside the project, whose address would give every machine other bytes."""
-    from ..resources import SCHEMA
-
+    by default, which is also the layout of a deposit; ``../pipeline/schema`` in teipipe's own
+    checkout); the deposit's layout otherwise (a schema folder outside the project, such as the
+    one inside an installed package, would give every machine other bytes)."""
     root, schema, tei = (Path(p).resolve() for p in (settings.root, settings.schema, settings.tei))
-    if schema != SCHEMA.resolve() and schema.is_relative_to(root) and tei.is_relative_to(root):
+    if schema.is_relative_to(root) and tei.is_relative_to(root):
         relative = Path(os.path.relpath(schema, tei)).as_posix()
     else:
         relative = DEPOSIT_SCHEMA_HREF

@@ -59,6 +59,9 @@ def check_file(path: str, context: CheckContext) -> FileResult:
 
     problems = list(parsed.problems)
     if context.profile is not None:
+        not_tei = safe_xml.not_tei_problem(path, parsed.tree, parsed.source)
+        if not_tei is not None:  # the profile and the rules would only repeat it in libxml2's words
+            return FileResult(path, tuple(problems) + (not_tei,))
         profile = profile_module.load(context.profile)
         document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds)
         problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)

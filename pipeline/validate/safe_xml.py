@@ -98,11 +98,6 @@ def parse(path: str, data: bytes) -> Parsed:
                                              f"not well-formed: {message.strip()}; fix the markup at this place")])
 
     problems = []
-    why = not_tei(tree.getroot())
-    if why is not None:
-        line, column = source.position(tree.getroot())
-        return Parsed(None, source, [Problem(path, line, column, "TP007", ERROR,
-                                             f"{why}; check that the right file was given")])
     if tree.docinfo.system_url or tree.docinfo.public_id:
         line, column = source.position_of_bytes(b"<!DOCTYPE")
         problems.append(Problem(path, line, column, "TP005", ERROR,
@@ -122,6 +117,15 @@ def not_tei(root) -> str | None:
         return (f"not a TEI document (root element `TEI` {where}, not {TEI_NS}): "
                 f'declare xmlns="{TEI_NS}" on it')
     return f"not a TEI document (root element `{name.localname}`)"
+
+
+def not_tei_problem(path: str, tree, source: "SourceText") -> Problem | None:
+    """TP007 when the parsed document is XML but not TEI."""
+    why = not_tei(tree.getroot())
+    if why is None:
+        return None
+    line, column = source.position(tree.getroot())
+    return Problem(path, line, column, "TP007", ERROR, f"{why}; check that the right file was given")
 
 
 def root_of_file(path) -> etree._Element | None:

@@ -166,8 +166,6 @@ def test_an_entry_whose_anchor_is_gone_is_reported_not_applied() -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
-    for name in ("schema", "transforms"):
-        shutil.copytree(ROOT / name, tmp_path / name)
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "fixture.txt").write_text(TEXT, encoding="utf-8")
     (tmp_path / "review").mkdir()

@@ -69,11 +69,10 @@ def environment() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the project (settings, seeds, schema and stylesheets), built once as it is."""
+    """A copy of the project (settings and seeds), built once as it is."""
     folder = tmp_path_factory.mktemp("project")
     shutil.copy(ROOT / "pyproject.toml", folder)
-    for name in ("seeds", "schema", "transforms"):
-        shutil.copytree(ROOT / name, folder / name)
+    shutil.copytree(ROOT / "seeds", folder / "seeds")
     built = run(folder, "build", "-q")
     assert built.returncode == 0, built.stderr
     return folder

@@ -32,6 +32,7 @@ from saxonche import (
 
 from . import __version__
 from .atomic import write_atomic  # noqa: F401  (part of this module's API)
+from .validate import safe_xml
 
 TRANSFORMS = Path(__file__).resolve().parent.parent / "transforms"
 CSS_NAME = "teipipe.css"
@@ -141,24 +142,23 @@ def render_document(tei_path: Path | str, to: str = "html", view: str | None = N
                     transforms: Path | None = None) -> str:
     """One TEI document as an HTML page (``to='html'``) or plain text (``to='text'``)."""
     view = _check_view(to, view)
-    tei_path = Path(tei_path)
-    executable = stylesheet(to, transforms)
-    _set_parameters(executable, view=view, generator=GENERATOR, css=CSS_NAME)
-    try:
-        result = executable.transform_to_string(source_file=str(tei_path.resolve()))
-    except PySaxonApiError as error:
-        raise RenderError(tei_path, _error_message(error)) from error
-    if result is None:
-        raise RenderError(tei_path, "the transformation produced no output")
-    return result
+    return render_node(parse_document(tei_path), to, view, tei_path, transforms=transforms)
 
 
 def parse_document(tei_path: Path | str) -> PyXdmNode:
-    """The TEI document at ``tei_path``, parsed once for any number of renderings."""
-    tei_path = Path(tei_path)
+    """The TEI document at ``tei_path``, parsed once for any number of renderings.
+
+    The file is read by teipipe's safe parser (:mod:`pipeline.validate.safe_xml`), which refuses
+    what ``teipipe validate`` refuses while reading (an entity declaration, a DTD, a file too
+    large or too deep) with the same code; the XSLT processor gets the tree it parsed, as text
+    without a DOCTYPE, and never reads a file, a DTD or an entity itself."""
+    parsed = safe_xml.read(tei_path)
+    if parsed.problems:
+        problem = parsed.problems[0]
+        raise RenderError(tei_path, f"{problem.code} at line {problem.line}, column {problem.column}: {problem.message}")
     try:
-        return _saxon().parse_xml(xml_text=tei_path.read_text(encoding="utf-8"), encoding="UTF-8")
-    except (OSError, UnicodeDecodeError, PySaxonApiError) as error:
+        return _saxon().parse_xml(xml_text=safe_xml.serialise(parsed.tree), encoding="UTF-8")
+    except PySaxonApiError as error:
         raise RenderError(tei_path, _error_message(error)) from error
 
 

@@ -3,7 +3,7 @@
 The layers, in the order a file goes through them (one module each):
 
 * :mod:`.safe_xml`  reads untrusted XML safely (no entities, DTDs, network or XInclude) and
-  locates elements in the source for messages. Codes TP001 to TP006.
+  locates elements in the source for messages. Codes TP001 to TP009.
 * :mod:`.profile`   validates against ``schema/teipipe.xsd``, compiled once. Codes TP010 to TP019.
 * :mod:`.rules`     the rules the grammar cannot say, one row per rule. Codes TP101 and up.
 * :mod:`.teiall`    the official tei_all grammar, on request. Code TP020.

@@ -9,7 +9,6 @@ a whole can show: xml:ids declared in more than one file.
 from __future__ import annotations
 
 import os
-import stat
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -36,28 +35,30 @@ class CheckContext:
 
 
 def check_file(path: str, context: CheckContext) -> FileResult:
-    """Well-formedness, the profile, the rules and (optionally) tei_all for the file at ``path``."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise OSError(f"{path} is not a regular file")
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return FileResult(path, (Problem(path, 1, 1, "TP006", ERROR,
-                                         f"cannot read the file: {exc.strerror or exc}; check the path "
-                                         "and its permissions"),))
-    parsed = safe_xml.parse(path, data)
+    """Well-formedness, the profile, the rules and (optionally) tei_all for the file at ``path``.
+
+    Whatever the file holds, the answer is its problems: a fault met while checking it is
+    reported as TP009 for this file alone."""
+    parsed = safe_xml.read(path)
     if parsed.tree is None:
         return FileResult(path, tuple(parsed.problems))
-
     profile = profile_module.load(context.profile)
-    document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds)
-    problems = list(parsed.problems)
-    problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
-    problems += rules.run_rules(document, path)
     if context.tei_all is not None:
-        problems += teiall.check(parsed.tree, parsed.source, path, context.tei_all)
+        teiall.load(context.tei_all)
+    try:
+        document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds)
+        problems = list(parsed.problems)
+        problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
+        problems += rules.run_rules(document, path)
+        if context.tei_all is not None:
+            problems += teiall.check(parsed.tree, parsed.source, path, context.tei_all)
+        declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in document.ids.items())
+    except (Exception, RecursionError) as exc:  # noqa: BLE001  (one file's fault stays its own)
+        return FileResult(path, (Problem(path, 1, 1, "TP009", ERROR,
+                                         f"the document could not be checked ({type(exc).__name__}: "
+                                         f"{' '.join(str(exc).split())[:200]}); this is a fault of teipipe: "
+                                         "please report it with the file"),))
     problems.sort(key=lambda p: (p.line, p.column, p.code))
-    declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in document.ids.items())
     return FileResult(path, tuple(problems), declared)
 
 

@@ -1,0 +1,30 @@
+"""Worker processes that end when the process that started them ends.
+
+A worker of the build's own pool waits for work from the main process; if the main process is
+killed (``kill -9``, an out-of-memory kill) nobody tells the worker, and it would wait for ever,
+holding its memory. :func:`die_with_parent` makes a worker watch for that: a thread looks at the
+worker's parent process id every :data:`EVERY` seconds, and when the parent is gone (the worker
+was handed to another process) the worker exits at once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+#: How often a worker looks whether its parent is still there (seconds).
+EVERY = 0.5
+
+
+def die_with_parent() -> None:
+    """Exit this process soon after the process that started it has ended."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(EVERY)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="teipipe-lifeline", daemon=True).start()

@@ -42,15 +42,27 @@ def cli() -> None:
               help="Output folder [default: build/html, build/html/review, build/text, "
                    "build/text/diplomatic].")
 def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> None:
-    """Render TEI documents (files or folders; default: the tei folder) through XSLT."""
+    """Render TEI documents (files or folders; default: the tei folder) through XSLT.
+
+    A document that cannot be read safely (an entity declaration, a DTD, a file too large: what
+    teipipe validate refuses while reading, with the same code) or rendered is reported and the
+    others are still written. The output folder may not be the folder of the documents, of the
+    sources, of the schema or of the stylesheets (exit status 2).
+
+    Exit status: 0 when every document was rendered, 1 when any failed, 2 for a usage error.
+    """
     from .config import load_settings
-    from .render import VIEWS, default_out_dir, render_corpus
+    from .render import VIEWS, OutputFolderError, default_out_dir, render_corpus
 
     if view not in VIEWS[to]:
         raise click.UsageError(f"--to {to} has no view {view!r} (use {' or '.join(VIEWS[to])})")
     settings = load_settings()
     out_dir = output or default_out_dir(settings.build, to, view)
-    report = render_corpus(paths or (settings.tei,), out_dir, to, view, transforms=settings.transforms)
+    try:
+        report = render_corpus(paths or (settings.tei,), out_dir, to, view, transforms=settings.transforms,
+                               protected=(settings.seeds, settings.tei, settings.schema, settings.transforms))
+    except OutputFolderError as error:
+        raise click.UsageError(str(error)) from error
     for error in report.failed:
         click.echo(f"error: {error}", err=True)
     documents = [path for path in report.written if path.suffix in (".html", ".txt")

@@ -293,19 +293,45 @@ def default_out_dir(build: Path, to: str, view: str | None = None) -> Path:
     return base if view == VIEWS[to][0] else base / view
 
 
+class OutputFolderError(ValueError):
+    """The output folder is one whose files rendering would overwrite: nothing was written."""
+
+
+def check_out_dir(out_dir: Path, protected: Iterable[Path]) -> None:
+    """Refuse an output folder that is one of ``protected`` (the folders of the documents, the
+    sources, the schema, the stylesheets): renderings written there would replace their files."""
+    try:
+        target = out_dir.resolve()
+    except (OSError, RuntimeError):
+        return
+    for folder in protected:
+        try:
+            if folder.resolve() == target:
+                raise OutputFolderError(f"{out_dir}: is {folder}, a folder of documents, sources, schemas or "
+                                        "stylesheets: rendering there would overwrite its files; choose "
+                                        "another output folder")
+        except (OSError, RuntimeError):
+            continue
+
+
 def render_corpus(paths: Iterable[Path | str], out_dir: Path | str, to: str = "html",
-                  view: str | None = None, *, transforms: Path | None = None) -> RenderReport:
+                  view: str | None = None, *, transforms: Path | None = None,
+                  protected: Iterable[Path | str] = ()) -> RenderReport:
     """Render every document in ``paths`` into ``out_dir`` as ``<stem>.html`` or ``<stem>.txt``.
 
     A document that fails is reported and the others still render. HTML output also gets
-    ``index.html`` (of the documents that rendered) and a copy of ``teipipe.css``.
+    ``index.html`` (of the documents that rendered) and a copy of ``teipipe.css``. Raises
+    :class:`OutputFolderError`, writing nothing, when ``out_dir`` is the folder of one of the
+    documents or one of the folders ``protected``.
     """
     view = _check_view(to, view)
     out_dir = Path(out_dir)
+    documents = document_paths(paths)
+    check_out_dir(out_dir, [p.parent for p in documents] + [Path(p) for p in protected])
     out_dir.mkdir(parents=True, exist_ok=True)
     report = RenderReport(out_dir)
     rendered: list[Path] = []
-    for tei_path in document_paths(paths):
+    for tei_path in documents:
         target = out_dir / (tei_path.stem + SUFFIXES[to])
         try:
             write_atomic(target, render_document(tei_path, to, view, transforms=transforms), durable=False)

@@ -74,7 +74,7 @@ from .source import stem_of
 from .validate import CheckContext, check_file
 from .validate.check import PROFILE_FILE, repeated_across_files
 from .validate.report import ERROR, Problem
-from .validate.rules import targets_in_file
+from .validate.rules import targets_beside
 
 STAGES = ("encode", "check", "render", "index")
 #: Below this many documents a stage runs in this process: starting workers would cost more.
@@ -614,7 +614,7 @@ class _Targets:
         for link in links:
             file, _, fragment = link.partition("#")
             if file not in self.files:
-                self.files[file] = targets_in_file(self.tei / file)
+                self.files[file] = targets_beside(self.tei, file)
             found[link] = (self.files[file] or {}).get(fragment)
         return found
 

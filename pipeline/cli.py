@@ -212,7 +212,8 @@ def build(jobs: int | None, force: bool, quiet: bool, seeds: Path | None, tei: P
 @click.argument("target", metavar="OUT", type=click.Path(path_type=Path))
 @click.option("--verify", is_flag=True,
               help="Check the bag OUT instead of writing one: its structure, every checksum, missing "
-                   "and stray files, and every TEI document against the schema and rules in the bag.")
+                   "and stray files, the bag's copies of the schema and rules against teipipe's own, and "
+                   "every TEI document against teipipe's own schema and rules.")
 @click.option("--allow-invalid", is_flag=True,
               help="Pack a corpus that does not validate, recording its problems in "
                    "data/validation-report.json and bag-info.txt. With --verify: accept the problems "
@@ -249,7 +250,7 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
             raise click.UsageError("--force writes a bag; --verify only reads one")
         if not (target.exists() or target.is_symlink()):
             raise click.UsageError(f"{target}: no such bag")
-        faults = check_bag(target, allow_invalid=allow_invalid, jobs=jobs)
+        faults = check_bag(target, allow_invalid=allow_invalid, jobs=jobs, schema=load_settings().schema)
         for fault in faults:
             click.echo(str(fault))
         if faults:

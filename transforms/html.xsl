@@ -401,8 +401,11 @@
     <xsl:variable name="missing" select="tp:missing-facts($facts)"/>
     <aside class="review-panel" aria-labelledby="review-heading">
       <h2 id="review-heading">Encoder decisions</h2>
-      <p class="summary">{count($decisions)} decisions, {count($decisions[tp:decision-rank(.) lt 5])
-        + count($missing)} to check first.</p>
+      <!-- Each count counts what it names: the decisions to check first are some of the
+           decisions; the facts missing from the header are counted apart. -->
+      <p class="summary">{count($decisions)} decision{'s'[count($decisions) ne 1]}, {count($decisions[tp:decision-rank(.) lt 4])}
+        to check first{if ($missing) then ', and ' || count($missing) || ' header fact' || 's'[count($missing) ne 1]
+        || ' missing' else ''}.</p>
       <ol class="decisions">
         <xsl:apply-templates select="$decisions[tp:decision-rank(.) lt 4]" mode="panel">
           <xsl:sort select="tp:decision-rank(.)"/>

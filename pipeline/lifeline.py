@@ -9,6 +9,7 @@ was handed to another process) the worker exits at once.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
 import time
@@ -18,8 +19,12 @@ EVERY = 0.5
 
 
 def die_with_parent() -> None:
-    """Exit this process soon after the process that started it has ended."""
-    parent = os.getppid()
+    """Exit this process soon after the process that started it has ended (at once when it
+    has ended already)."""
+    started_by = multiprocessing.parent_process()
+    parent = started_by.pid if started_by is not None and started_by.pid else os.getppid()
+    if os.getppid() != parent:
+        os._exit(1)
 
     def watch() -> None:
         while True:

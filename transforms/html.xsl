@@ -404,7 +404,7 @@
       <!-- Each count counts what it names: the decisions to check first are some of the
            decisions; the facts missing from the header are counted apart. -->
       <p class="summary">{count($decisions)} decision{'s'[count($decisions) ne 1]}, {count($decisions[tp:decision-rank(.) lt 4])}
-        to check first{if ($missing) then ', and ' || count($missing) || ' header fact' || 's'[count($missing) ne 1]
+        to check first{if (exists($missing)) then ', and ' || count($missing) || ' header fact' || 's'[count($missing) ne 1]
         || ' missing' else ''}.</p>
       <ol class="decisions">
         <xsl:apply-templates select="$decisions[tp:decision-rank(.) lt 4]" mode="panel">

@@ -491,3 +491,79 @@ def test_the_command_writes_verifies_and_refuses(project_folder):
     assert broken.exit_code == 1
     assert "bag/data/tei/authority.xml: error: missing: listed in manifest-sha256.txt and manifest-sha512.txt " \
            "but not in the bag" in broken.stdout.splitlines()
+
+
+# ------------------------------------------------------------------------------------ a bag that cannot certify itself
+
+def test_a_document_of_the_bag_that_cannot_be_read_is_blamed_not_the_schema(copy):
+    document = copy / f"data/tei/{STEMS[1]}.xml"
+    document.write_bytes(b'<!DOCTYPE TEI SYSTEM "nothing.dtd"><TEI xmlns="http://www.tei-c.org/ns/1.0">&x;</TEI>')
+    bagit.Bag(str(copy)).save(manifests=True)
+    result = CliRunner().invoke(cli, ["deposit", "--verify", str(copy)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.stdout.splitlines() == [
+        f"{copy}/data/tei/{STEMS[1]}.xml: error: TP005 at line 1, column 77: the entity &x; is declared nowhere in "
+        "the file (an external DTD would have to say what it is, and teipipe loads none): write the characters "
+        "themselves and remove the DOCTYPE"]
+
+
+def test_a_pointer_outside_the_bag_is_never_followed(copy, tmp_path):
+    """A pointer to an absolute path, or up out of data/tei/, leads nowhere, though the file
+    it names exists and declares the id."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    authority = (copy / "data/tei/authority.xml").read_bytes()
+    (outside / "authority.xml").write_bytes(authority)
+    (copy.parent / "authority.xml").write_bytes(authority)
+    document = copy / f"data/tei/{STEMS[0]}.xml"
+    text = document.read_text(encoding="utf-8")
+    assert '"authority.xml#' in text
+    pointers = {"absolute": f'"{outside}/authority.xml#', "upwards": '"../../../authority.xml#'}
+    for kind, pointer in pointers.items():
+        document.write_text(text.replace('"authority.xml#', pointer), encoding="utf-8")
+        bagit.Bag(str(copy)).save(manifests=True)
+        found = reasons(verify(copy), copy)
+        assert set(found) == {f"data/tei/{STEMS[0]}.xml"}, kind
+        assert all(reason.startswith("TP102 at line ") and "does not resolve" in reason
+                   for reason in found[f"data/tei/{STEMS[0]}.xml"]), kind
+
+
+def _folded_bag_info(size: int) -> bytes:
+    line = b"Internal-Sender-Description: a folded value\n"
+    fold = b"  and more words of the same value, folded onto the next line\n"
+    return line + fold * (size // len(fold))
+
+
+def test_a_huge_tag_file_is_refused_at_once(copy):
+    (copy / "bag-info.txt").write_bytes(_folded_bag_info(10_000_000))
+    found = reasons(verify(copy), copy)
+    assert found["bag-info.txt"][0] == ("is larger than 1048576 bytes, far more than any bag's tag file holds: "
+                                        "not read")
+
+
+def test_tag_files_are_read_in_linear_time(tmp_path, record_property):
+    """Reading a folded tag file four times as long takes about four times as long, not sixteen
+    (the best of several runs, measured twice when over the bound; nothing is timed absolutely)."""
+    import gc
+    import time
+
+    from pipeline.deposit import _read_tags
+
+    def best(size: int) -> float:
+        (tmp_path / "bag-info.txt").write_bytes(_folded_bag_info(size))
+        times = []
+        for _ in range(3):
+            gc.disable()
+            began = time.perf_counter()
+            tags = _read_tags(tmp_path, "bag-info.txt", lambda *fault: pytest.fail(str(fault)))
+            times.append(time.perf_counter() - began)
+            gc.enable()
+        assert tags["Internal-Sender-Description"].startswith("a folded value and more words")
+        return min(times)
+
+    for _ in range(2):
+        ratio = best(1_000_000) / best(250_000)
+        if ratio < 6:
+            break
+    record_property("growth", f"{ratio:.1f}")
+    assert ratio < 6

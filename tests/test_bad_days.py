@@ -295,6 +295,11 @@ def test_a_source_with_a_name_of_250_bytes_is_converted_built_and_rendered(proje
     assert (project / "build" / "html" / "review" / f"{stem}.html").is_file()
     assert (project / "build" / "text" / "diplomatic" / f"{stem}.txt").is_file()
     assert len(os.fsencode(temporary_name(f"{stem}.html", 12))) <= 255
+    tei = project / "tei" / f"{stem}.xml"
+    tei.write_bytes(tei.read_bytes().replace(b"</TEI>", b"<!-- edited --></TEI>"))
+    report = build(load_settings(project), jobs=1, force=True)
+    assert report.exit_code == 0 and len(os.fsencode(report.replaced[stem].name)) <= 255
+    assert b"<!-- edited -->" in report.replaced[stem].read_bytes() and b"<!-- edited -->" not in tei.read_bytes()
 
 
 # ------------------------------------------------------------------------------------ 7. smaller ones

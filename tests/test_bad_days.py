@@ -273,6 +273,18 @@ def test_an_output_that_cannot_be_written_fails_alone(project: Path) -> None:
     assert code == 1 and f"build/html/{stem}.html: error: cannot be written: Is a directory" in err
 
 
+def test_a_tei_file_that_cannot_be_written_fails_alone(project: Path) -> None:
+    stem = sorted(p.stem for p in (project / "seeds").glob("*.txt"))[3]
+    tei = project / "tei" / f"{stem}.xml"
+    tei.unlink()
+    tei.mkdir()  # a folder where the TEI file goes
+    code, _, err = run("build", "-q")
+    assert code == 1 and "Traceback" not in err
+    assert f"tei/{stem}.xml: error: cannot be written: Is a directory" in err
+    others = sorted(p.stem for p in (project / "seeds").glob("*.txt") if p.stem != stem)
+    assert all((project / "build" / "html" / f"{other}.html").is_file() for other in others)
+
+
 def test_a_manifest_that_cannot_be_saved_is_an_error_not_a_traceback(project: Path) -> None:
     manifest = project / "build" / "manifest.json"
     manifest.unlink()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
+from ..lifeline import die_with_parent
 from . import profile as profile_module
 from . import rules, safe_xml, teiall
 from .report import ERROR, DeclaredId, FileResult, Problem, Report
@@ -121,7 +122,7 @@ def check_files(files: list[str], context: CheckContext, jobs: int = 1) -> list[
     if jobs <= 1 or len(files) < PARALLEL_FROM:
         return [check_file(path, context) for path in files]
     chunk = max(1, min(256, len(files) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
         return list(pool.map(check_file, files, repeat(context), chunksize=chunk))
 
 

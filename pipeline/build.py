@@ -55,6 +55,7 @@ from . import executor as work
 from .atomic import NAME_MAX, remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
+from . import catalogue
 from .convert import collect_sources, encoding_context
 from .names import BatchNames
 from .manifest import (
@@ -302,6 +303,13 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         report.times["total"] = time.perf_counter() - started
         return report
     report = BuildReport()
+    if settings.catalogue is not None:
+        try:
+            report.warnings.extend(catalogue.cached(settings.catalogue).warnings)
+        except (catalogue.CatalogueError, OSError) as exc:
+            report.errors.append(str(exc) if isinstance(exc, catalogue.CatalogueError)
+                                 else f"{settings.catalogue}: error: cannot be read: {exc.strerror or exc}")
+            return report
     manifest_path = settings.build / MANIFEST_NAME
     manifest = Manifest.load(manifest_path)
     checkpoints = Checkpoints(manifest, manifest_path)
@@ -357,6 +365,12 @@ def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
     hasher = hashlib.sha256(json.dumps([asdict(versions), folder_digest(PACKAGE),
                                         {k: str(v) for k, v in asdict(settings).items()},
                                         os.environ.get("SOURCE_DATE_EPOCH")]).encode("utf-8"))
+    if settings.catalogue is not None:  # the catalogue's records go into every header
+        try:
+            status = os.stat(settings.catalogue)
+            hasher.update(f"catalogue\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}\n".encode("ascii"))
+        except OSError:
+            hasher.update(b"catalogue\0?\n")
     settled = True
     outputs = sorted({str(Path(v).parent) for v in work.VIEWS.values()})
     for folder, inputs in ((settings.seeds, True), (settings.tei, True), (settings.build, False),

@@ -432,7 +432,13 @@ class Run:
 def encode_stage(run: Run, documents: list[Document]) -> None:
     """Encode what is due, in document order, against one authority; then write the authority file."""
     settings, report = run.settings, run.report
-    authority = work.editors_authority(settings.tei)
+    try:
+        authority = work.editors_authority(settings.tei)
+    except etree.XMLSyntaxError as error:  # kept as it is: it may hold reviewed entries
+        line, column = error.position
+        report.errors.append(f"{_shown(settings.authority)}:{line}:{column}: error: the authority file cannot be "
+                             f"read ({error.msg}); nothing was encoded: repair it or move it away, then build again")
+        return
     authority_digest = run.digests.digest(settings.authority)
     seeded = [d for d in documents if d.seed is not None]
     jobs: dict[str, work.EncodeJob] = {}

@@ -285,6 +285,21 @@ def test_a_tei_file_that_cannot_be_written_fails_alone(project: Path) -> None:
     assert all((project / "build" / "html" / f"{other}.html").is_file() for other in others)
 
 
+def test_an_authority_file_that_cannot_be_read_stops_encoding_and_is_kept(project: Path, secret_file: Path) -> None:
+    authority = project / "tei" / "authority.xml"
+    data = authority.read_bytes().replace(b"<TEI ", f'<!DOCTYPE TEI [<!ENTITY x SYSTEM "{secret_file.as_uri()}">]>\n<TEI '
+                                          .encode("utf-8"), 1)
+    authority.write_bytes(data)
+    (project / "seeds" / "new.txt").write_text("SECRET\n\nA new report.\n", encoding="utf-8")
+    code, _, err = run("build", "-q")
+    assert code == 1 and "Traceback" not in err
+    assert re.search(r"^tei/authority\.xml:\d+:\d+: error: the authority file cannot be read \(TP004: the DOCTYPE "
+                     r"declares entities \(x\);.*\); nothing was encoded: repair it or move it away, then build again$",
+                     err, re.M), err
+    assert authority.read_bytes() == data and not (project / "tei" / "new.xml").exists()
+    assert SECRET not in everything_written(project / "build", project / "tei")
+
+
 def test_a_manifest_that_cannot_be_saved_is_an_error_not_a_traceback(project: Path) -> None:
     manifest = project / "build" / "manifest.json"
     manifest.unlink()

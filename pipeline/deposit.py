@@ -518,8 +518,11 @@ def validate_payload(bag: Path | str, jobs: int | None = None, profile: Path | N
     # The compiled profile is cached by path; a bag's schema can change under the same path.
     profile_module.load.cache_clear()
     seeds = data / "seeds"
-    context = CheckContext(profile=profile, seeds=seeds if seeds.is_dir() else None)
-    files = sorted(str(p) for p in (data / "tei").glob("*.xml")) if (data / "tei").is_dir() else []
+    context = CheckContext(profile=profile, seeds=seeds if seeds.is_dir() and not seeds.is_symlink() else None)
+    # A link leads out of the bag (and is a fault of its own): only the bag's own files are read.
+    tei = data / "tei"
+    files = sorted(str(p) for p in tei.glob("*.xml") if not p.is_symlink()) \
+        if tei.is_dir() and not tei.is_symlink() and not data.is_symlink() else []
     results = repeated_across_files(check_files(files, context, jobs or os.cpu_count() or 1))
     prefix = str(bag) + os.sep
 

@@ -437,10 +437,10 @@ def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
 
 def test_a_build_killed_again_and_again_still_gets_done(tmp_path: Path, record_property) -> None:
     """Each build is killed 1.6 s after it starts (or a second after the time a build that finds
-    nothing to do takes, on a slow machine): each stage of 250 documents takes longer than
+    nothing to do takes, on a slow machine): encoding 150 documents takes longer than
     that, so the build gets done only if it saves its progress during a stage, early and often."""
-    folder = make_project(tmp_path / "project", documents=250)
-    clean = make_project(tmp_path / "clean", documents=250)
+    folder = make_project(tmp_path / "project", documents=150)
+    clean = make_project(tmp_path / "clean", documents=150)
     assert build(load_settings(clean), jobs=1).exit_code == 0
     idle = make_project(tmp_path / "idle", documents=0)
     began = time.monotonic()

@@ -359,6 +359,8 @@ class Writer:
                     self.party(received, party)
                 if from_catalogue["recipient"]:
                     self.catalogue_party(received, from_catalogue["recipient"])
+                if facts.received_place:
+                    _el(received, "placeName", facts.received_place, ref=self.ref(facts.received_place_ref))
                 if facts.received:
                     _el(received, "date", facts.received.printed, when=facts.received.when)
             if len(corresp) == 0:

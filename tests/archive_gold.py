@@ -30,7 +30,8 @@ from pipeline.header import _text as printed_text
 from pipeline.header import read_header
 
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
-FACTS = ("date", "classification", "sender", "recipient", "number", "redactions", "omissions", "signatures")
+FACTS = ("date", "classification", "sender", "recipient", "number", "redactions", "omissions", "signatures",
+         "release")
 
 #: our classification level ids in the gold files' letters
 LEVEL_LETTERS = {"top-secret": "TS", "secret": "S", "confidential": "C", "limited-official-use": "LOU",
@@ -72,6 +73,7 @@ class Ours:
     redactions: int
     omissions: int
     signatures: list[str]
+    release: str | None = None
 
 
 def read_ours(path: Path) -> Ours:
@@ -85,7 +87,7 @@ def read_ours(path: Path) -> Ours:
         classification=LEVEL_LETTERS.get(facts.classification or ""),
         senders=facts.senders, recipients=facts.recipients,
         number=facts.number, redactions=facts.redactions, omissions=facts.omissions,
-        signatures=signatures,
+        signatures=signatures, release=facts.release[:10] if facts.release else None,
     )
 
 
@@ -174,6 +176,7 @@ def score_record(record: dict, ours: Ours) -> Score:
         "omissions": (ours.omissions == (text.get("omissions") or 0), ours.omissions, text.get("omissions") or 0),
         "signatures": (signatures_match(ours.signatures, text.get("signed") or []), ours.signatures,
                        text.get("signed") or []),
+        "release": (ours.release == text.get("release_date"), ours.release, text.get("release_date")),
     }
     for fact, (ok, got, wanted) in checks.items():
         if wanted:

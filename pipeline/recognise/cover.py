@@ -51,6 +51,7 @@ def _rules() -> dict:
     flags = re.I | re.M
     return {
         "stamp": re.compile("|".join(f"(?:{p})" for p in data["stamps"]), flags),
+        "undated": re.compile("|".join(f"(?:{p})" for p in data.get("undated_stamps", ("(?!)",))), flags),
         "reach": int(data["stamp_reach"]),
         "issuers": [(row["name"], re.compile(row["pattern"], flags)) for row in data["issuer"]],
         "addressees": [re.compile(row["pattern"], flags) for row in data["addressee"]],
@@ -79,6 +80,10 @@ def blank_stamps(text: str) -> str:
     by spaces (offsets are kept)."""
     rules = _rules()
     out = list(text)
+    for m in rules["undated"].finditer(text):
+        for i in range(m.start(), m.end()):
+            if out[i] != "\n":
+                out[i] = " "
     position = 0
     for m in rules["stamp"].finditer(text):
         if m.start() < position:
@@ -109,8 +114,9 @@ def _line_of(text: str, offset: int) -> int:
 def read(text: str, release_year: int | None = None) -> CoverFacts:
     """The cover facts of a source text (lines joined by newlines)."""
     facts = CoverFacts()
-    zone_end = cover_zone(text)
-    cover = blank_stamps(text[:zone_end])
+    blanked = blank_stamps(text[:COVER_LIMIT * 2])
+    zone_end = cover_zone(blanked)
+    cover = blanked[:zone_end]
     for found in dates.find_dates(cover):
         if found.date.year < 1900 or (release_year and found.date.year > release_year):
             continue

@@ -17,6 +17,7 @@ Each fact is taken from the most authoritative place that states it:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .. import vocab
@@ -27,6 +28,7 @@ from . import dates, numbers
 from .parts import signature_mark_name
 from . import lines as L
 
+_FILE_LINE = re.compile(r"^\d{2,4}(?:\.\d+)*[A-Z]?/\d[\d–/.-]*(?::\s*\w+(?:\s\w+){0,3})?$")
 _HEADING = re.compile(
     r"^(?:(?:No\.\s*)?(?P<edition>\d{1,4})\.?\s+)?"
     r"(?P<rest>.+)$", re.S)
@@ -107,9 +109,19 @@ def parse_heading(text: str) -> dict:
     split = _split_top_level(body, "to") if body else None
     if split:
         result["sender"], result["recipient"] = split[0].strip(" ,"), split[1].strip(" ,")
-    elif body and re.match(r"^(?:[Ff]rom|[Bb]y)\s", rest[kind_m.end():].lstrip(" ,") if kind_m else ""):
+    elif body and re.match(r"^(?:[Ff]rom|[Bb]y|of)\s", rest[kind_m.end():].lstrip(" ,") if kind_m else ""):
         result["sender"] = body.strip(" ,")
     return result
+
+
+def _office_pattern() -> re.Pattern:
+    return _office_regex(tuple(vocab.people_words().get("offices", ())))
+
+
+@functools.cache
+def _office_regex(offices: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"^(?:(?:the|The)\s+)?(?:(?:Soviet|American|US|U\.S\.|Chinese|British|French|Korean)\s+)?"
+                      + vocab.phrase_pattern(offices) + r"(?![\w'’])", re.I)
 
 
 _ORG_WORDS_PARTY = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|Committee|Board|Council|"
@@ -137,6 +149,14 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
         ref = authority.ref_for(name, "person")
         return Party([name], "person", ref, role=m.group("role"))
     bare = re.sub(r"^(?:the|The)\s+", "", printed)
+    # an office of several words, alone (a role) or before its holder's name
+    office = _office_pattern().match(bare)
+    if office:
+        rest = bare[office.end():].strip(" ,")
+        if not rest:
+            return Party(name_inlines, "role", None)
+        if re.match(r"^(?:[A-Z][\w'’.-]*\s?){1,4}$", rest) and not _ORG_WORDS_PARTY.search(rest):
+            return Party([rest], "person", authority.ref_for(rest, "person"), role=bare[:office.end()].strip())
     known_org = authority.lookup(bare, "org")
     if known_org:
         return Party(name_inlines, "org", known_org)
@@ -151,7 +171,7 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
     # a person named after a role: "Soviet Ambassador N.V. Roshchin", "Director of Central
     # Intelligence Smith"
     tail = re.search(r"(?P<name>(?:[A-Z]\.\s?){0,6}(?:[A-Z]\.?\s?)?[A-Z][a-z'’-]+(?:\s[A-Z][a-z'’-]+)?)$", bare)
-    if tail and roles.search(bare[: tail.start()]):
+    if tail and roles.search(bare[: tail.start()]) and not re.search(r"\b(?:of|for|to|the|and|in)\s+$", bare[: tail.start()]):
         name = tail.group("name").strip()
         return Party([name], "person", authority.ref_for(name, "person"), role=bare[: tail.start()].strip())
     if roles.search(bare):
@@ -176,8 +196,12 @@ def extract(division: Division, authority: Authority) -> Facts:
     facts = Facts()
     top = division.opener
     headings = [b for b in top if b.role == "heading"]
-    heading_text = " ".join(b.text for b in headings)
+    # a file-number line above the heading ("611.61/2–1453: Telegram") gives the kind only
+    files = [b for b in headings if _FILE_LINE.match(b.text.strip())]
+    heading_text = " ".join(b.text for b in headings if b not in files)
     heading = parse_heading(heading_text) if heading_text else {}
+    if files and not heading.get("kind") and L.kind_in(files[0].text):
+        heading["kind"] = L.kind_in(files[0].text)
     everything = list(division_blocks(division))
 
     # kind
@@ -231,6 +255,8 @@ def extract(division: Division, authority: Authority) -> Facts:
         facts.classification_printed = plain_text(chosen.children)
     if facts.classification is None:
         _source_note_classification(facts, everything)
+    if facts.classification is None:
+        _trailing_marking(facts, top)
     facts.precedence = _unique(plain_text(s.children) for _, s in _spans(top, "precedence"))
     facts.handling = _unique(plain_text(s.children) for _, s in _spans(top, "handling"))
 
@@ -303,6 +329,10 @@ def extract(division: Division, authority: Authority) -> Facts:
             if block.role != "addressee":
                 continue
             facts.recipients.extend(_named_parties(block.inlines) or _addressed(block, authority))
+            where = _first_span(block, "place")
+            if where is not None and facts.received_place is None and facts.recipients:
+                facts.received_place = plain_text(where.children)
+                facts.received_place_ref = where.attrs.get("ref")
             _person_below_office(facts, top, block, authority)
             if facts.recipients:
                 lead = re.match(r"^(?P<place>[A-Z][\w'’ -]{1,30}),\s+to\s+(?P<who>[^.]+)\.", block.text.strip())
@@ -458,6 +488,19 @@ def _headnote_parties(text: str, authority: Authority, line: int) -> list[Party]
     return parties
 
 
+class _NoAuthority:
+    """An authority file that knows nobody and adds nobody: for reading a name's kind only."""
+
+    def lookup(self, name, kind=None):
+        return None
+
+    def ref_for(self, name, kind, add=True):
+        return None
+
+
+_NO_AUTHORITY = _NoAuthority()
+
+
 def _named_parties(inlines: list[Inline]) -> list[Party]:
     """The people named in a line: a pseudonym with the identification after it
     ("FILIPPOV [STALIN]") is one party, named as printed."""
@@ -476,7 +519,12 @@ def _named_parties(inlines: list[Inline]) -> list[Party]:
                 name.append(rest[0])
             parties.append(Party(name, "person", item.attrs.get("ref")))
         elif item.kind in ("person", "org"):
-            parties.append(Party(list(item.children), item.kind, item.attrs.get("ref")))
+            kind = item.kind
+            if kind == "person" and not item.attrs.get("ref"):
+                # an office named as the addressee ("To Secretary of State"): a role, no person
+                read = party(plain_text(item.children), _NO_AUTHORITY)
+                kind = "role" if read.kind == "role" else kind
+            parties.append(Party(list(item.children), kind, item.attrs.get("ref")))
     return parties
 
 
@@ -501,6 +549,26 @@ def _source_note_classification(facts: Facts, blocks: list[Block]) -> None:
         return
 
 
+def _trailing_marking(facts: Facts, top: list[Block]) -> None:
+    """A grade printed at the end of a letterhead line, its own column lost in the copy
+    ("Embassy of the USSR" / "in the MPR Secret")."""
+    levels = vocab.markings()
+    wordings = sorted((w for level in levels.levels for w in level.wordings if w.isascii()), key=len, reverse=True)
+    pattern = re.compile(r"(?:^|\s)(?P<level>" + "|".join(re.escape(w) for w in wordings) + r")\.?$", re.I)
+    for block in top[:6]:
+        if block.role not in ("letterhead", "line", "heading"):
+            continue
+        for line in block.text.split("\n"):
+            m = pattern.search(line.strip())
+            if m and (m.group("level").istitle() or m.group("level").isupper()):
+                level = levels.level_for(m.group("level"))
+                if level is not None:
+                    facts.classification = level.id
+                    facts.classification_printed = m.group("level")
+                    facts.classification_cert = "medium"
+                    return
+
+
 def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
     """The number a document prints as its own, by the words before the sign ("Outgoing Nº",
     "Dispatch No.", "Special. Nº"): a labelled number of the opening lines is preferred to a
@@ -523,8 +591,8 @@ def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
 
 
 def _normalise_number(printed: str) -> str:
-    """"NM-BM-0 4784" -> "4784"; "25348" -> "25348"; "4/8737" stays."""
-    groups = re.findall(r"\d[\d/]*", printed)
+    """"NM-BM-0 4784" -> "4784"; "25348" -> "25348"; "4/8737" and "066.808" stay."""
+    groups = re.findall(r"\d(?:[\d/]|\.(?=\d))*", printed)
     return groups[-1] if groups else printed
 
 

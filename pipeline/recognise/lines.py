@@ -229,6 +229,34 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
+def release_stamps(text: str) -> list[tuple[str, re.Match]]:
+    """Every release stamp printed in ``text``, in order, not overlapping: each form's matches
+    are found in one pass, then merged."""
+    found = sorted(((m.start(), -m.end(), form.name, m) for form in vocab.release_forms()
+                    for m in form.pattern.finditer(text)), key=lambda x: (x[0], x[1]))
+    chosen: list[tuple[str, re.Match]] = []
+    end = -1
+    for start, negative_end, name, m in found:
+        if start >= end:
+            chosen.append((name, m))
+            end = -negative_end
+    return chosen
+
+
+def release_only(text: str) -> bool:
+    """A paragraph that is release stamps and little else (an office code, a page number)."""
+    joined = " ".join(text.split())
+    stamps = release_stamps(joined)
+    if not stamps:
+        return False
+    rest, position = [], 0
+    for _, m in stamps:
+        rest.append(joined[position:m.start()])
+        position = m.end()
+    rest.append(joined[position:])
+    return len(" ".join(rest).split()) <= 4
+
+
 def release_match(text: str) -> tuple[str, re.Match] | None:
     joined = " ".join(text.split())
     for form in vocab.release_forms():
@@ -355,7 +383,7 @@ def opener_role(text: str) -> str | None:
     t = text.strip()
     if not t:
         return None
-    if release_match(t):
+    if release_only(t):
         return "release"
     if markings_only(t):
         matches = markings_only(t)
@@ -404,6 +432,9 @@ def opener_role(text: str) -> str | None:
         return "letterhead"
     if len(words(t)) <= 8 and not t.endswith((".", ";")):
         return "line"
+    if len(w) <= 25 and not t.endswith((".", ";", ",")) and not _VERBS.search(t) \
+            and sum(1 for x in w if x[:1].isupper()) * 2 >= len(w):
+        return "line"  # a title in capitals: "Please Notify the Governments of the Receiving Countries ..."
     return None
 
 

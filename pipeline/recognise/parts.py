@@ -145,7 +145,45 @@ def _mark_place_start(inlines: list[Inline], authority: Authority) -> list[Inlin
     return out
 
 
+def mark_release(inlines: list[Inline]) -> list[Inline]:
+    """Every release stamp printed in the strings of a run of inlines, as a release span with its
+    date and records id: a page of CIA OCR prints one on every page, often run into the text."""
+    out: list[Inline] = []
+    for item in inlines:
+        if not isinstance(item, str):
+            out.append(item)
+            continue
+        position = 0
+        for form, m in L.release_stamps(item):
+            if m.start() > position:
+                out.append(item[position:m.start()])
+            out.append(_release_span(form, m))
+            position = m.end()
+        if position < len(item):
+            out.append(item[position:])
+    return out
+
+
+def _release_span(form: str, m: re.Match) -> Span:
+    attrs = {"form": form}
+    if m.groupdict().get("date"):
+        when = dates.parse_date(m.group("date"))
+        if when:
+            attrs["when"] = when
+    text = m.group()
+    docid = m.groupdict().get("docid")
+    if docid:
+        at = text.rfind(docid)
+        children = [x for x in (text[:at], Span("docid", [docid], {"type": "CIA-RDP" if docid.startswith("CIA-RDP") else "release"}),
+                                text[at + len(docid):]) if x != ""]
+    else:
+        children = [text]
+    return Span("release", children, attrs)
+
+
 def _mark_release(inlines: list[Inline]) -> list[Inline]:
+    if any(isinstance(i, Span) and i.kind == "release" for i in inlines):
+        return inlines
     text = plain_text(inlines)
     found = L.release_match(text)
     if not found:
@@ -215,7 +253,11 @@ _OFFICE = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|C
 
 def _name_span(text: str, authority: Authority) -> Span:
     """A person, or an office or organisation, named in an address or from line. Offices and
-    roles ("Secretary of State") are linked when the authority file knows them, never added."""
+    roles ("Secretary of State") are linked when the authority file knows them, never added; a
+    place ("To Secretary of State, Washington") is a place, never a person."""
+    place = authority.lookup(text, "place")
+    if place is not None and authority.lookup(text, "person") is None:
+        return Span("place", [text], {"ref": place})
     if _OFFICE.search(text):
         ref = authority.lookup(text, "org") or authority.lookup(re.sub(r"^(?:the|The)\s+", "", text), "org")
         return Span("org", [text], {"ref": ref} if ref else {})
@@ -343,6 +385,8 @@ def _mark_signature(inlines: list[Inline], authority: Authority) -> list[Inline]
 
 def _name_at(text: str, start: int, end: int, authority: Authority) -> list[Inline]:
     name = text[start:end].strip().rstrip('"”')
+    if re.search(r"[^\W\d_]{2}\.$", name):
+        name = name[:-1]  # the full stop after a signature ("Terebin.") is not part of the name
     if name.startswith("(") and name.endswith(")"):
         name = name[1:-1].strip()
         start = text.find(name, start)

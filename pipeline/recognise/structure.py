@@ -28,7 +28,7 @@ from ..source import Paragraph
 from . import lines as L
 from .brackets import BracketReader, read_unbracketed
 from .markdown import parse_markdown
-from .parts import annotate_role, number_and_name, signature_mark_name
+from .parts import annotate_role, mark_release, number_and_name, signature_mark_name
 
 #: A file-number line above a document ("711.61/4–2648: Telegram", "761.93/7–745: Telegram").
 _FILE_LINE = re.compile(r"^\d{2,4}(?:\.\d+)*[A-Z]?/\d[\d–/.-]*(?::\s*\w+(?:\s\w+){0,3})?$")
@@ -138,7 +138,7 @@ class Recogniser:
                     inlines.append(line.indent)
             inlines.extend(parse_markdown(line.text))
         inlines = self.brackets.read(inlines)
-        return L.mark_portion(read_unbracketed(inlines))
+        return mark_release(L.mark_portion(read_unbracketed(inlines)))
 
     # --- the whole document --------------------------------------------------------------------
     def division(self, paras: list[Para], kind: str = "document", quoted: bool = False) -> Division:
@@ -338,7 +338,7 @@ class Recogniser:
     def _body_role(self, para: Para, text: str, in_furniture: bool) -> str:
         if L.is_page_number(text):
             return "page-number"
-        if L.release_match(text):
+        if L.release_only(text):
             return "release"
         if L.markings_only(text):
             return "furniture"
@@ -433,6 +433,8 @@ def _looks_like_title(para: Para, first: bool) -> bool:
         return False  # more than one sentence: running text, not a title
     if len(text.split()) > 6 and L._VERBS.search(text):
         return False  # a sentence ("I have been studying the report by ..."), not a title
+    if L.FIELD.match(text) and not re.match(r"^(?:No\.\s*)?\d", text):
+        return False  # a form's field ("Sent: See the telegram title")
     if text.endswith((".", ";", ":")) and not re.search(r"\d{4}\.$|\)\.$", text) and not _bold_only(para):
         return False
     if L.opener_role(text) in ("addressee", "received", "reference", "copy-entry", "subject", "instruction", "release"):
@@ -445,7 +447,8 @@ def _looks_like_title(para: Para, first: bool) -> bool:
 
 #: An office that signs a message ("Embassy in Hungary", "Ministry of Foreign Affairs").
 _SIGNING_OFFICE = re.compile(r"\b(?:Embassy|Ministry|Committee|Legation|Consulate|Mission|Department|"
-                             r"Directorate|Headquarters|Council|Secretariat|Bureau)\b")
+                             r"Directorate|Headquarters|Council|Secretariat|Bureau|Institute|Association|"
+                             r"Society|League|Federation|Academy|Party|Government)\b")
 
 
 def _office_line(text: str) -> bool:
@@ -518,8 +521,8 @@ def _unwrapped(lines: list[Line]) -> bool:
 def _marking_stack(lines: list[Line]) -> bool:
     """Marking lines over one another ("top secret   niact" / "us urgent"): short lines, the
     first of them a marking."""
-    return len(lines) <= 4 and all(len(ln.text.split()) <= 5 for ln in lines) and \
-        bool(L.markings_only(L.split_columns(lines[0].text.strip())[0][1]))
+    return len(lines) <= 4 and all(len(ln.text.split()) <= 8 for ln in lines) and \
+        any(L.markings_only(L.split_columns(ln.text.strip())[0][1]) for ln in lines)
 
 
 def _signature_stack(lines: list[Line]) -> bool:
@@ -540,9 +543,16 @@ def _notes_start(items: list, start: int) -> int:
     note (the rest of the notes, text they quote) is not part of the document's closer."""
     for index in range(max(start, 1), len(items)):
         item = items[index]
-        if isinstance(item, Para) and _is_footnote(item.text.strip()) and _closer_like(items[index - 1]):
+        if isinstance(item, Para) and (_is_footnote(item.text.strip()) or _indented_note(item)) \
+                and _closer_like(items[index - 1]):
             return index
     return len(items)
+
+
+def _indented_note(item: Para) -> bool:
+    """An edition's footnote printed indented with its number ("  1. Source: ...")."""
+    first = item.lines[0].text
+    return first[:1] == " " and bool(re.match(r"^\s+\d{1,2}\.\s+\S", first)) and len(item.text.split()) >= 4
 
 
 def _continues_sentence(items: list, index: int) -> bool:
@@ -604,7 +614,7 @@ def _postscript_only(item) -> bool:
     """Paragraphs that follow a signature without being part of it: copy lists, omission marks,
     page furniture."""
     text = item.text.strip()
-    if L.is_page_number(text) or L.release_match(text) or L.markings_only(text):
+    if L.is_page_number(text) or L.release_only(text) or L.markings_only(text):
         return True
     spans = [s for s in item.inlines if isinstance(s, Span)]
     if spans and all(s.kind == "omission" for s in spans) and not "".join(

@@ -567,3 +567,15 @@ def test_tag_files_are_read_in_linear_time(tmp_path, record_property):
             break
     record_property("growth", f"{ratio:.1f}")
     assert ratio < 6
+
+
+def test_a_linked_folder_of_documents_is_a_fault_and_is_not_read(copy, tmp_path):
+    """data/tei as a link to documents outside the bag: the link is a fault, and what it leads
+    to is not checked as the bag's."""
+    outside = tmp_path / "outside-tei"
+    shutil.move(str(copy / "data/tei"), outside)
+    (outside / f"{STEMS[0]}.xml").write_bytes(b"not XML at all")
+    (copy / "data/tei").symlink_to(outside, target_is_directory=True)
+    found = reasons(verify(copy), copy)
+    assert found["data/tei"] == ["not a regular file (a link or a device): a bag holds files only"]
+    assert not [path for path in found if path.startswith("data/tei/")]

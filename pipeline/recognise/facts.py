@@ -38,7 +38,7 @@ _TRAILING_DATE = re.compile(r",\s*(?P<date>[^,]*\d{4})\.?$")
 
 def _split_top_level(text: str, word: str) -> tuple[str, str] | None:
     """Split at the first `` word `` that is not inside brackets or parentheses, nor part of
-    an office's name ("the Mission to the United Nations to the Department of State")."""
+    an office's name ("the Delegation to the Conference to the Department of State")."""
     depth = 0
     needle = f" {word} "
     offices = {w.lower() for w in vocab.people_words().get("offices_with_to", ())}
@@ -136,7 +136,7 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
     name_inlines: list[Inline] = inlines if inlines is not None else [printed]
     m = re.match(r"^(?P<role>.+?)\s*\((?P<name>[^()]+)\)$", printed)
     if m and re.match(r"^(?:to|for|attn\.?)\s", m.group("name"), re.I):
-        # "the Ministry of Foreign Affairs (to comrade Deputy Foreign Minister C. Oancea; ...)":
+        # "the Ministry of Foreign Affairs (to comrade Deputy Minister A. Popescu; ...)":
         # the person the office's message is for; "VYSHINSKY (for the Politburo)": the person
         # named, who is to pass it on
         if not _ORG_WORDS_PARTY.search(m.group("role")):
@@ -388,8 +388,8 @@ _HONOURED = re.compile(r"^(?:Comrades?|Cdes?\.?|Mr\.|Mrs\.|Messrs\.|Tov\.)\s+(?P
 
 def _person_below_office(facts: Facts, top: list[Block], block: Block, authority: Authority) -> None:
     """An address to an office over several lines, the person's name on the last ("To the
-    Minister of Foreign Affairs of the Union" / "of Soviet Socialist Republics" / "Comrade
-    Gromyko"): the person is the recipient, the office his role."""
+    Minister of Trade" / "of the People's Republic" / "Comrade Lebedev"): the person is the
+    recipient, the office his role."""
     if not facts.recipients or facts.recipients[-1].kind == "person" and not facts.recipients[-1].role \
             and not L._patterns()["roles"].search(plain_text(facts.recipients[-1].name)):
         return
@@ -412,8 +412,8 @@ _TO_WHOM = re.compile(r"\bto\s+whom\s+(?P<who>.+?)(?:\s+Copy\b.*)?$", re.I)
 
 
 def _addressed(block: Block, authority: Authority) -> list[Party]:
-    """The addressee of an address line whose names the markup did not mark ("To Com[rade] F.
-    Kuznetsov", "to where TEHRAN to whom THE SOVIET AMBASSADOR"): the line without its "To" and
+    """The addressee of an address line whose names the markup did not mark ("To Com[rade] P.
+    Orlov", "to where PRAGUE to whom THE AMBASSADOR"): the line without its "To" and
     final stop, as printed, read with medium certainty."""
     text = " ".join(block.text.split())
     whom = _TO_WHOM.search(text)
@@ -434,8 +434,8 @@ def _addressed(block: Block, authority: Authority) -> list[Party]:
 
 _OFFICE_LETTERHEAD = re.compile(r"\b(?:Legation|Embassy|Consulate|Mission)\b", re.I)
 
-#: An editor's headnote: "[The following is an excerpt of a telephonogram by V. Semenov and V.
-#: Sokolovskii in Berlin to V. Molotov and N. A. Bulganin, sent on 19 June 1953]".
+#: An editor's headnote: "[The following is an excerpt of a report by A. Orlov in Vienna to P.
+#: Lebedev, sent on 3 May 1955]".
 _HEADNOTE = re.compile(
     r"^(?:The following is|This is|Below is)\s+(?:an?\s+)?(?:(?:excerpt|extract|summary|translation)\s+"
     r"(?:of|from)\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:by|from)\s+(?P<sender>[A-Z][^,;]{1,120}?)\s+to\s+"
@@ -463,7 +463,7 @@ def _headnote_facts(facts: Facts, top: list[Block], authority: Authority) -> Non
         return
 
 
-#: The writer naming himself as the text begins: "I, Bagirov, had a detailed conversation ...".
+#: The writer naming himself as the text begins: "I, Orlov, met the minister ...".
 _FIRST_PERSON = re.compile(r"^I,\s+(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’.-]+){0,2}),\s")
 
 
@@ -528,8 +528,8 @@ def _named_parties(inlines: list[Inline]) -> list[Party]:
     return parties
 
 
-#: An edition's source note: "Source: Department of State, Central Files, 761.00/10-3162. Secret;
-#: Niact; Limit Distribution." The classification is the first word after the citation.
+#: An edition's source note: "Source: Department of State, Central Files, 611.00/5-455. Secret;
+#: Priority." The classification is the first word after the citation.
 _SOURCE_NOTE = re.compile(r"^(?:\d{1,2}\.\s+|\(\d{1,2}\)\s*|\[\d{1,2}\]\s*)?Source:\s")
 _NOTE_LEVEL = re.compile(r"\.\s+(?P<level>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})\s*[;.]")
 
@@ -551,7 +551,7 @@ def _source_note_classification(facts: Facts, blocks: list[Block]) -> None:
 
 def _trailing_marking(facts: Facts, top: list[Block]) -> None:
     """A grade printed at the end of a letterhead line, its own column lost in the copy
-    ("Embassy of the USSR" / "in the MPR Secret")."""
+    ("Embassy of the USSR" / "in Finland Secret")."""
     levels = vocab.markings()
     wordings = sorted((w for level in levels.levels for w in level.wordings if w.isascii()), key=len, reverse=True)
     pattern = re.compile(r"(?:^|\s)(?P<level>" + "|".join(re.escape(w) for w in wordings) + r")\.?$", re.I)
@@ -567,6 +567,9 @@ def _trailing_marking(facts: Facts, top: list[Block]) -> None:
                     facts.classification_printed = m.group("level")
                     facts.classification_cert = "medium"
                     return
+
+
+_DATELINE_REFERENCE = re.compile(r"(?<![\w-])(?P<n>[A-Z]{1,2}-\d{3,6}(?:/\d{1,4})?)(?![\w-])")
 
 
 def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
@@ -588,6 +591,16 @@ def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
         if best is not None:
             facts.number = facts.number_printed = best[1].number
             facts.number_line = best[2].first_line
+    if facts.number is None:
+        # an outgoing reference printed in the dateline between date and place ("4 December
+        # 1946 L-15470 Baku")
+        for block in top:
+            if block.role in ("dateline", "date"):
+                m = _DATELINE_REFERENCE.search(block.text)
+                if m:
+                    facts.number = facts.number_printed = m.group("n")
+                    facts.number_line, facts.number_cert = block.first_line, "medium"
+                    return
 
 
 def _normalise_number(printed: str) -> str:

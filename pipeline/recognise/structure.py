@@ -144,6 +144,11 @@ class Recogniser:
     def division(self, paras: list[Para], kind: str = "document", quoted: bool = False) -> Division:
         """``quoted``: the paragraphs are the inside of a quotation (its first paragraph opens
         the quotation mark that encloses them all)."""
+        split = None if quoted else _enclosure_start(paras)
+        if split is not None:
+            main = self.division(paras[:split], kind)
+            main.enclosures.append(self.division(paras[split:], "document"))
+            return main
         items = self._group_quotes(paras, start=1 if quoted else 0)
         division = Division(kind=kind)
         index = self._top(items, division)
@@ -464,7 +469,7 @@ def _office_line(text: str) -> bool:
 
 def _office_signature(tail: list, index: int) -> bool:
     """An office signing at the end of a message: its name on a line of its own, over the
-    closing date or over another signing office ("Embassy in Hungary" / "10:00, 2 November 1956")."""
+    closing date or over another signing office ("Embassy in Austria" / "10:00, 3 May 1955")."""
     item = tail[index]
     if not isinstance(item, Para) or not _office_line(item.text.strip()):
         return False
@@ -483,6 +488,8 @@ def _signature_like(item) -> bool:
     if not isinstance(item, Para):
         return False
     text = item.text.strip()
+    if L.known_place(text):
+        return False  # a place never becomes a person
     if L.signed_line(text) or L.is_name_line(text):
         return True
     if number_and_name(text):
@@ -537,6 +544,48 @@ def _signature_stack(lines: list[Line]) -> bool:
     return all(L.opener_role(t) in ("date", "dateline", "number") for t in texts[1:])
 
 
+def _enclosure_start(paras: list[Para]) -> int | None:
+    """Where an enclosure begins: after a covering letter's signature in the middle of the text
+    (a signature mark, or a signer's name under his title), the enclosed document's own opening
+    lines — a classification line or a date line, after at most one number line — followed by
+    its text. None when the text encloses nothing."""
+    for index in range(2, len(paras) - 3):
+        para = paras[index]
+        text = para.text.strip()
+        if not (signature_mark_name(para.inlines) or (L.is_name_line(text) and text.startswith("("))):
+            continue
+        if not any(L.is_prose(p.text.strip()) for p in paras[:index]):
+            continue
+        following = index + 1
+        # the covering letter's own closing lines: its date, its number
+        while following < min(len(paras), index + 3) and _closes_letter(paras[following]):
+            following += 1
+        start = following
+        while following < len(paras) - 2 and _bracket_only(paras[following]):
+            following += 1  # a note over the enclosure ("[handwritten:]")
+        if following >= len(paras) - 2:
+            continue
+        opening = paras[following].text.strip()
+        if opening.startswith("[") or (start == index + 1 and following > start):
+            continue  # an editor's note under the signature ("[handwritten in the corner: ...]")
+        role = L.opener_role(opening)
+        if (role in ("markings", "date", "dateline") or opening.startswith(("Dear ", "Esteemed "))) and any(
+                L.is_prose(p.text.strip()) and not _is_footnote(p.text.strip())
+                for p in paras[following + 1:following + 4]):
+            return start
+    return None
+
+
+def _closes_letter(para: Para) -> bool:
+    text = para.text.strip()
+    return L.opener_role(text) in ("date", "number") or bool(re.match(r"^(?:No\.|Nº|N°|№)\s?\S", text))
+
+
+def _bracket_only(para: Para) -> bool:
+    text = para.text.strip()
+    return text.startswith("[") and text.endswith("]") and text.count("[") == 1
+
+
 def _notes_start(items: list, start: int) -> int:
     """Where the edition's footnotes begin: the first footnote paragraph ("[1] ...") that
     follows a closing line; the end of the items when there is none. What follows the first
@@ -568,7 +617,10 @@ def _continues_sentence(items: list, index: int) -> bool:
     if _closer_like(before) or _office_line(before.text.strip()):
         return False
     last = before.text.rstrip()
-    return bool(last) and not last.endswith((".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "]", "—"))
+    if not last or last.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]", "—")):
+        return False
+    # a line that stops at a word no sentence ends with, or at a hyphen or comma, goes on below
+    return last.endswith(("-", ",")) or last.split()[-1].lower() in L.function_words()
 
 
 def _after_salutation_has_name(text: str) -> bool:
@@ -583,6 +635,10 @@ def _closer_like(item) -> bool:
     text = item.text.strip()
     if _signature_like(item) or L.is_signer_title(text):
         return True
+    if L.signer_phrase(text) and len(text.split()) <= 25:
+        return True  # "on behalf of the Central Committee ..." under a signature
+    if L.known_place(text):
+        return True  # the place of signing, on a line of its own under the signature
     if re.match(r"^For\s+(?:the\s+)?[A-Z].{0,80}:$", text, re.S):
         return True
     role = L.opener_role(text)
@@ -639,10 +695,12 @@ def _closer_role(para: Para) -> str:
     if L.is_signer_title(text) or text.endswith(":"):
         return "signer-title"
     role = L.opener_role(text)
-    if role in ("date", "dateline"):
+    if role in ("date", "dateline") or L.known_place(text):
         return "dateline"
     if role == "number":
         return "number"
+    if L.signer_phrase(text):
+        return "signer-title"
     return "salutation"
 
 

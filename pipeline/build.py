@@ -52,6 +52,7 @@ from typing import TextIO
 from lxml import etree
 
 from . import executor as work
+from . import schema
 from .atomic import NAME_MAX, remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
@@ -482,8 +483,9 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
         elif document.tei_digest != encoded.get("tei"):
             report.diverged.append(document.stem)
     if replayed:
-        data = etree.tostring(build_authority_tree(authority, settings.publisher), xml_declaration=True,
-                              encoding="UTF-8", pretty_print=True)
+        data = schema.with_xml_model(etree.tostring(build_authority_tree(authority, settings.publisher),
+                                                    xml_declaration=True, encoding="UTF-8", pretty_print=True),
+                                     settings)
         written = digest(data)
         if authority_digest != written:
             try:

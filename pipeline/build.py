@@ -53,11 +53,12 @@ from lxml import etree
 
 from . import executor as work
 from . import schema
-from .atomic import remove_leftovers, write_atomic
+from .atomic import NAME_MAX, remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
 from . import catalogue
 from .convert import collect_sources, encoding_context, review_for
+from .names import BatchNames
 from .manifest import (
     MANIFEST_NAME,
     PACKAGE,
@@ -75,13 +76,16 @@ from .source import stem_of
 from .validate import CheckContext, check_file
 from .validate.check import PROFILE_FILE, repeated_across_files
 from .validate.report import ERROR, Problem
-from .validate.rules import targets_in_file
+from .validate.rules import targets_beside
 
 STAGES = ("encode", "check", "render", "index")
 #: Below this many documents a stage runs in this process: starting workers would cost more.
 PARALLEL_FROM = 16
-#: How often the manifest is saved during a stage, at least (seconds).
+#: How often the manifest is saved during a stage, at least (seconds) ...
 CHECKPOINT_EVERY = 5.0
+#: ... after a first save this soon after the build starts recording, the pause doubling from
+#: save to save: a build killed again and again still keeps some of its work each time.
+FIRST_CHECKPOINT = 0.25
 #: ... and the pause between two saves is at least this many times what a save takes, so that
 #: saving a large manifest stays a small part of a build.
 SAVING_SHARE = 20
@@ -152,21 +156,21 @@ def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: B
     file without a seed, by name, with the digest of each seed and TEI file (read only when the
     file is not as the manifest records it)."""
     documents: list[Document] = []
-    stems: dict[str, Path] = {}
+    stems = BatchNames()
     seeds: list[Path] = []
     if settings.seeds.is_dir():
         seeds, errors = collect_sources([settings.seeds])
         report.errors += errors
     for seed in seeds:
         stem = stem_of(seed)
-        if stem in stems:
-            report.failures.append(f"{seed}: error: has the same name as {stems[stem]}; both would write {stem}.xml")
+        refused = stems.claim(seed, stem)
+        if refused:
+            report.failures.append(refused)
             continue
-        stems[stem] = seed
         documents.append(Document(stem, seed, settings.tei / f"{stem}.xml", manifest.documents.setdefault(stem, {})))
     if settings.tei.is_dir():
         for tei in sorted(settings.tei.glob("*.xml")):
-            if tei.name != AUTHORITY_NAME and tei.stem not in stems:
+            if tei.name != AUTHORITY_NAME and tei.stem not in stems.files:
                 documents.append(Document(tei.stem, None, tei, manifest.documents.setdefault(tei.stem, {})))
                 report.without_seed.append(tei.stem)
     for document in documents:
@@ -241,8 +245,9 @@ class Checkpoints:
         self.manifest = manifest
         self.path = path
         self.last = time.monotonic()
-        self.every = CHECKPOINT_EVERY
+        self.every = FIRST_CHECKPOINT
         self.changed = False
+        self.errors: list[str] = []  # saves that failed (a full disk, a folder that may not be written)
 
     def recorded(self) -> None:
         """Something was recorded; save if the last save is long enough ago."""
@@ -256,9 +261,17 @@ class Checkpoints:
             return
         began = time.monotonic()
         os.sync()
-        self.manifest.save(self.path)
+        try:
+            self.manifest.save(self.path)
+        except OSError as error:
+            # The outputs are in place but not recorded: the next build does their work again.
+            if not self.errors:
+                self.errors.append(f"{_shown(self.path)}: error: cannot be written: {error.strerror or error}; "
+                                   "what this build did will be done again by the next")
+            self.last = time.monotonic()
+            return
         self.last = time.monotonic()
-        self.every = max(CHECKPOINT_EVERY, SAVING_SHARE * (self.last - began))
+        self.every = max(min(2 * self.every, CHECKPOINT_EVERY), SAVING_SHARE * (self.last - began))
         self.changed = False
 
 
@@ -323,15 +336,22 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         digests.settle([settings.authority, *(d.seed for d in documents if d.seed), *(d.tei for d in documents)])
         digests.prune()
         finished = True
+    except OSError as error:  # the build folder itself cannot be made or read
+        report.errors.append(f"{_shown(Path(error.filename or settings.build))}: error: "
+                             f"{error.strerror or error}")
     finally:
         run.workers.close(cancel=not finished)
         checkpoints.changed |= not report.did_nothing or not manifest_path.exists()
         checkpoints.save()
-    left = _left(settings, versions, documents, run) if not (report.failures or report.errors) else {}
+    report.errors += checkpoints.errors
+    left = _left(settings, versions, documents, run) if finished and not (report.failures or report.errors) else {}
     if left != digests.last:
         digests.last = left
         digests.changed = True
-    digests.save(settings.build / STATS_NAME)
+    try:
+        digests.save(settings.build / STATS_NAME)
+    except OSError:
+        pass  # only a shortcut for the next build, which reads the files instead
     report.times["total"] = time.perf_counter() - started
     return report
 
@@ -416,7 +436,13 @@ class Run:
 def encode_stage(run: Run, documents: list[Document]) -> None:
     """Encode what is due, in document order, against one authority; then write the authority file."""
     settings, report = run.settings, run.report
-    authority = work.editors_authority(settings.tei)
+    try:
+        authority = work.editors_authority(settings.tei)
+    except etree.XMLSyntaxError as error:  # kept as it is: it may hold reviewed entries
+        line, column = error.position
+        report.errors.append(f"{_shown(settings.authority)}:{line}:{column}: error: the authority file cannot be "
+                             f"read ({error.msg}); nothing was encoded: repair it or move it away, then build again")
+        return
     authority_digest = run.digests.digest(settings.authority)
     seeded = [d for d in documents if d.seed is not None]
     jobs: dict[str, work.EncodeJob] = {}
@@ -469,7 +495,13 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
                                      settings)
         written = digest(data)
         if authority_digest != written:
-            write_atomic(settings.authority, data, durable=False)
+            try:
+                write_atomic(settings.authority, data, durable=False)
+            except OSError as error:
+                report.errors.append(f"{_shown(settings.authority)}: error: cannot be written: "
+                                     f"{error.strerror or error}")
+                run.checkpoints.save()
+                return
             run.digests.forget(settings.authority)
             report.authority = True
         sequence = key(started_from, [[d.stem, (d.record.get("encoded") or {}).get("key")] for d in seeded])
@@ -521,16 +553,40 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
         document.record["encoded"] = record
         report.diverged.append(document.stem)
         return
-    if not by_encoder:
-        backup = document.tei.with_name(f"{document.tei.name}.{current[:12]}.bak")
-        write_atomic(backup, document.tei.read_bytes())
-        report.replaced[document.stem] = backup
+    try:
+        if not by_encoder:
+            backup = document.tei.with_name(backup_name(document.tei.name, current))
+            write_atomic(backup, document.tei.read_bytes())
+            report.replaced[document.stem] = backup
+        # The file is replaced only if it is still what the build saw: an editor's save made
+        # while the build ran is kept, and reported.
+        if current != result.digest and not write_atomic(document.tei, result.tei, durable=False, if_digest=current):
+            run.digests.forget(document.tei)
+            document.tei_digest = run.digests.digest(document.tei)
+            report.replaced.pop(document.stem, None)
+            record["tei"] = encoded.get("tei")
+            document.record["encoded"] = record
+            report.diverged.append(document.stem)
+            return
+    except OSError as error:
+        report.failures.append(f"{_shown(document.tei)}: error: cannot be written: {error.strerror or error}")
+        document.failed = True
+        return
     if current != result.digest:
-        write_atomic(document.tei, result.tei, durable=False)
         run.digests.forget(document.tei)
         document.tei_digest = result.digest
     document.record["encoded"] = record
     report.converted.append(document.stem)
+
+
+def backup_name(name: str, edited: str) -> str:
+    """``<name>.<digest>.bak``, the copy ``--force`` keeps of an edited file (12 characters of
+    its digest), with ``<name>`` shortened when the whole would be longer than a file name may be."""
+    room = NAME_MAX - len(os.fsencode(name)) - len(".bak") - 1
+    if room >= 12:
+        return f"{name}.{edited[:12]}.bak"
+    stem = os.fsencode(name)[:NAME_MAX - 12 - len(".bak") - 2].decode("utf-8", "ignore")
+    return f"{stem}~.{edited[:12]}.bak"
 
 
 def check_stage(run: Run, documents: list[Document]) -> None:
@@ -591,7 +647,7 @@ class _Targets:
         for link in links:
             file, _, fragment = link.partition("#")
             if file not in self.files:
-                self.files[file] = targets_in_file(self.tei / file)
+                self.files[file] = targets_beside(self.tei, file)
             found[link] = (self.files[file] or {}).get(fragment)
         return found
 
@@ -666,9 +722,18 @@ def render_stage(run: Run, documents: list[Document]) -> None:
             run.checkpoints.changed = True
             continue
         outputs = {}
-        for relative, data in result.outputs.items():
-            write_atomic(settings.build / relative, data, durable=False)
-            outputs[relative] = [len(data), digest(data)]
+        try:
+            for relative, data in result.outputs.items():
+                write_atomic(settings.build / relative, data, durable=False)
+                outputs[relative] = [len(data), digest(data)]
+        except OSError as error:
+            report.failures.append(f"{_shown(settings.build / relative)}: error: cannot be written: "
+                                   f"{error.strerror or error}")
+            report.skipped.append(document.stem)
+            document.valid = False  # keeps it out of the index
+            document.record.pop("rendered", None)
+            run.checkpoints.changed = True
+            continue
         document.record["rendered"] = {"key": _render_key(run.versions, document), "outputs": outputs,
                                        "row": result.row and {"page": result.row.page,
                                                               "facts": dict(zip(result.row.facts, _shared(result.row.facts.values())))}}
@@ -717,10 +782,15 @@ def index_stage(run: Run, documents: list[Document]) -> None:
         return
     css = (settings.transforms / CSS_NAME).read_bytes()
     outputs = {}
-    for folder in ("html", "html/review"):
-        for name, data in (("index.html", page), (CSS_NAME, css)):
-            write_atomic(settings.build / folder / name, data, durable=False)
-            outputs[f"{folder}/{name}"] = [len(data), digest(data)]
+    try:
+        for folder in ("html", "html/review"):
+            for name, data in (("index.html", page), (CSS_NAME, css)):
+                write_atomic(settings.build / folder / name, data, durable=False)
+                outputs[f"{folder}/{name}"] = [len(data), digest(data)]
+    except OSError as error:
+        report.errors.append(f"{_shown(settings.build / folder / name)}: error: cannot be written: "
+                             f"{error.strerror or error}")
+        return
     manifest.index = {"key": index_key, "outputs": outputs}
     report.index = True
     if run.progress:

@@ -82,17 +82,25 @@ def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> 
     """Render TEI documents (files or folders; default: the tei folder of the project) through XSLT.
 
     Outside a project, name the documents; the output then goes to build/ in the working folder
-    unless -o says where. A file that is not a TEI document is reported as such.
+    unless -o says where. A file that is not a TEI document is reported as such, and so is a
+    document that cannot be read safely (an entity declaration, a DTD, a file too large: what
+    teipipe validate refuses while reading, with the same code); the others are still written.
+    The output folder may not be the folder of the documents, of the sources, of the schema or
+    of the stylesheets (exit status 2).
 
     Exit status: 0 when every document rendered, 1 when any failed, 2 for a usage error.
     """
-    from .render import VIEWS, default_out_dir, render_corpus
+    from .render import VIEWS, OutputFolderError, default_out_dir, render_corpus
 
     if view not in VIEWS[to]:
         raise click.UsageError(f"--to {to} has no view {view!r} (use {' or '.join(VIEWS[to])})")
     settings = settings_for_paths(paths) if paths else project_settings()
     out_dir = output or default_out_dir(settings.build, to, view)
-    report = render_corpus(paths or (settings.tei,), out_dir, to, view, transforms=settings.transforms)
+    try:
+        report = render_corpus(paths or (settings.tei,), out_dir, to, view, transforms=settings.transforms,
+                               protected=(settings.seeds, settings.tei, settings.schema, settings.transforms))
+    except OutputFolderError as error:
+        raise click.UsageError(str(error)) from error
     for error in report.failed:
         click.echo(f"error: {error}", err=True)
     documents = [path for path in report.written if path.suffix in (".html", ".txt")
@@ -376,7 +384,8 @@ def _editor_name() -> str:
 @click.argument("target", metavar="OUT", type=click.Path(path_type=Path))
 @click.option("--verify", is_flag=True,
               help="Check the bag OUT instead of writing one: its structure, every checksum, missing "
-                   "and stray files, and every TEI document against the schema and rules in the bag.")
+                   "and stray files, the bag's copies of the schema and rules against teipipe's own, and "
+                   "every TEI document against teipipe's own schema and rules.")
 @click.option("--allow-invalid", is_flag=True,
               help="Pack a corpus that does not validate, recording its problems in "
                    "data/validation-report.json and bag-info.txt. With --verify: accept the problems "
@@ -413,7 +422,7 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
             raise click.UsageError("--force writes a bag; --verify only reads one")
         if not (target.exists() or target.is_symlink()):
             raise click.UsageError(f"{target}: no such bag")
-        faults = check_bag(target, allow_invalid=allow_invalid, jobs=jobs)
+        faults = check_bag(target, allow_invalid=allow_invalid, jobs=jobs, schema=load_settings().schema)
         for fault in faults:
             click.echo(str(fault))
         if faults:

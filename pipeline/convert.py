@@ -24,6 +24,7 @@ from .config import Settings, settings_or_defaults, source_date_epoch
 from .encode import EncodingContext, encode
 from .model import Document
 from .recognise import recognise
+from .names import BatchNames
 from .source import SourceError, read_source, source_from_bytes, stem_of
 
 
@@ -187,15 +188,14 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
         report.errors.append(f"{out_dir / AUTHORITY_FILE}: error: the authority file cannot be read: "
                              f"{exc.strerror or exc}")
         return report
-    stems: dict[str, Path] = {}
+    names = BatchNames()
     for path in sources:
         outcome = Outcome(path)
         report.outcomes.append(outcome)
-        stem = path.name[:-4] if path.name.lower().endswith(".txt") else path.stem
-        if stem in stems:
-            outcome.error = f"{path}: error: has the same name as {stems[stem]}; both would write {output_name(stem)}"
+        stem = stem_of(path)
+        outcome.error = names.claim(path, stem)
+        if outcome.error:
             continue
-        stems[stem] = path
         try:
             data, document = convert_file(path, authority, encoding_context(settings, path), encoding,
                                           review_for(settings, path))

@@ -34,6 +34,7 @@ from .authority import Authority, read_entries, seed_entries
 from .convert import convert_file
 from .corrections import ReviewError
 from .encode import EncodingContext
+from .lifeline import die_with_parent
 from .manifest import digest
 from .render import (
     IndexRow,
@@ -295,7 +296,9 @@ def render_document(job: RenderJob) -> Rendered:
 # ------------------------------------------------------------------------------------ workers
 
 def warm_up(schema: Path, transforms: Path, tei: Path, authority: str | None) -> None:
-    """Compile the profile and the stylesheets and load the authority, once per worker."""
+    """Compile the profile and the stylesheets and load the authority, once per worker; the
+    worker ends when the build's process does (:mod:`pipeline.lifeline`)."""
+    die_with_parent()
     validate_profile.load(schema)
     for name in ("html", "text", "index"):
         stylesheet(name, transforms)

@@ -10,7 +10,8 @@ Each fact is taken from the most authoritative place that states it:
   the receipt, then page furniture;
 * sender and recipient: a heading ("X to Y", "Memorandum From X to Y"), then the opener's
   addressee line and, when the document has no heading, its signatures;
-* classification: the first marking of the opener, then any marking;
+* classification: the most restrictive marking in force (not struck out) of the opener, then
+  of the whole document; struck ones only when none is in force;
 * release: a release or declassification stamp anywhere.
 """
 
@@ -235,7 +236,12 @@ def extract(division: Division, authority: Authority) -> Facts:
     _own_number(facts, top, division.closer)
 
     # classification, precedence, handling
-    markings = [s for _, s in _spans(top, "marking")] or [s for _, s in _spans(everything, "marking")]
+    in_top = [s for _, s in _spans(top, "marking")]
+    anywhere = [s for _, s in _spans(everything, "marking")]
+    # The markings of the opener, unless every one is struck out and one in force is printed
+    # further on; struck ones only when no marking is in force.
+    markings = ([s for s in in_top if not s.attrs.get("struck")] or [s for s in anywhere if not s.attrs.get("struck")]
+                or in_top or anywhere)
     if markings:
         # The most restrictive marking that is not struck out; struck ones when all are.
         levels = vocab.markings()

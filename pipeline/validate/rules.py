@@ -131,7 +131,7 @@ class Document:
         """xml:id -> element name in ``file`` (relative to this document), or None when it is
         missing or unreadable."""
         if file not in self._files:
-            self._files[file] = targets_in_file(self.path.parent / file)
+            self._files[file] = targets_beside(self.path.parent, file)
         return self._files[file]
 
     @property
@@ -432,6 +432,16 @@ def _stat_key(path: Path) -> tuple[str, int, int] | None:
     if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_REFERENCED_FILE:
         return None
     return str(path), status.st_mtime_ns, status.st_size
+
+
+def targets_beside(folder: Path, file: str) -> dict[str, str] | None:
+    """:func:`targets_in_file` for ``file`` in ``folder``, the folder of the document pointing
+    at it. Only a file of that folder is read: a pointer to another folder (``/etc/x.xml``,
+    ``../x.xml``, ``sub/x.xml``) leads nowhere, so that checking a document (in a bag, say)
+    never reads a file outside its folder."""
+    if not file or file in (".", "..") or "/" in file or "\\" in file or "\0" in file:
+        return None
+    return targets_in_file(folder / file)
 
 
 def targets_in_file(path: Path) -> dict[str, str] | None:

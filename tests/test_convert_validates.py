@@ -32,7 +32,7 @@ from .test_property import document
 from .test_render import normalise
 
 CONTEXT = EncodingContext(source_href="generated.txt")
-CHECK = CheckContext(profile=ROOT / "schema" / "teipipe.xsd")
+CHECK = CheckContext(profile=ROOT / "pipeline" / "schema" / "teipipe.xsd")
 PROPERTY_SETTINGS = settings(max_examples=200, deadline=None,
                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

@@ -17,6 +17,7 @@ from lxml import etree
 from . import TEI_NS, XML_NS, __version__, vocab
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .catalogue import CatalogueRecord, agrees, level_of
+from .recognise.lines import office_pattern
 from .model import Block, Division, Document, Inline, ListBlock, Party, Quotation, Span, bracketed_text
 
 T = f"{{{TEI_NS}}}"
@@ -124,8 +125,6 @@ def xml_name(stem: str) -> str:
 
 
 _ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-_OFFICE_NAME = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Office|Committee|Council|Ministry|Directorate|"
-                          r"Mission|Legation|Government|Bureau|Station)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -393,7 +392,7 @@ class Writer:
 
     def catalogue_party(self, parent, name: str) -> None:
         """A sender or recipient as the catalogue names it, marked as the catalogue's."""
-        _el(parent, "orgName" if _OFFICE_NAME.search(name) else "persName", name, source=self.catalogue_ref)
+        _el(parent, "orgName" if office_pattern().search(name) else "persName", name, source=self.catalogue_ref)
 
     def party(self, parent, party: Party, resp: str | None = None) -> None:
         name = {"person": "persName", "org": "orgName", "role": "persName"}[party.kind]

@@ -71,6 +71,7 @@ from .manifest import (
     folder_digest,
     key,
 )
+from .registers import registers_stage
 from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, render_rows
 from .source import stem_of
 from .validate import CheckContext, check_file
@@ -327,7 +328,7 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         documents = scan(settings, manifest, digests, report)
         report.documents = len(documents)
         report.times["scan"] = time.perf_counter() - started
-        for stage in (encode_stage, check_stage, render_stage, index_stage):
+        for stage in (encode_stage, check_stage, render_stage, index_stage, registers_stage):
             began = time.perf_counter()
             stage(run, documents)
             report.times[stage.__name__.removesuffix("_stage")] = time.perf_counter() - began

@@ -67,7 +67,7 @@ FORMAT = 1
 PACKAGE = Path(__file__).resolve().parent
 #: Parts of the package that are not the encoder: changing them does not re-encode anything.
 NOT_ENCODER = ("validate", "render.py", "cli.py", "build.py", "manifest.py", "executor.py", "atomic.py",
-               "deposit.py", "header.py", "schema", "transforms", "review")
+               "deposit.py", "header.py", "schema", "transforms", "review", "registers.py", "export")
 _CODE_SUFFIXES = (".py", ".toml", ".tsv")
 
 

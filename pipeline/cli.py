@@ -104,8 +104,11 @@ def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> 
         raise click.UsageError(str(error)) from error
     for error in report.failed:
         click.echo(f"error: {error}", err=True)
+    from .registers import REGISTERS
+
+    pages_of_the_corpus = {"index.html", *(f"{register}.html" for register in REGISTERS)}
     documents = [path for path in report.written if path.suffix in (".html", ".txt")
-                 and path.name != "index.html"]
+                 and path.name not in pages_of_the_corpus]
     click.echo(f"rendered {len(documents)} document(s) to {out_dir}"
                + (f", {len(report.failed)} failed" if report.failed else ""))
     raise SystemExit(0 if report.ok else 1)

@@ -26,6 +26,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
+from saxonche import PySaxonApiError
 
 from . import TEI_NS
 from .atomic import write_atomic
@@ -83,15 +84,31 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-def _path(element: etree._Element, top: etree._Element) -> str:
-    """The steps from ``top`` (excluded) down to ``element``, each its name and its position
-    among its siblings of that name: ``body1-div1-p3-persName2`` (``tp:anchor``)."""
-    steps = []
-    while element is not None and element is not top:
-        position = 1 + sum(1 for sibling in element.itersiblings(preceding=True) if sibling.tag == element.tag)
-        steps.append(f"{_local(element)}{position}")
-        element = element.getparent()
-    return "-".join(reversed(steps))
+class _Steps:
+    """Each element's step in a path: its name and its position among its siblings of that
+    name (``persName2``), counted once per parent, so that a document's paths take time in
+    proportion to its size however many siblings its names have."""
+
+    def __init__(self) -> None:
+        self.steps: dict[etree._Element, str] = {}  # it keeps the elements, so each is found again
+
+    def __call__(self, element: etree._Element) -> str:
+        if element not in self.steps:
+            counts: dict[str, int] = {}
+            for sibling in element.getparent():
+                if isinstance(sibling.tag, str):
+                    counts[sibling.tag] = counts.get(sibling.tag, 0) + 1
+                    self.steps[sibling] = f"{_local(sibling)}{counts[sibling.tag]}"
+        return self.steps[element]
+
+    def path(self, element: etree._Element, top: etree._Element) -> str:
+        """The steps from ``top`` (excluded) down to ``element``: ``body1-div1-p3-persName2``
+        (``tp:anchor`` of ``common.xsl``)."""
+        steps = []
+        while element is not None and element is not top:
+            steps.append(self(element))
+            element = element.getparent()
+        return "-".join(reversed(steps))
 
 
 def _words(element: etree._Element) -> str:
@@ -115,6 +132,7 @@ def names_in(root: etree._Element) -> list[list[str]]:
     """Every name of a TEI document that points at the authority file, in the order of its page
     (the header's names first), as ``[id, element, anchor, words]``."""
     found: list[list[str]] = []
+    steps = _Steps()
     correspondence = root.find(f"{_T}teiHeader/{_T}profileDesc/{_T}correspDesc")
     if correspondence is not None:
         actions = correspondence.findall(f"{_T}correspAction")
@@ -125,7 +143,7 @@ def names_in(root: etree._Element) -> list[list[str]]:
                 shown += [c for c in first if isinstance(c.tag, str) and _local(c) in PARTY_ELEMENTS]
         shown += [place for action in actions for place in action.iterfind(f"{_T}placeName")]
         top = correspondence.getparent()
-        found += [[ident, _local(element), "header-" + _path(element, top), _words(element)]
+        found += [[ident, _local(element), "header-" + steps.path(element, top), _words(element)]
                   for element in shown for ident in authority_ids(element)]
     text = root.find(f"{_T}text")
     if text is not None:
@@ -135,7 +153,7 @@ def names_in(root: etree._Element) -> list[list[str]]:
                 continue
             around = {ident for ancestor in element.iterancestors() if _local(ancestor) in NAME_ELEMENTS
                       for ident in authority_ids(ancestor)}
-            anchor = _path(element, text)
+            anchor = steps.path(element, text)
             found += [[ident, _local(element), anchor, _words(element)] for ident in ids if ident not in around]
     return found
 
@@ -198,7 +216,7 @@ def render_registers(documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]
             pages[f"{register}.html"] = (executable.transform_to_string(xdm_node=node) or "").encode("utf-8")
     except RenderError as error:
         raise RegisterError(str(error)) from error
-    except Exception as error:  # PySaxonApiError
+    except PySaxonApiError as error:
         raise RegisterError(f"registers: {_error_message(error)}") from error
     return pages
 

@@ -228,3 +228,57 @@ def test_the_build_makes_the_registers_again_only_when_the_authority_file_or_a_d
     assert changed.ok and changed.rendered == ["memo"]
     vance = page(persons).xpath("//section[@id='pers-vance']//a[@class='passage']/@href")
     assert "memo.html#body1-div1-p1-persName1" in vance
+
+
+# ------------------------------------------------------------------------------------ linear time
+
+def many_names(n: int) -> bytes:
+    """A document of ``n`` paragraphs side by side, each naming someone: every anchor's path
+    has a step among ``n`` siblings."""
+    paragraphs = "".join(f'<p>To <persName ref="authority.xml#pers-vance">Vance</persName> {i}.</p>' for i in range(n))
+    return (f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Many</title>'
+            f'</titleStmt><publicationStmt><p/></publicationStmt><sourceDesc><p/></sourceDesc></fileDesc>'
+            f'</teiHeader><text><body><div>{paragraphs}</div></body></text></TEI>').encode("utf-8")
+
+
+def best_time(work, runs: int = 3) -> float:
+    import gc
+    import time
+
+    gc.disable()
+    try:
+        best = float("inf")
+        for _ in range(runs):
+            began = time.perf_counter()
+            work()
+            best = min(best, time.perf_counter() - began)
+        return best
+    finally:
+        gc.enable()
+
+
+@pytest.mark.slow
+def test_names_and_their_anchors_take_linear_time(tmp_path: Path, record_property) -> None:
+    """The names of a document and its page with their anchors at n and 4n paragraphs: linear
+    work takes about 4 times as long, quadratic 16; a ratio over 6 is measured again before it
+    counts (another process may have taken the machine)."""
+    from lxml import etree
+
+    from pipeline.registers import names_in
+    from pipeline.render import render_document
+
+    paths = {}
+    for n in (500, 2000):
+        paths[n] = tmp_path / f"many-{n}.xml"
+        paths[n].write_bytes(many_names(n))
+
+    def ratio() -> float:
+        times = {n: best_time(lambda: (names_in(etree.fromstring(path.read_bytes())),
+                                       render_document(path, "html", "reading"))) for n, path in paths.items()}
+        return times[2000] / times[500]
+
+    growth = ratio()
+    if growth > 6:
+        growth = min(growth, ratio())
+    record_property("growth", f"{growth:.1f}")
+    assert growth < 6, f"4 times the names took {growth:.1f} times as long"

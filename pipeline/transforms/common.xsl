@@ -353,9 +353,21 @@
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="string-join(
         for $step in $e/ancestor-or-self::*[ancestor::text]
-        return local-name($step)
-            || (count($step/preceding-sibling::*[node-name() = node-name($step)]) + 1),
-        '-')"/>
+        return tp:sibling-steps($step/..)(generate-id($step)), '-')"/>
+  </xsl:function>
+
+  <!-- The step of each child of an element in an anchor: its name and its position among the
+       children of that name ("p3"), by generate-id(), counted once per parent so that a body of
+       many paragraphs gets its anchors in linear time. -->
+  <xsl:function name="tp:sibling-steps" as="map(xs:string, xs:string)" cache="yes">
+    <xsl:param name="parent" as="node()"/>
+    <xsl:map>
+      <xsl:for-each-group select="$parent/*" group-by="node-name()">
+        <xsl:for-each select="current-group()">
+          <xsl:map-entry key="generate-id(.)" select="local-name() || position()"/>
+        </xsl:for-each>
+      </xsl:for-each-group>
+    </xsl:map>
   </xsl:function>
 
   <!-- What kind of decision an element is, in an editor's words: "redaction", "expansion",
@@ -509,8 +521,7 @@
     <xsl:sequence select="if ($e/ancestor::text) then tp:anchor($e)
         else 'header-' || string-join(
           for $step in $e/ancestor-or-self::*[ancestor-or-self::correspDesc]
-          return local-name($step) || (count($step/preceding-sibling::*[node-name() = node-name($step)]) + 1),
-          '-')"/>
+          return tp:sibling-steps($step/..)(generate-id($step)), '-')"/>
   </xsl:function>
 
 

@@ -83,7 +83,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--to", "to", type=click.Choice(["html", "text"]), default="html", show_default=True,
-              help="HTML pages (with index.html and teipipe.css) or plain text.")
+              help="HTML pages (with index.html, the registers and teipipe.css) or plain text.")
 @click.option("--view", type=click.Choice(["reading", "review", "diplomatic"]), default="reading",
               show_default=True, help="html: reading or review; text: reading or diplomatic.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
@@ -91,6 +91,10 @@ def cli() -> None:
                    "build/text/diplomatic].")
 def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> None:
     """Render TEI documents (files or folders; default: the tei folder of the project) through XSLT.
+
+    HTML pages come with index.html, the registers of the persons, places and organisations the
+    documents name (persons.html, places.html, organisations.html, from the authority.xml beside
+    the documents) and teipipe.css.
 
     Outside a project, name the documents; the output then goes to build/ in the working folder
     unless -o says where. A file that is not a TEI document is reported as such, and so is a

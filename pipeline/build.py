@@ -35,19 +35,14 @@ convert`` writes (see :mod:`pipeline.executor` for how the authority file is kep
 
 from __future__ import annotations
 
-import hashlib
-import json
-import multiprocessing
 import os
 import sys
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import asdict, astuple, dataclass, field, replace
-from itertools import islice
 from pathlib import Path
-from typing import TextIO
 
 from lxml import etree
 
@@ -58,16 +53,16 @@ from .config import Settings
 from .convert import collect_sources, encoding_context
 from .manifest import (
     MANIFEST_NAME,
-    PACKAGE,
-    SETTLED_NS,
     STATS_NAME,
     FileDigests,
     Manifest,
     Versions,
     digest,
-    folder_digest,
     key,
 )
+from .build_report import BuildReport, Progress, ProgressPrinter, _shown, summary  # noqa: F401
+from .build_state import _as_left, _left, snapshot  # noqa: F401
+from .workers import CHUNK, PARALLEL_FROM, Workers  # noqa: F401
 from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, render_rows
 from .source import stem_of
 from .validate import CheckContext, check_file
@@ -76,57 +71,12 @@ from .validate.report import ERROR, Problem
 from .validate.rules import targets_in_file
 
 STAGES = ("encode", "check", "render", "index")
-#: Below this many documents a stage runs in this process: starting workers would cost more.
-PARALLEL_FROM = 16
+
 #: How often the manifest is saved during a stage, at least (seconds).
 CHECKPOINT_EVERY = 5.0
 #: ... and the pause between two saves is at least this many times what a save takes, so that
 #: saving a large manifest stays a small part of a build.
 SAVING_SHARE = 20
-#: The most documents handed to a worker at once.
-CHUNK = 16
-
-Progress = Callable[[str, int, int], None]  # (stage, documents done, documents to do)
-
-
-# ------------------------------------------------------------------------------------ the report
-
-@dataclass
-class BuildReport:
-    """What one build did, document by document (file stems), and how long each stage took."""
-
-    documents: int = 0
-    converted: list[str] = field(default_factory=list)  # the encoder ran and its TEI is in tei/
-    unchanged: list[str] = field(default_factory=list)  # no stage had anything to do
-    diverged: list[str] = field(default_factory=list)  # the TEI was edited by hand: kept
-    replaced: dict[str, Path] = field(default_factory=dict)  # --force: stem -> backup of the edit
-    without_seed: list[str] = field(default_factory=list)  # a TEI file with no seed
-    checked: list[str] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
-    rendered: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # not rendered: not converted, or invalid
-    removed: list[str] = field(default_factory=list)  # gone from seeds/ and tei/: outputs deleted
-    index: bool = False  # index.html was rendered
-    authority: bool = False  # tei/authority.xml was written
-    failures: list[str] = field(default_factory=list)  # documents that failed to convert or render
-    problems: list[Problem] = field(default_factory=list)  # of the documents checked, and the invalid
-    warnings: list[str] = field(default_factory=list)  # the encoder's
-    errors: list[str] = field(default_factory=list)  # not tied to a document
-    times: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def did_nothing(self) -> bool:
-        return not (self.converted or self.checked or self.rendered or self.index or self.authority
-                    or self.removed or self.replaced)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.failures or self.invalid or self.errors)
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.ok else 1
-
 
 # ------------------------------------------------------------------------------------ the corpus
 
@@ -173,61 +123,7 @@ def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: B
     return documents
 
 
-# ------------------------------------------------------------------------------------ where work runs
-
-class Workers:
-    """Runs per-document work: in this process, on the executor given, or on a pool of ``jobs``
-    worker processes started the first time a stage has enough documents for it."""
-
-    def __init__(self, executor: Executor | None, jobs: int, warm_up: tuple) -> None:
-        self.executor = executor
-        self.jobs = jobs
-        self.warm_up = warm_up
-        self.own: ProcessPoolExecutor | None = None
-
-    def parallel(self, count: int) -> bool:
-        """Whether ``count`` documents are worth handing to other processes."""
-        return count >= PARALLEL_FROM and (self.executor is not None or self.jobs > 1)
-
-    def map(self, function: Callable, jobs: Iterable, count: int) -> Iterator:
-        """``function(job)`` for each of the ``count`` jobs, in order, as each becomes ready. The
-        jobs are taken from ``jobs`` only as they are handed out, so a job can depend on the
-        results taken before it."""
-        if not self.parallel(count):
-            return map(function, jobs)
-        if self.executor is None and self.own is None:
-            # "spawn": workers start clean, without the state of this process (an XSLT
-            # processor does not survive a fork).
-            self.own = ProcessPoolExecutor(self.jobs, multiprocessing.get_context("spawn"),
-                                           initializer=work.warm_up, initargs=self.warm_up)
-        executor = self.executor or self.own
-        workers = self.jobs if self.executor is None else max(self.jobs, 1)
-        size = max(1, min(CHUNK, count // (workers * 8)))
-        chunks = iter(lambda: list(islice(jobs, size)), [])
-        return (result for chunk in _in_order(executor, chunks, function, window=workers * 4) for result in chunk)
-
-    def close(self, cancel: bool = False) -> None:
-        if self.own is not None:
-            self.own.shutdown(wait=True, cancel_futures=cancel)
-            self.own = None
-
-
-def _in_order(executor: Executor, chunks: Iterator[list], function: Callable, window: int) -> Iterator[list]:
-    """Submit ``work.run_all(function, chunk)`` for the chunks, at most ``window`` at a time, and
-    yield the results in order: memory stays flat however long the list. A chunk is taken from
-    ``chunks`` when the results before it have been used, to keep ``window`` chunks in flight."""
-    pending: deque[Future] = deque()
-    try:
-        for chunk in islice(chunks, window):
-            pending.append(executor.submit(work.run_all, function, chunk))
-        while pending:
-            yield pending.popleft().result()
-            for chunk in islice(chunks, 1):
-                pending.append(executor.submit(work.run_all, function, chunk))
-    finally:
-        for future in pending:
-            future.cancel()
-
+# ------------------------------------------------------------------------------------ saving as it goes
 
 class Checkpoints:
     """Saves the manifest now and then during a stage, and at its end, when something was
@@ -324,58 +220,6 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         digests.changed = True
     digests.save(settings.build / STATS_NAME)
     report.times["total"] = time.perf_counter() - started
-    return report
-
-
-def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
-    """What a build depends on, as one digest: the versions of the stages, the whole package
-    (the build's own code too), the settings, and the name, size, times and inode of every entry
-    of ``seeds/``, ``tei/``, the build folder and its output folders. Also whether every seed and
-    TEI file was settled (:data:`SETTLED_NS`), so that a later change to any of them must change
-    the digest."""
-    looked_at = time.time_ns()
-    hasher = hashlib.sha256(json.dumps([asdict(versions), folder_digest(PACKAGE),
-                                        {k: str(v) for k, v in asdict(settings).items()},
-                                        os.environ.get("SOURCE_DATE_EPOCH")]).encode("utf-8"))
-    settled = True
-    outputs = sorted({str(Path(v).parent) for v in work.VIEWS.values()})
-    for folder, inputs in ((settings.seeds, True), (settings.tei, True), (settings.build, False),
-                           *((settings.build / output, False) for output in outputs)):
-        hasher.update(os.fsencode(folder) + b"\n")
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name == STATS_NAME and not inputs:
-                continue
-            try:
-                status = entry.stat()
-            except OSError:  # a link to nothing
-                hasher.update(os.fsencode(entry.name) + b"\0?\n")
-                continue
-            hasher.update(os.fsencode(entry.name) + f"\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ctime_ns}"
-                          f"\0{status.st_ino}\0{entry.is_symlink():d}\n".encode("ascii"))
-            settled = settled and not (inputs and status.st_mtime_ns >= looked_at - SETTLED_NS)
-    return hasher.hexdigest(), settled
-
-
-def _left(settings: Settings, versions: Versions, documents: list[Document], run: "Run") -> dict:
-    """The state a build that has done its work leaves, with what a build after it would
-    report; nothing when a seed or TEI file may still be changing."""
-    key, settled = snapshot(settings, versions)
-    if not settled:
-        return {}
-    report = run.report
-    return {"key": key, "documents": [d.stem for d in documents], "diverged": report.diverged,
-            "without_seed": report.without_seed, "invalid": report.invalid, "problems": run.standing}
-
-
-def _as_left(left: dict, settings: Settings) -> BuildReport:
-    """The report of a build that finds everything as the last build left it."""
-    report = BuildReport(documents=len(left["documents"]), unchanged=list(left["documents"]),
-                         diverged=left["diverged"], without_seed=left["without_seed"], invalid=left["invalid"])
-    report.problems = [Problem(_shown(settings.tei / f"{stem}.xml"), *problem) for stem, *problem in left["problems"]]
     return report
 
 
@@ -715,65 +559,3 @@ def _shared(values: Iterable) -> list:
     """``values`` with each string shared with its equals in other records (the same names and
     facts recur from document to document): a large manifest takes less memory."""
     return [sys.intern(value) if isinstance(value, str) else value for value in values]
-
-
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when under it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
-
-# ------------------------------------------------------------------------------------ telling the user
-
-class ProgressPrinter:
-    """Shows how a stage advances: a bar redrawn in place on a terminal, a line for every tenth
-    of the work otherwise (logs of CI stay short)."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO = sys.stderr, terminal: bool | None = None) -> None:
-        self.stream = stream
-        self.terminal = stream.isatty() if terminal is None else terminal
-        self.shown = -1
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if total == 0:
-            return
-        if self.terminal:
-            filled = self.WIDTH * done // total
-            self.stream.write(f"\r{stage:<7} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
-            if done == total:
-                self.stream.write("\n")
-            self.stream.flush()
-            return
-        tenth = 10 * done // total
-        if done == 0:
-            self.shown = -1
-        if tenth != self.shown:
-            self.shown = tenth
-            self.stream.write(f"{stage}: {done}/{total}\n")
-            self.stream.flush()
-
-
-def summary(report: BuildReport) -> list[str]:
-    """The closing lines: what each stage did and how long it took, then the totals."""
-    times = report.times
-    if report.did_nothing:
-        return [f"nothing to do: {report.documents} documents unchanged ({times.get('total', 0):.2f} s)"
-                + (f"; {len(report.invalid)} invalid" if report.invalid else "")
-                + (f"; {len(report.diverged)} diverged" if report.diverged else "")]
-    lines = [
-        f"encode  {len(report.converted)} converted, {len(report.diverged)} diverged"
-        + (f", {len(report.replaced)} replaced" if report.replaced else "")
-        + (", authority.xml written" if report.authority else "") + f"  ({times.get('encode', 0):.2f} s)",
-        f"check   {len(report.checked)} checked, {len(report.invalid)} invalid  ({times.get('check', 0):.2f} s)",
-        f"render  {len(report.rendered)} rendered, {len(report.skipped)} skipped  ({times.get('render', 0):.2f} s)",
-        f"index   {'written' if report.index else 'unchanged'}  ({times.get('index', 0):.2f} s)",
-        f"{report.documents} documents: {len(report.converted)} converted, {len(report.unchanged)} unchanged, "
-        f"{len(report.invalid)} invalid, {len(report.rendered)} rendered, {len(report.skipped)} skipped"
-        + (f", {len(report.failures)} failed" if report.failures else "")
-        + f" ({times.get('total', 0):.2f} s)",
-    ]
-    return lines

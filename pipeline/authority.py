@@ -164,10 +164,11 @@ def seed_entries() -> list[Entry]:
     return entries
 
 
-def read_entries(path: Path) -> list[Entry]:
-    """The entries of an authority file (names, pseudonyms, Wikidata ids)."""
+def read_entries(path: Path, data: bytes | None = None) -> list[Entry]:
+    """The entries of an authority file (names, pseudonyms, Wikidata ids): the file at ``path``,
+    or ``data`` as its bytes when they are given."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = etree.parse(str(path), parser).getroot()
+    root = (etree.parse(str(path), parser) if data is None else etree.ElementTree(etree.fromstring(data, parser))).getroot()
     ns = {"t": TEI_NS}
     entries: list[Entry] = []
     for kind in ("person", "place", "org"):

@@ -63,12 +63,12 @@ from .manifest import (
 from .build_report import BuildReport, Progress, ProgressPrinter, _shown, summary  # noqa: F401
 from .build_state import _as_left, _left, snapshot  # noqa: F401
 from .workers import CHUNK, PARALLEL_FROM, Workers  # noqa: F401
-from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, render_rows
-from .source import stem_of
+from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, page_name, render_rows
+from .source import SourceError, read_source_bytes, stem_of
 from .validate import CheckContext, check_file
 from .validate.check import PROFILE_FILE, repeated_across_files
 from .validate.report import ERROR, Problem
-from .validate.rules import targets_in_file
+from .validate.rules import KnownFiles, targets_in_file
 
 STAGES = ("encode", "check", "render", "index")
 
@@ -168,12 +168,18 @@ def _stage(name: str, progress: Progress | None, results: Iterable, total: int) 
 # ------------------------------------------------------------------------------------ the build
 
 def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
-          executor: Executor | None = None, progress: Progress | None = None) -> BuildReport:
+          executor: Executor | None = None, progress: Progress | None = None,
+          cluster: str | None = None, scheduler: str | None = None) -> BuildReport:
     """Bring ``tei/`` and ``build/`` up to date with ``seeds/`` and return what was done.
 
     ``jobs`` is the number of worker processes (default ``settings.jobs``; 0: one per core);
     ``executor`` is any ``concurrent.futures.Executor`` to run the per-document work on instead
-    (the caller starts and stops it; its workers need the package installed). ``force``
+    (the caller starts and stops it; its workers need the package installed and see this
+    machine's files). ``cluster`` names another engine to run it on (default
+    ``settings.executor``): ``"dask"`` is a ``dask.distributed`` cluster, the one whose scheduler
+    is at ``scheduler`` (default ``settings.scheduler``), or a local one of ``jobs`` worker
+    processes started for the build when there is no address (:mod:`pipeline.cluster`); its
+    workers get the bytes they need and share no file system with the build. ``force``
     re-encodes TEI files that were edited by hand, keeping a backup of each. ``progress`` is
     called as ``progress(stage, done, total)`` while a stage runs.
     """
@@ -190,11 +196,12 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
     checkpoints = Checkpoints(manifest, manifest_path)
     run = Run(settings, manifest, versions, digests, checkpoints, report, force, progress)
     workers_wanted = settings.jobs if jobs is None else jobs
-    run.workers = Workers(executor, workers_wanted or os.cpu_count() or 1,
-                          (settings.schema / PROFILE_FILE, settings.transforms, settings.tei,
-                           digests.digest(settings.authority)))
+    run.toolkit = work.Toolkit.of(settings.schema, settings.transforms, _read(settings.authority))
+    cluster = settings.executor if cluster is None else cluster
     finished = False
     try:
+        run.workers = Workers.for_build(executor, workers_wanted or os.cpu_count() or 1, run.toolkit,
+                                        cluster, scheduler or settings.scheduler or None)
         settings.build.mkdir(parents=True, exist_ok=True)
         for folder in (settings.tei, settings.build, *(settings.build / Path(v).parent for v in work.VIEWS.values())):
             remove_leftovers(folder)  # of a build that was killed while writing
@@ -211,7 +218,8 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         digests.prune()
         finished = True
     finally:
-        run.workers.close(cancel=not finished)
+        if run.workers is not None:
+            run.workers.close(cancel=not finished)
         checkpoints.changed |= not report.did_nothing or not manifest_path.exists()
         checkpoints.save()
     left = _left(settings, versions, documents, run) if not (report.failures or report.errors) else {}
@@ -236,20 +244,21 @@ class Run:
     force: bool
     progress: Progress | None
     workers: Workers = None  # type: ignore[assignment]
+    toolkit: work.Toolkit = None  # type: ignore[assignment]
     standing: list[list] = field(default_factory=list)  # [stem, *problem] of the invalid documents
 
 
 def encode_stage(run: Run, documents: list[Document]) -> None:
     """Encode what is due, in document order, against one authority; then write the authority file."""
     settings, report = run.settings, run.report
-    authority = work.editors_authority(settings.tei)
+    authority = work.editors_authority(run.toolkit.authority)
     authority_digest = run.digests.digest(settings.authority)
     seeded = [d for d in documents if d.seed is not None]
     jobs: dict[str, work.EncodeJob] = {}
     due: list[Document] = []
     for document in seeded:
         job = work.EncodeJob(document.stem, document.seed, encoding_context(settings, document.seed),
-                             settings.tei, authority_digest)
+                             None, run.workers.toolkit)
         jobs[document.stem] = job
         encoded = document.record.get("encoded") or {}
         edited = document.tei_digest != encoded.get("tei")
@@ -267,7 +276,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     # same answers (executor.py).
     in_parallel = run.workers.parallel(len(due))
     added = _Additions(authority)
-    handed_out = (replace(jobs[d.stem], added=added.now()) for d in due)
+    handed_out = (replace(_with_seed(jobs[d.stem]), added=added.now()) for d in due)
     speculative = run.workers.map(work.encode_document, handed_out, len(due)) if in_parallel else iter(())
     due_stems = {d.stem for d in due}
     for document in _stage("encode", run.progress if due else None, seeded, len(seeded)):
@@ -277,9 +286,9 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
         if document.stem in due_stems:
             result = next(speculative) if in_parallel else None
             if result is None or not work.replay(authority, result.names):
-                result = work.encode_with(job, authority)
+                result = work.encode_with(_with_seed(job), authority)
         elif replayed and not work.replay(authority, encoded.get("names", [])):
-            result = work.encode_with(job, authority)  # a name it met now means something else
+            result = work.encode_with(_with_seed(job), authority)  # a name it met now means something else
         if result is not None:
             _keep_encoding(run, document, job, result)
             run.checkpoints.recorded()
@@ -297,6 +306,21 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
         run.manifest.authority = {"key": sequence, "written": written}
         run.checkpoints.recorded()
     run.checkpoints.save()
+
+
+def _with_seed(job: work.EncodeJob) -> work.EncodeJob:
+    """The job with its seed's bytes, or why they cannot be read."""
+    try:
+        return replace(job, data=read_source_bytes(job.seed))
+    except SourceError as error:
+        return replace(job, refused=error.describe())
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 class _Additions:
@@ -365,9 +389,17 @@ def check_stage(run: Run, documents: list[Document]) -> None:
                 or targets.kinds(checked.get("links", {})) != checked.get("links"):
             due.append(document)
     by_stem = {d.stem: d for d in due}
-    jobs = (work.CheckJob(d.stem, d.tei, context) for d in due)
+    if run.workers.elsewhere:  # workers without the corpus's files: tell them what the rules read
+        run.workers.provide(run.toolkit.knowing(KnownFiles(
+            settings.seeds.name if context.seeds else None, {},
+            {AUTHORITY_NAME: targets_in_file(settings.authority)})))
+    jobs = (work.CheckJob(d.stem, d.tei, _read(d.tei), run.workers.toolkit, context.seeds,
+                          (d.seed.name, d.seed_digest) if d.seed else None) for d in due)
     for result in _stage("check", run.progress, run.workers.map(work.check_document, jobs, len(due)), len(due)):
         document = by_stem[result.stem]
+        if result.elsewhere is not None:  # it points at a file the workers do not know
+            result = work.check_document(work.CheckJob(result.stem, document.tei, _read(document.tei),
+                                                       run.toolkit.key, context.seeds))
         document.record["checked"] = {"key": _check_key(run.versions, document), "problems": result.problems,
                                       "ids": result.ids, "links": targets.kinds(result.links)}
         document.worked = True
@@ -471,7 +503,7 @@ def render_stage(run: Run, documents: list[Document]) -> None:
                 or not _present(settings, rendered):
             due.append(document)
     by_stem = {d.stem: d for d in due}
-    jobs = (work.RenderJob(d.stem, d.tei, settings.transforms) for d in due)
+    jobs = (work.RenderJob(d.stem, d.tei, _read(d.tei) or b"", run.workers.toolkit) for d in due)
     for result in _stage("render", run.progress, run.workers.map(work.render_document, jobs, len(due)), len(due)):
         document = by_stem[result.stem]
         document.worked = True
@@ -486,9 +518,10 @@ def render_stage(run: Run, documents: list[Document]) -> None:
         for relative, data in result.outputs.items():
             write_atomic(settings.build / relative, data, durable=False)
             outputs[relative] = [len(data), digest(data)]
+        facts = result.facts
         document.record["rendered"] = {"key": _render_key(run.versions, document), "outputs": outputs,
-                                       "row": result.row and {"page": result.row.page,
-                                                              "facts": dict(zip(result.row.facts, _shared(result.row.facts.values())))}}
+                                       "row": facts and {"page": page_name(document.tei),
+                                                         "facts": dict(zip(facts, _shared(facts.values())))}}
         report.rendered.append(document.stem)
         run.checkpoints.recorded()
     run.checkpoints.save()

@@ -162,6 +162,15 @@ def parse_document(tei_path: Path | str) -> PyXdmNode:
         raise RenderError(tei_path, _error_message(error)) from error
 
 
+def parse_xml(data: bytes, name: Path | str) -> PyXdmNode:
+    """A TEI document given as its bytes, parsed as :func:`parse_document` parses its file;
+    ``name`` is the file named in errors."""
+    try:
+        return _saxon().parse_xml(xml_text=data.decode("utf-8"), encoding="UTF-8")
+    except (UnicodeDecodeError, PySaxonApiError) as error:
+        raise RenderError(name, _error_message(error)) from error
+
+
 def render_node(node: PyXdmNode, to: str, view: str | None, name: Path | str, *,
                 transforms: Path | None = None) -> str:
     """A parsed document (:func:`parse_document`) rendered as :func:`render_document` renders

@@ -28,19 +28,24 @@ PARALLEL_FROM = 200
 
 @dataclass(frozen=True)
 class CheckContext:
-    """Everything :func:`check_file` needs besides the file: plain paths, so it pickles."""
+    """Everything :func:`check_file` needs besides the file: plain data, so it pickles."""
 
     profile: Path  # schema/teipipe.xsd
     seeds: Path | None = None  # where the sources are, to compare their SHA-256 (rule TP110)
     tei_all: Path | None = None  # tei_all.rng, to validate against the official grammar too
+    #: What a process without the corpus's files knows of them, in their stead (a worker on
+    #: another machine): the rules read no other file then (:class:`rules.KnownFiles`).
+    known: rules.KnownFiles | None = None
 
 
-def check_file(path: str, context: CheckContext) -> FileResult:
-    """Well-formedness, the profile, the rules and (optionally) tei_all for the file at ``path``."""
+def check_file(path: str, context: CheckContext, data: bytes | None = None) -> FileResult:
+    """Well-formedness, the profile, the rules and (optionally) tei_all for the file at ``path``,
+    or for ``data`` as the bytes of that file when they are given (the file is not read then)."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            raise OSError(f"{path} is not a regular file")
-        data = Path(path).read_bytes()
+        if data is None:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise OSError(f"{path} is not a regular file")
+            data = Path(path).read_bytes()
     except OSError as exc:
         return FileResult(path, (Problem(path, 1, 1, "TP006", ERROR,
                                          f"cannot read the file: {exc.strerror or exc}; check the path "
@@ -50,7 +55,7 @@ def check_file(path: str, context: CheckContext) -> FileResult:
         return FileResult(path, tuple(parsed.problems))
 
     profile = profile_module.load(context.profile)
-    document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds)
+    document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds, context.known)
     problems = list(parsed.problems)
     problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
     problems += rules.run_rules(document, path)

@@ -106,16 +106,36 @@ class Pointer(NamedTuple):
         return self.file is not None and self.fragment is not None
 
 
+class NotKnownHere(Exception):
+    """A rule needs a file that :class:`KnownFiles` does not tell of: check the document where
+    the files are."""
+
+
+@dataclass(frozen=True)
+class KnownFiles:
+    """What the rules would read from other files, given instead of the files: the SHA-256 of
+    sources by file name, in a folder named ``seeds_name`` (TP110), and the ids of the files
+    pointed at by name relative to the document (``authority.xml``: xml:id -> element name, or
+    None for a file that is missing or not well-formed). A rule that needs a file not named here
+    raises :class:`NotKnownHere`."""
+
+    seeds_name: str | None = "seeds"  # None: there are no sources to compare with
+    digests: dict[str, str | None] = field(default_factory=dict)
+    targets: dict[str, dict[str, str] | None] = field(default_factory=dict)
+
+
 class Document:
     """A parsed document with the indexes the rules share, built once."""
 
-    def __init__(self, path: Path, tree, source: SourceText, profile: Profile, seeds: Path | None):
+    def __init__(self, path: Path, tree, source: SourceText, profile: Profile, seeds: Path | None,
+                 known: KnownFiles | None = None):
         self.path = path
         self.tree = tree
         self.root = tree.getroot()
         self.source = source
         self.profile = profile
         self.seeds = seeds
+        self.known = known
         self.id = self.root.get(XML_ID, "")
         self.ids: dict[str, list[etree._Element]] = {}
         for value in _ALL_IDS(self.tree):
@@ -128,7 +148,12 @@ class Document:
         """xml:id -> element name in ``file`` (relative to this document), or None when it is
         missing or unreadable."""
         if file not in self._files:
-            self._files[file] = targets_in_file(self.path.parent / file)
+            if self.known is not None:
+                if file not in self.known.targets:
+                    raise NotKnownHere(file)
+                self._files[file] = self.known.targets[file]
+            else:
+                self._files[file] = targets_in_file(self.path.parent / file)
         return self._files[file]
 
     @property
@@ -274,17 +299,22 @@ def check_gap_text(doc: Document) -> Iterator[Finding]:
 
 
 def check_source_digest(doc: Document) -> Iterator[Finding]:
-    if doc.seeds is None:
+    if doc.seeds is None if doc.known is None else doc.known.seeds_name is None:
         return
     for bibl in _SOURCE_BIBL(doc.tree):
         digest = bibl.find("t:idno[@type='sha256']", NS)
         name = bibl.findtext("t:idno[@type='filename']", namespaces=NS)
         if digest is None or not name:
             continue
-        source = doc.seeds / Path(name.strip()).name  # the base name only: never leave seeds/
-        actual = sha256_of(source)
+        base = Path(name.strip()).name  # the base name only: never leave seeds/
+        if doc.known is not None:
+            if base not in doc.known.digests:
+                raise NotKnownHere(base)
+            actual, folder = doc.known.digests[base], doc.known.seeds_name
+        else:
+            actual, folder = sha256_of(doc.seeds / base), doc.seeds.name
         if actual is not None and actual != (digest.text or "").strip().lower():
-            yield Finding(digest, None, {"file": f"{doc.seeds.name}/{source.name}", "actual": actual,
+            yield Finding(digest, None, {"file": f"{folder}/{base}", "actual": actual,
                                          "recorded": (digest.text or "").strip()})
 
 

@@ -1,0 +1,104 @@
+"""teipipe build on a dask.distributed cluster: a real LocalCluster of two worker processes,
+started by the test, gives the tree that one process gives, byte for byte; its workers read no
+file of the project; a worker killed in the middle of the build changes nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from pipeline.build import build  # noqa: E402
+from pipeline.config import load_settings  # noqa: E402
+from tests.test_build import files, make_project  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCUMENTS = 40
+
+_opened: list[str] = []
+
+
+def _watch_opens(folder: str) -> int:
+    """On a worker: note every file it opens under ``folder`` from now on."""
+    def hook(event: str, arguments: tuple) -> None:
+        if event == "open" and isinstance(arguments[0], (str, os.PathLike)) and os.fspath(arguments[0]).startswith(folder):
+            _opened.append(os.fspath(arguments[0]))
+    sys.addaudithook(hook)
+    return os.getpid()
+
+
+def _opens() -> list[str]:
+    return list(_opened)
+
+
+def _toolkits() -> int:
+    """On a worker: how many toolkits it installed (it did the build's work)."""
+    from pipeline import executor
+
+    return len(executor._installed)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                                  dashboard_address=None) as local, distributed.Client(local) as client:
+        yield local, client
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    project = make_project(tmp_path_factory.mktemp("reference") / "project", documents=DOCUMENTS)
+    assert build(load_settings(project), jobs=1).exit_code == 0
+    return files(project)
+
+
+def test_a_build_on_a_cluster_is_the_build_of_one_process_and_reads_no_file_there(tmp_path: Path, cluster,
+                                                                                  reference) -> None:
+    local, client = cluster
+    project = make_project(tmp_path / "project", documents=DOCUMENTS)
+    client.run(_watch_opens, str(project))
+    report = build(load_settings(project), cluster="dask", scheduler=local.scheduler_address)
+    assert report.exit_code == 0 and len(report.converted) == len(report.rendered) == DOCUMENTS
+    assert files(project) == reference
+    assert client.run(_opens) == {address: [] for address in client.run(os.getpid)}
+    assert all(client.run(_toolkits).values())  # each worker compiled what the work needs, once
+
+
+def test_a_worker_killed_in_the_middle_of_the_build_changes_nothing(tmp_path: Path, cluster, reference) -> None:
+    local, client = cluster
+    project = make_project(tmp_path / "project", documents=DOCUMENTS)
+    killed: list[tuple[str, int]] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "render" and done == total // 4 and not killed:
+            address, pid = sorted(client.run(os.getpid).items())[0]
+            os.kill(pid, signal.SIGKILL)
+            killed.append((stage, done))
+
+    report = build(load_settings(project), cluster="dask", scheduler=local.scheduler_address, progress=progress)
+    assert killed and killed[0][1] < DOCUMENTS
+    assert report.exit_code == 0 and len(report.rendered) == DOCUMENTS
+    assert files(project) == reference
+    client.wait_for_workers(2, timeout=60)  # the nanny started another
+
+
+def test_the_command_starts_a_local_cluster_without_an_address(tmp_path: Path, reference) -> None:
+    project = make_project(tmp_path / "project", documents=DOCUMENTS)
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", "--executor", "dask", "--jobs", "2",
+                           "--quiet"], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 0, done.stderr
+    assert files(project) == reference
+
+
+def test_a_scheduler_without_the_dask_executor_is_a_usage_error(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project")
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", "--scheduler", "tcp://127.0.0.1:1"],
+                          cwd=project, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2 and "--executor dask" in done.stderr

@@ -12,7 +12,7 @@
 4. **index**: ``index.html`` (and the stylesheet) when the set of documents or any of them
    changed.
 
-What "changed" means is decided against ``build/manifest.json`` (:mod:`pipeline.manifest`).
+What "changed" means is decided against the manifest, ``build/manifest.sqlite`` (:mod:`pipeline.manifest`).
 
 **Editors' work is the master copy.** A TEI file that is not what the encoder last wrote there
 has been edited by hand: it is kept, checked and rendered as it is, and the build reports that
@@ -53,9 +53,10 @@ from .config import Settings
 from .convert import collect_sources, encoding_context
 from .manifest import (
     MANIFEST_NAME,
-    STATS_NAME,
     FileDigests,
     Manifest,
+    Records,
+    Store,
     Versions,
     digest,
     key,
@@ -87,12 +88,21 @@ class Document:
     stem: str
     seed: Path | None
     tei: Path
-    record: dict
+    records: Records  # where its record is kept
     seed_digest: str | None = None
     tei_digest: str | None = None  # of the file in tei/ now
     failed: bool = False  # the encoder failed: nothing further is done with it
     valid: bool = False
     worked: bool = False  # some stage did something for it in this build
+
+    @property
+    def record(self) -> dict:
+        """Its manifest record (read from the store when it is not at hand)."""
+        return self.records.setdefault(self.stem, {})
+
+    def recorded(self) -> None:
+        """Its record was changed: the manifest must save it."""
+        self.records.changed(self.stem)
 
 
 def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: BuildReport) -> list[Document]:
@@ -111,11 +121,11 @@ def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: B
             report.failures.append(f"{seed}: error: has the same name as {stems[stem]}; both would write {stem}.xml")
             continue
         stems[stem] = seed
-        documents.append(Document(stem, seed, settings.tei / f"{stem}.xml", manifest.documents.setdefault(stem, {})))
+        documents.append(Document(stem, seed, settings.tei / f"{stem}.xml", manifest.documents))
     if settings.tei.is_dir():
         for tei in sorted(settings.tei.glob("*.xml")):
             if tei.name != AUTHORITY_NAME and tei.stem not in stems:
-                documents.append(Document(tei.stem, None, tei, manifest.documents.setdefault(tei.stem, {})))
+                documents.append(Document(tei.stem, None, tei, manifest.documents))
                 report.without_seed.append(tei.stem)
     for document in documents:
         document.seed_digest = digests.digest(document.seed) if document.seed else None
@@ -185,14 +195,25 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
     """
     started = time.perf_counter()
     versions = Versions.of(settings.schema, settings.transforms)
-    digests = FileDigests.load(settings.build / STATS_NAME)
-    if not force and digests.last.get("key") == snapshot(settings, versions)[0]:
-        report = _as_left(digests.last, settings)
-        report.times["total"] = time.perf_counter() - started
-        return report
+    if not force and (settings.build / MANIFEST_NAME).is_file():
+        store = Store(settings.build / MANIFEST_NAME)
+        last = store.meta("last", {})
+        if last.get("key") == snapshot(settings, versions)[0]:
+            store.close()
+            report = _as_left(last, settings)
+            report.times["total"] = time.perf_counter() - started
+            return report
+        store.close()
     report = BuildReport()
+    settings.build.mkdir(parents=True, exist_ok=True)
     manifest_path = settings.build / MANIFEST_NAME
-    manifest = Manifest.load(manifest_path)
+    store = Store(manifest_path)
+    manifest = Manifest(store)
+    digests = FileDigests(store)
+    if digests.last:  # a build that stops half-way leaves no state to trust
+        digests.last = {}
+        store.set_meta("last", {})
+        store.commit()
     checkpoints = Checkpoints(manifest, manifest_path)
     run = Run(settings, manifest, versions, digests, checkpoints, report, force, progress)
     workers_wanted = settings.jobs if jobs is None else jobs
@@ -202,7 +223,6 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
     try:
         run.workers = Workers.for_build(executor, workers_wanted or os.cpu_count() or 1, run.toolkit,
                                         cluster, scheduler or settings.scheduler or None)
-        settings.build.mkdir(parents=True, exist_ok=True)
         for folder in (settings.tei, settings.build, *(settings.build / Path(v).parent for v in work.VIEWS.values())):
             remove_leftovers(folder)  # of a build that was killed while writing
         documents = scan(settings, manifest, digests, report)
@@ -220,13 +240,16 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
     finally:
         if run.workers is not None:
             run.workers.close(cancel=not finished)
-        checkpoints.changed |= not report.did_nothing or not manifest_path.exists()
+        checkpoints.changed |= not report.did_nothing
         checkpoints.save()
-    left = _left(settings, versions, documents, run) if not (report.failures or report.errors) else {}
-    if left != digests.last:
-        digests.last = left
-        digests.changed = True
-    digests.save(settings.build / STATS_NAME)
+    try:
+        left = _left(settings, versions, documents, run) if not (report.failures or report.errors) else {}
+        if left != digests.last:
+            digests.last = left
+            digests.changed = True
+        digests.save()
+    finally:
+        store.close()
     report.times["total"] = time.perf_counter() - started
     return report
 
@@ -361,6 +384,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     if not by_encoder and not run.force:
         record["tei"] = encoded.get("tei")  # still what the encoder last wrote there
         document.record["encoded"] = record
+        document.recorded()
         report.diverged.append(document.stem)
         return
     if not by_encoder:
@@ -372,6 +396,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
         run.digests.forget(document.tei)
         document.tei_digest = result.digest
     document.record["encoded"] = record
+    document.recorded()
     report.converted.append(document.stem)
 
 
@@ -402,6 +427,7 @@ def check_stage(run: Run, documents: list[Document]) -> None:
                                                        run.toolkit.key, context.seeds))
         document.record["checked"] = {"key": _check_key(run.versions, document), "problems": result.problems,
                                       "ids": result.ids, "links": targets.kinds(result.links)}
+        document.recorded()
         document.worked = True
         report.checked.append(document.stem)
         run.checkpoints.recorded()
@@ -497,6 +523,7 @@ def render_stage(run: Run, documents: list[Document]) -> None:
             if rendered:
                 _delete_outputs(settings, rendered)
                 del document.record["rendered"]
+                document.recorded()
                 document.worked = True
                 run.checkpoints.changed = True
         elif rendered.get("key") != _render_key(run.versions, document) or "row" not in rendered \
@@ -512,6 +539,7 @@ def render_stage(run: Run, documents: list[Document]) -> None:
             report.skipped.append(document.stem)
             document.valid = False  # keeps it out of the index
             _delete_outputs(settings, document.record.pop("rendered", {}))
+            document.recorded()
             run.checkpoints.changed = True
             continue
         outputs = {}
@@ -522,6 +550,7 @@ def render_stage(run: Run, documents: list[Document]) -> None:
         document.record["rendered"] = {"key": _render_key(run.versions, document), "outputs": outputs,
                                        "row": facts and {"page": page_name(document.tei),
                                                          "facts": dict(zip(facts, _shared(facts.values())))}}
+        document.recorded()
         report.rendered.append(document.stem)
         run.checkpoints.recorded()
     run.checkpoints.save()

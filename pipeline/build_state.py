@@ -1,6 +1,6 @@
 """The state a build leaves: one digest of everything a build depends on, so that a build that
-finds the same state knows it has nothing to do without loading the manifest (``build/stats.json``
-keeps it, :mod:`pipeline.manifest`)."""
+finds the same state knows it has nothing to do without loading the manifest (the manifest's
+store keeps it, :mod:`pipeline.manifest`)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from . import executor as work
 from .build_report import BuildReport, _shown
 from .config import Settings
-from .manifest import PACKAGE, SETTLED_NS, STATS_NAME, Versions, folder_digest
+from .manifest import MANIFEST_NAME, PACKAGE, SETTLED_NS, Versions, folder_digest
 from .validate.report import Problem
 
 
@@ -38,8 +38,8 @@ def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
         except OSError:
             continue
         for entry in entries:
-            if entry.name == STATS_NAME and not inputs:
-                continue
+            if entry.name.startswith(MANIFEST_NAME) and not inputs:
+                continue  # the build's own records, which it writes after it looks
             try:
                 status = entry.stat()
             except OSError:  # a link to nothing

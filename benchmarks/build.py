@@ -84,7 +84,7 @@ def measure(documents: int, jobs: int) -> dict:
         noop_wall = time.perf_counter() - started
         _, again = run_child(project, jobs)
         floor_rate = floor(project / "tei")
-        manifest = (project / "build" / "manifest.json").stat().st_size
+        manifest = sum(p.stat().st_size for p in (project / "build").glob("manifest.sqlite*"))
     return {"documents": documents, "cold_wall": cold_wall, "cold": cold, "noop_wall": noop_wall,
             "noop_exit": noop.returncode, "noop": again, "floor": floor_rate, "manifest_bytes": manifest}
 

@@ -9,7 +9,7 @@ here only say where in a line they stand.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from .. import vocab
 from ..authority import Authority
@@ -122,6 +122,13 @@ def despaced(text: str) -> str | None:
 def markings_only(text: str) -> list[re.Match] | None:
     """The marking words of a line made of nothing else (separators and brackets aside), or
     None when the line says anything more. A letter-spaced line is read as its words."""
+    found = _markings_only(text)
+    return None if found is None else list(found)
+
+
+@lru_cache(maxsize=1024)
+def _markings_only(text: str) -> tuple[re.Match, ...] | None:
+    """:func:`markings_only`, once per text: the recognisers ask it of the same line again."""
     spaced = despaced(text)
     if spaced is not None:
         text = spaced
@@ -136,7 +143,7 @@ def markings_only(text: str) -> list[re.Match] | None:
         position = m.end()
     if not _SEPARATORS.match(_unbracketed(text[position:])):
         return None
-    return matches
+    return tuple(matches)
 
 
 def _unbracketed(text: str) -> str:

@@ -64,7 +64,7 @@ from .manifest import (
 from .build_report import BuildReport, Progress, ProgressPrinter, _shown, summary  # noqa: F401
 from .build_state import _as_left, _left, snapshot  # noqa: F401
 from .workers import CHUNK, PARALLEL_FROM, Workers  # noqa: F401
-from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, page_name, render_rows
+from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, index_parts, page_name
 from .source import SourceError, read_source_bytes, stem_of
 from .validate import CheckContext, check_file
 from .validate.check import PROFILE_FILE, repeated_across_files
@@ -590,7 +590,9 @@ def index_stage(run: Run, documents: list[Document]) -> None:
         run.progress("index", 0, 1)
     rows = (IndexRow(**row) for row in (d.record["rendered"]["row"] for d in listed) if row)
     try:
-        page = render_rows(rows, transforms=settings.transforms).encode("utf-8")
+        page = bytearray()  # a large index is made in parts, and kept as bytes alone
+        for part in index_parts(rows, transforms=settings.transforms):
+            page += part.encode("utf-8")
     except RenderError as error:
         report.failures.append(f"error: {error}")
         return

@@ -26,3 +26,15 @@ def test_the_build_writes_the_recorded_bytes(tmp_path: Path, monkeypatch: pytest
     assert [line.split()[1] for line in found] == [line.split()[1] for line in expected]
     changed = [line.split()[1] for line, before in zip(found, expected) if line != before]
     assert changed == [], f"{len(changed)} outputs differ from the recorded bytes"
+
+
+def test_an_index_made_in_parts_is_the_index_made_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import render
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setattr(render, "ROWS_PER_PART", 7)
+    project = make_project(tmp_path / "generated", CORPORA["generated"])
+    assert build(load_settings(project), jobs=1).exit_code == 0
+    expected = [line for line in (FIXTURES / "generated.sha256").read_text(encoding="utf-8").splitlines()
+                if "index.html" in line]
+    assert [line for line in digests(project).splitlines() if "index.html" in line] == expected

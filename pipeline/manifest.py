@@ -148,17 +148,17 @@ class Store:
     def _open(path: Path | str) -> sqlite3.Connection:
         connection = sqlite3.connect(str(path), timeout=60)
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            if "meta" in tables:
+            if tables >= {"meta", "documents", "files"}:
                 found = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
-                if found is None or json.loads(found[0]) != FORMAT:
-                    for table in tables:
-                        connection.execute(f'DROP TABLE "{table}"')
-                    tables = set()
+                if found is not None and json.loads(found[0]) == FORMAT:
+                    return connection  # as the last build left it: nothing to write
+            connection.execute("PRAGMA journal_mode=WAL")  # kept in the file
+            for table in tables:
+                connection.execute(f'DROP TABLE "{table}"')
             connection.executescript(_SCHEMA)
-            connection.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (json.dumps(FORMAT),))
+            connection.execute("INSERT INTO meta VALUES ('format', ?)", (json.dumps(FORMAT),))
             connection.commit()
         except BaseException:
             connection.close()
@@ -185,8 +185,8 @@ class Store:
 
 
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS documents (stem TEXT PRIMARY KEY, record TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (stem TEXT PRIMARY KEY, record TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
                                   ctime_ns INTEGER, inode INTEGER, digest TEXT) WITHOUT ROWID;
 """

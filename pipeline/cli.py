@@ -169,7 +169,7 @@ def build(jobs: int | None, force: bool, quiet: bool, engine: str | None, schedu
     build/text (reading and diplomatic texts). Defaults come from [tool.teipipe] of
     pyproject.toml. A TEI file edited by hand is kept, checked and rendered as it is; the build
     reports that it has diverged from its seed (--force re-encodes it). docs/build.md explains
-    the manifest (build/manifest.json) and what happens after an interrupted build.
+    the manifest (build/manifest.sqlite) and what happens after an interrupted build.
 
     With --executor dask the work runs on a dask.distributed cluster whose workers need the
     teipipe package but no shared file system (docs/build.md: on Slurm, on Kubernetes).

@@ -1,13 +1,12 @@
 """The build's memory: what each document was made from, and what was made of it.
 
-``build/manifest.json`` holds one record per document (by file stem), one for the index and one
-for the authority file. Every record says which inputs a stage saw, as SHA-256 digests, so that
-the next build can tell what is still current:
+``build/manifest.sqlite`` is one SQLite database (write-ahead log). Its table ``documents``
+holds one record per document (by file stem), as JSON; ``meta`` holds one for the index and
+one for the authority file. Every record says which inputs a stage saw, as SHA-256 digests, so
+that the next build can tell what is still current:
 
-    "documents": {
-      "000_ecc5…": {
-        "seed": "<digest of seeds/000_ecc5….txt>",
-        "encoded": {"key": "<seed + encoder version + header settings>",
+    documents["000_ecc5…"] = {
+        "encoded": {"key": "<seed + encoder version + header settings>", "seed": "<digest>",
                     "tei": "<digest of what the encoder last wrote to tei/000_ecc5….xml>",
                     "names": [["ref_for", "Stalin", "person", true, "pers-stalin"], …]},
         "checked": {"key": "<tei + validator version + seed>",
@@ -15,28 +14,22 @@ the next build can tell what is still current:
                     "ids": ["doc-000_ecc5…"], "links": {"authority.xml#pers-stalin": "person"}},
         "rendered": {"key": "<tei + renderer version>",
                      "outputs": {"html/000_ecc5….html": [<size>, "<digest>"], …},
-                     "row": {"page": "000_ecc5….html", "facts": {"title": "…", "date": "…", …}}}
-      }, …},
-    "index": {"key": "<renderer version + every indexed document's tei digest>", "outputs": {…}},
-    "authority": {"key": "<encoder version + publisher + the entries the build started from
-                          + every seed's encoding key, in order>",
-                  "written": "<digest of the authority file the build left>"}
+                     "row": {"page": "000_ecc5….html", "facts": {"title": "…", "date": "…", …}}}}
+    meta["index"] = {"key": "<renderer version + every indexed document's tei digest>", "outputs": {…}}
+    meta["authority"] = {"key": "<encoder version + publisher + the entries the build started from
+                                  + every seed's encoding key, in order>",
+                         "written": "<digest of the authority file the build left>"}
 
 A document's ``row`` is what ``index.html`` shows of it (``index.xsl``), so that the index is
 made from the records without reading any document.
 
-Beside it, ``build/stats.json`` holds what the build knows of one machine's file system, kept
-apart from the manifest, which is the same wherever the same build ran:
-
-    {"files": {"/…/seeds/000_ecc5….txt": [<size>, <mtime_ns>, <ctime_ns>, <inode>, "<digest>"], …},
-     "last": {"key": "<digest of the code, the settings and every entry's stat>", "documents": […],
-              "diverged": […], "without_seed": […], "invalid": […], "problems": […]}}
-
-``files`` lets a build know the digest of an input file without reading it (:class:`FileDigests`):
-while the file's size, times and inode are the ones recorded, it is the file that was digested.
-``last`` is the state a build left when a build after it would have nothing to do, with what
-that build would report; a build that finds the same state says so without reading anything
-else (``pipeline/build.py``).
+The same store keeps what the build knows of one machine's file system, apart from the
+records, which are the same wherever the same build ran: the table ``files`` (a path, its
+size, modification and change times, inode and digest) lets a build know the digest of an
+input file without reading it (:class:`FileDigests`): while the file's stat is the one
+recorded, it is the file that was digested. ``meta["last"]`` is the state a build left when a
+build after it would have nothing to do, with what that build would report; a build that finds
+the same state says so without reading anything else (``pipeline/build_state.py``).
 
 The versions are digests of source code and data: the encoder is every module of the package
 that is not the validator, the renderer or the build, with its vocabularies; the validator is
@@ -44,10 +37,12 @@ that is not the validator, the renderer or the build, with its vocabularies; the
 ``pipeline/render.py`` with the transforms folder. Changing any file of one of them makes that
 stage's records stale, and only that stage's.
 
-A record is added only after the outputs it describes are in place, and the file is written
-atomically with sorted keys, so a build that was stopped half-way leaves a manifest that is true
-of every output it names.
-"""
+**Scale and safety.** A build reads a record when it needs it and keeps a few thousand at a
+time (:class:`Records`); it writes a record only when it changed, so a build that changes one
+document writes one record, whatever the size of the corpus. Every change goes into one open
+transaction, committed at each checkpoint of the build once the outputs it names are flushed
+to the disk: a build killed at any moment leaves the database as its last commit left it, true
+of every output it names."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor
-from dataclasses import asdict, astuple, dataclass, field, replace
+from dataclasses import astuple, dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -290,7 +290,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
             due.append(document)
     # The authority the last build left is the one its documents make again when none of them
     # changed and it starts from the same entries: then their names need not be replayed.
-    started_from = key(run.versions.encoder, settings.publisher, [asdict(entry) for entry in authority.entries.values()])
+    started_from = key(run.versions.encoder, settings.publisher, [vars(entry) for entry in authority.entries.values()])
     sequence = key(started_from, [[d.stem, (d.record.get("encoded") or {}).get("key")] for d in seeded])
     replayed = due or run.manifest.authority.get("key") != sequence \
         or run.manifest.authority.get("written") != authority_digest
@@ -364,7 +364,7 @@ class _Additions:
 
 
 def _encoding_key(versions: Versions, document: Document, job: work.EncodeJob) -> str:
-    return key(versions.encoder, document.seed_digest, asdict(job.context))
+    return key(versions.encoder, document.seed_digest, vars(job.context))  # asdict's JSON, without its copies
 
 
 def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: work.Encoded) -> None:
@@ -379,7 +379,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     encoded = document.record.get("encoded") or {}
     current = document.tei_digest
     by_encoder = current is None or current == result.digest or current == encoded.get("tei")
-    record = {"key": key(run.versions.encoder, result.seed, asdict(job.context)), "seed": result.seed,
+    record = {"key": key(run.versions.encoder, result.seed, vars(job.context)), "seed": result.seed,
               "tei": result.digest, "names": [_shared(call) for call in result.names]}
     if not by_encoder and not run.force:
         record["tei"] = encoded.get("tei")  # still what the encoder last wrote there

@@ -17,7 +17,7 @@ so the build is the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from distributed import Client, LocalCluster
@@ -32,8 +32,6 @@ class ToolkitPlugin(WorkerPlugin):
     """Installs the build's toolkit on a worker (:func:`executor.install`), once, before it runs
     a job: on every worker there when it is registered and on every worker that joins later."""
 
-    name = PLUGIN_NAME
-
     def __init__(self, toolkit: work.Toolkit) -> None:
         self.toolkit = toolkit
 
@@ -41,7 +39,7 @@ class ToolkitPlugin(WorkerPlugin):
         work.install(self.toolkit)
 
     def teardown(self, worker: Any = None) -> None:
-        pass
+        work.uninstall(self.toolkit.key)
 
 
 @dataclass
@@ -50,6 +48,7 @@ class Cluster:
 
     client: Any
     local: Any = None
+    plugins: list[str] = field(default_factory=list)  # the names of the plugins this build gave
 
     @classmethod
     def start(cls, scheduler: str | None, jobs: int) -> "Cluster":
@@ -71,10 +70,20 @@ class Cluster:
         return max(1, sum(self.client.nthreads().values()))
 
     def provide(self, toolkit: work.Toolkit) -> None:
-        """Give ``toolkit``, with its files, to every worker, now and when one joins."""
-        self.client.register_plugin(ToolkitPlugin(toolkit.shipped()), name=PLUGIN_NAME)
+        """Give ``toolkit``, with its files, to every worker, now and when one joins. Each
+        toolkit is a plugin of its own (named by its key), so that builds sharing a cluster do
+        not take each other's away; a build takes its own away when it is done."""
+        name = f"{PLUGIN_NAME}-{toolkit.key[:16]}"
+        if name not in self.plugins:
+            self.client.register_plugin(ToolkitPlugin(toolkit.shipped()), name=name)
+            self.plugins.append(name)
 
     def close(self) -> None:
+        try:
+            for name in self.plugins:
+                self.client.unregister_worker_plugin(name)
+        except Exception:  # noqa: BLE001 - a cluster going away takes its plugins with it
+            pass
         self.client.close()
         if self.local is not None:
             self.local.close()

@@ -115,6 +115,8 @@ class Installed:
 #: The toolkits installed in this process, by key; the last few only.
 _installed: dict[str, Installed] = {}
 KEEP_TOOLKITS = 3
+#: How many toolkits this process has installed (compiled) since it started.
+installs = 0
 
 
 def install(toolkit: Toolkit) -> Installed:
@@ -137,6 +139,8 @@ def install(toolkit: Toolkit) -> Installed:
         stylesheet(name, transforms)
     ready = Installed(toolkit, schema, transforms, editors_authority(toolkit.authority), folder)
     _installed[toolkit.key] = ready
+    global installs
+    installs += 1
     while len(_installed) > KEEP_TOOLKITS:
         _forget(next(iter(_installed)))
     return ready
@@ -164,6 +168,11 @@ def installed(toolkit: Toolkit | str) -> Installed:
     if ready is None:
         raise RuntimeError(f"this worker has not been given the build's toolkit {toolkit[:12]}")
     return ready
+
+
+def uninstall(key: str) -> None:
+    """Let the toolkit ``key`` go, with the files of a shipped one."""
+    _forget(key)
 
 
 def _forget(key: str) -> None:

@@ -37,11 +37,11 @@ def _opens() -> list[str]:
     return list(_opened)
 
 
-def _toolkits() -> int:
-    """On a worker: how many toolkits it installed (it did the build's work)."""
+def _installs() -> int:
+    """On a worker: how many toolkits it has installed (compiled) since it started."""
     from pipeline import executor
 
-    return len(executor._installed)
+    return executor.installs
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +63,15 @@ def test_a_build_on_a_cluster_is_the_build_of_one_process_and_reads_no_file_ther
     local, client = cluster
     project = make_project(tmp_path / "project", documents=DOCUMENTS)
     client.run(_watch_opens, str(project))
+    before = client.run(_installs)
     report = build(load_settings(project), cluster="dask", scheduler=local.scheduler_address)
     assert report.exit_code == 0 and len(report.converted) == len(report.rendered) == DOCUMENTS
     assert files(project) == reference
     assert client.run(_opens) == {address: [] for address in client.run(os.getpid)}
-    assert all(client.run(_toolkits).values())  # each worker compiled what the work needs, once
+    # Each worker compiled the build's two toolkits (the second knows the authority file as the
+    # encode stage left it), each once, whatever the number of its jobs.
+    assert {address: count - before[address] for address, count in client.run(_installs).items()} \
+        == {address: 2 for address in before}
 
 
 def test_a_worker_killed_in_the_middle_of_the_build_changes_nothing(tmp_path: Path, cluster, reference) -> None:

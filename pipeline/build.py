@@ -41,7 +41,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Executor
-from dataclasses import astuple, dataclass, field, replace
+from dataclasses import asdict, astuple, dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
@@ -50,6 +50,7 @@ from . import executor as work
 from .atomic import remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
+from . import catalogue
 from .convert import collect_sources, encoding_context
 from .manifest import (
     MANIFEST_NAME,
@@ -205,6 +206,13 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
             return report
         store.close()
     report = BuildReport()
+    if settings.catalogue is not None:
+        try:
+            report.warnings.extend(catalogue.cached(settings.catalogue).warnings)
+        except (catalogue.CatalogueError, OSError) as exc:
+            report.errors.append(str(exc) if isinstance(exc, catalogue.CatalogueError)
+                                 else f"{settings.catalogue}: error: cannot be read: {exc.strerror or exc}")
+            return report
     settings.build.mkdir(parents=True, exist_ok=True)
     manifest_path = settings.build / MANIFEST_NAME
     store = Store(manifest_path)
@@ -290,7 +298,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
             due.append(document)
     # The authority the last build left is the one its documents make again when none of them
     # changed and it starts from the same entries: then their names need not be replayed.
-    started_from = key(run.versions.encoder, settings.publisher, [vars(entry) for entry in authority.entries.values()])
+    started_from = key(run.versions.encoder, settings.publisher, [asdict(entry) for entry in authority.entries.values()])
     sequence = key(started_from, [[d.stem, (d.record.get("encoded") or {}).get("key")] for d in seeded])
     replayed = due or run.manifest.authority.get("key") != sequence \
         or run.manifest.authority.get("written") != authority_digest
@@ -364,7 +372,7 @@ class _Additions:
 
 
 def _encoding_key(versions: Versions, document: Document, job: work.EncodeJob) -> str:
-    return key(versions.encoder, document.seed_digest, vars(job.context))  # asdict's JSON, without its copies
+    return key(versions.encoder, document.seed_digest, asdict(job.context))
 
 
 def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: work.Encoded) -> None:
@@ -379,7 +387,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     encoded = document.record.get("encoded") or {}
     current = document.tei_digest
     by_encoder = current is None or current == result.digest or current == encoded.get("tei")
-    record = {"key": key(run.versions.encoder, result.seed, vars(job.context)), "seed": result.seed,
+    record = {"key": key(run.versions.encoder, result.seed, asdict(job.context)), "seed": result.seed,
               "tei": result.digest, "names": [_shared(call) for call in result.names]}
     if not by_encoder and not run.force:
         record["tei"] = encoded.get("tei")  # still what the encoder last wrote there

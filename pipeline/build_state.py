@@ -28,6 +28,12 @@ def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
     hasher = hashlib.sha256(json.dumps([asdict(versions), folder_digest(PACKAGE),
                                         {k: str(v) for k, v in asdict(settings).items()},
                                         os.environ.get("SOURCE_DATE_EPOCH")]).encode("utf-8"))
+    if settings.catalogue is not None:  # the catalogue's records go into every header
+        try:
+            status = os.stat(settings.catalogue)
+            hasher.update(f"catalogue\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}\n".encode("ascii"))
+        except OSError:
+            hasher.update(b"catalogue\0?\n")
     settled = True
     outputs = sorted({str(Path(v).parent) for v in work.VIEWS.values()})
     for folder, inputs in ((settings.seeds, True), (settings.tei, True), (settings.build, False),

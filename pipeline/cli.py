@@ -6,6 +6,7 @@ an exit code: 0 when everything succeeded, 1 when any input failed, 2 for a usag
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -67,8 +68,14 @@ def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> 
               help="Folder for the TEI files (default: the tei folder of [tool.teipipe]).")
 @click.option("--encoding", default=None, metavar="NAME",
               help="Read the sources in this encoding (e.g. cp1251, latin-1) instead of UTF-8.")
+@click.option("--catalogue", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE",
+              help="The archive's catalogue records of the sources: CSV or JSON Lines, one row per "
+                   "source file (columns file, title, date, sender, recipient, place, classification, "
+                   "number, repository, collection, idno, url, citation, rights). Default: catalogue "
+                   "of [tool.teipipe].")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | None, quiet: bool) -> None:
+def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | None, catalogue: Path | None,
+            quiet: bool) -> None:
     """Encode plain-text documents as TEI P5.
 
     Each SOURCE is a .txt file or a folder of them. Every document is written to
@@ -79,7 +86,11 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
     Exit status: 0 when every file was encoded, 1 when any failed, 2 for a usage error.
     """
     settings = load_settings()
+    if catalogue is not None:
+        settings = dataclasses.replace(settings, catalogue=catalogue.resolve())
     report = convert_paths(list(sources), out_dir or settings.tei, settings, encoding)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
     for outcome in report.outcomes:
         for warning in outcome.warnings:
             click.echo(warning, err=True)

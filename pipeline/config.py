@@ -32,6 +32,8 @@ class Settings:
     organization: str = ""
     contact_name: str = ""
     contact_email: str = ""
+    # The archive's catalogue records of the sources (CSV or JSON Lines; docs/encoding.md).
+    catalogue: Path | None = None
 
     @property
     def authority(self) -> Path:
@@ -70,6 +72,10 @@ def load_settings(start: Path | None = None) -> Settings:
             values[name] = table[name]
     for name in _PATH_FIELDS:
         values[name] = (root / values.get(name, name)).resolve()
+    if values.get("catalogue"):
+        values["catalogue"] = (root / values["catalogue"]).resolve()
+    else:
+        values.pop("catalogue", None)
     return Settings(root=root, **values)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import catalogue
 from .atomic import write_atomic
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .authority import Authority, build_authority_tree
@@ -45,6 +46,7 @@ class Outcome:
 class BatchReport:
     outcomes: list[Outcome] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # errors not tied to one input
+    warnings: list[str] = field(default_factory=list)  # warnings not tied to one input
 
     @property
     def failed(self) -> list[Outcome]:
@@ -66,8 +68,9 @@ def encoding_context(settings: Settings, source: Path) -> EncodingContext:
         href = os.path.relpath(resolved, settings.tei)
     else:
         href = source.name
+    record = catalogue.cached(settings.catalogue).record_for(source) if settings.catalogue else None
     return EncodingContext(settings.publisher, settings.licence, settings.licence_url,
-                           href.replace(os.sep, "/"), date)
+                           href.replace(os.sep, "/"), date, record)
 
 
 def convert_text(data: bytes, name: str, authority: Authority, context: EncodingContext,
@@ -137,6 +140,15 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
     report = BatchReport()
     sources, errors = collect_sources(paths)
     report.errors.extend(errors)
+    if settings.catalogue is not None:
+        try:
+            records = catalogue.cached(settings.catalogue)
+        except (catalogue.CatalogueError, OSError) as exc:
+            report.errors.append(str(exc) if isinstance(exc, catalogue.CatalogueError)
+                                 else f"{settings.catalogue}: error: cannot be read: {exc.strerror or exc}")
+            return report
+        report.warnings.extend(records.warnings)
+        report.warnings.extend(records.unmatched(sources))
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -8,12 +8,15 @@ every choice with an example.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from dataclasses import dataclass
 
 from lxml import etree
 
+
 from . import TEI_NS, XML_NS, __version__, vocab
 from .authority import FILE_NAME as AUTHORITY_FILE
+from .catalogue import CatalogueRecord, agrees, level_of
 from .model import Block, Division, Document, Inline, ListBlock, Party, Quotation, Span, bracketed_text
 
 T = f"{{{TEI_NS}}}"
@@ -120,6 +123,11 @@ def xml_name(stem: str) -> str:
     return "doc-" + "".join(ch if _name_char(ch) else "_" for ch in stem)
 
 
+_ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_OFFICE_NAME = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Office|Committee|Council|Ministry|Directorate|"
+                          r"Mission|Legation|Government|Bureau|Station)\b", re.I)
+
+
 @dataclass(frozen=True)
 class EncodingContext:
     """What the writer needs besides the document: publication details and where the source is."""
@@ -129,6 +137,7 @@ class EncodingContext:
     licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
     source_href: str = ""  # the source file, relative to the TEI file
     date: str | None = None  # the encoding date (from SOURCE_DATE_EPOCH), or None
+    catalogue: CatalogueRecord | None = None  # the archive's record of the source, where given
 
 
 def _el(parent, name: str, text: str | None = None, **attrs) -> etree._Element:
@@ -153,6 +162,11 @@ class Writer:
 
     def local(self, name: str) -> str:
         return f"{self.id}.{name}"
+
+    @staticmethod
+    def line_source(line: int | None) -> str | None:
+        """The source line a header fact was read from, as a pointer (see listPrefixDef)."""
+        return f"src:line={line - 1},{line}" if line else None
 
     # --- the document ------------------------------------------------------------------------
     def tree(self) -> etree._ElementTree:
@@ -188,20 +202,64 @@ class Writer:
         _el(bibl, "idno", self.doc.source_name, type="filename")
         _el(bibl, "idno", self.doc.sha256, type="sha256")
         if facts.number:
-            _el(bibl, "idno", facts.number, type=facts.kind if facts.kind != "document" else "number")
+            _el(bibl, "idno", facts.number, type=facts.kind if facts.kind != "document" else "number",
+                cert=facts.number_cert, source=self.line_source(facts.number_line))
+        if not facts.date and self.catalogue_fact("date", None):
+            value = self.ctx.catalogue.date
+            _el(bibl, "date", value, when=value if _ISO_DATE.match(value) else None, source=self.catalogue_ref)
         if facts.edition_number:
             _el(bibl, "idno", facts.edition_number, type="edition")
         for docid in facts.release_ids:
             _el(bibl, "idno", docid, type="CIA-RDP" if docid.startswith("CIA-RDP") else "release")
         if facts.date:
-            _el(bibl, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert)
+            _el(bibl, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert,
+                source=self.line_source(facts.date.line))
         if facts.release:
             _el(bibl, "date", facts.release.printed.replace("\n", " "), type="release", when=facts.release.when)
+        if self.ctx.catalogue is not None:
+            self.catalogue_bibl(source_desc, self.ctx.catalogue)
         self.encoding_desc(header)
         self.profile_desc(header)
         revision = _el(header, "revisionDesc")
         _el(revision, "change", f"Encoded by teipipe {__version__} from {self.doc.source_name}.",
             when=self.ctx.date, n=__version__)
+
+    # --- the archive's catalogue record -------------------------------------------------------
+    @property
+    def catalogue_ref(self) -> str:
+        return "#" + self.local("catalogue")
+
+    def catalogue_bibl(self, source_desc, record: CatalogueRecord) -> None:
+        """The catalogue's record of the source, as the archive gives it."""
+        bibl = _el(source_desc, "bibl", type="catalogue")
+        bibl.set(XML_ID, self.local("catalogue"))
+        if record.title:
+            _el(bibl, "title", record.title)
+        if record.collection:
+            _el(bibl, "title", record.collection, type="collection")
+        if record.date:
+            _el(bibl, "date", record.date, when=record.date if _ISO_DATE.match(record.date) else None)
+        if record.repository:
+            _el(bibl, "publisher", record.repository)
+        if record.idno:
+            _el(bibl, "idno", record.idno, type="catalogue")
+        if record.number:
+            _el(bibl, "idno", record.number, type="number")
+        if record.url:
+            _el(bibl, "ref", record.url, target=record.url)
+        if record.citation:
+            _el(bibl, "note", record.citation, type="citation")
+        if record.rights:
+            _el(_el(bibl, "availability"), "p", record.rights)
+
+    def catalogue_fact(self, fact: str, text_value: str | None) -> str | None:
+        """The catalogue's value of a fact where it is to be written beside (or instead of) the
+        text's: where the text gives none, or gives another."""
+        record = self.ctx.catalogue
+        value = getattr(record, fact, "") if record is not None else ""
+        if not value or (text_value and agrees(fact, text_value, value)):
+            return None
+        return value
 
     def title(self) -> str:
         facts = self.doc.facts
@@ -267,38 +325,64 @@ class Writer:
                  "zh-Latn-pinyin": "Chinese (pinyin)", "ko": "Korean"}
         for code in facts.languages:
             _el(lang, "language", names.get(code, code), ident=code)
-        if facts.senders or facts.recipients or facts.date or facts.place or facts.received:
+        from_catalogue = {fact: self.catalogue_fact(fact, value) for fact, value in (
+            ("sender", " ".join(_party_text(p) for p in facts.senders)),
+            ("recipient", " ".join(_party_text(p) for p in facts.recipients)),
+            ("date", facts.date.when if facts.date else None),
+            ("place", facts.place))}
+        if facts.senders or facts.recipients or facts.date or facts.place or facts.received or any(from_catalogue.values()):
             corresp = _el(profile, "correspDesc")
             sent = _el(corresp, "correspAction", type="sent")
             for party in facts.senders:
                 self.party(sent, party)
+            if from_catalogue["sender"]:
+                self.catalogue_party(sent, from_catalogue["sender"])
             if facts.place:
                 _el(sent, "placeName", facts.place, ref=self.ref(facts.place_ref))
+            if from_catalogue["place"]:
+                _el(sent, "placeName", from_catalogue["place"], source=self.catalogue_ref)
             if facts.date:
-                _el(sent, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert)
+                _el(sent, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert,
+                    source=self.line_source(facts.date.line))
+            if from_catalogue["date"]:
+                value = from_catalogue["date"]
+                _el(sent, "date", value, when=value if _ISO_DATE.match(value) else None, source=self.catalogue_ref)
             if len(sent) == 0:
                 corresp.remove(sent)
             if facts.intermediaries:
                 transmitted = _el(corresp, "correspAction", type="transmitted")
                 for party in facts.intermediaries:
                     self.party(transmitted, party)
-            if facts.recipients or facts.received:
+            if facts.recipients or facts.received or from_catalogue["recipient"]:
                 received = _el(corresp, "correspAction", type="received")
                 for party in facts.recipients:
                     self.party(received, party)
+                if from_catalogue["recipient"]:
+                    self.catalogue_party(received, from_catalogue["recipient"])
+                if facts.received_place:
+                    _el(received, "placeName", facts.received_place, ref=self.ref(facts.received_place_ref))
                 if facts.received:
                     _el(received, "date", facts.received.printed, when=facts.received.when)
             if len(corresp) == 0:
                 profile.remove(corresp)
         text_class = _el(profile, "textClass")
         level = facts.classification or "unmarked"
-        _el(text_class, "catRef", scheme="#" + self.local("security"), target="#" + self.local(level))
+        _el(text_class, "catRef", scheme="#" + self.local("security"), target="#" + self.local(level),
+            cert=facts.classification_cert if facts.classification else None)
+        catalogued = self.catalogue_fact("classification", facts.classification)
+        if catalogued and level_of(catalogued) and level_of(catalogued) != facts.classification:
+            _el(text_class, "catRef", scheme="#" + self.local("security"),
+                target="#" + self.local(level_of(catalogued)), source=self.catalogue_ref)
         _el(text_class, "catRef", scheme="#" + self.local("kind"), target="#" + self.local(facts.kind),
             cert=facts.kind_cert)
 
+    def catalogue_party(self, parent, name: str) -> None:
+        """A sender or recipient as the catalogue names it, marked as the catalogue's."""
+        _el(parent, "orgName" if _OFFICE_NAME.search(name) else "persName", name, source=self.catalogue_ref)
+
     def party(self, parent, party: Party) -> None:
         name = {"person": "persName", "org": "orgName", "role": "persName"}[party.kind]
-        element = _el(parent, name, ref=self.ref(party.ref), cert=party.cert)
+        element = _el(parent, name, ref=self.ref(party.ref), cert=party.cert, source=self.line_source(party.line))
         if party.kind == "role":
             self.inlines(_el(element, "roleName"), party.name, in_header=True)
             return

@@ -202,6 +202,7 @@ class Party:
     ref: str | None = None  # authority id
     role: str = ""  # the office, where printed ("Consul General at Calcutta")
     cert: str | None = None
+    line: int | None = None  # the source line that names it, where known
 
 
 @dataclass
@@ -209,6 +210,7 @@ class DateFact:
     when: str  # ISO 8601: a date, or a date-time with seconds
     printed: str
     cert: str | None = None
+    line: int | None = None  # the source line that prints it, where known
 
 
 @dataclass
@@ -219,6 +221,8 @@ class Facts:
     kind_cert: str | None = None
     number: str | None = None  # normalised document number
     number_printed: str | None = None
+    number_line: int | None = None
+    number_cert: str | None = None
     edition_number: str | None = None  # the number of the document in a published edition
     date: DateFact | None = None
     received: DateFact | None = None
@@ -231,6 +235,7 @@ class Facts:
     intermediaries: list[Party] = field(default_factory=list)
     classification: str | None = None  # level id
     classification_printed: str | None = None
+    classification_cert: str | None = None
     precedence: list[str] = field(default_factory=list)
     handling: list[str] = field(default_factory=list)
     release: DateFact | None = None

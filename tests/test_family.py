@@ -35,7 +35,7 @@ EXPECTED = {
                                          number=None, senders=["Mao Zedong"], recipients=["Peng Dehuai"],
                                          redactions=0),
     "cia_letter_spaced_marking": dict(kind="bulletin", classification="secret", date="1952-04-09", number=None,
-                                      senders=[], recipients=[], redactions=4, release="2004-07-08"),
+                                      senders=["CENTRAL INTELLIGENCE AGENCY"], recipients=[], redactions=4, release="2004-07-08"),
     "memorandum_for_the_president": dict(kind="memorandum", classification="top-secret", date="1962-12-03",
                                          number=None, senders=["Director of Central Intelligence"],
                                          recipients=["THE PRESIDENT"], redactions=1),

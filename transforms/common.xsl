@@ -299,7 +299,7 @@
        header, those with a certainty; in the text, those with a certainty and these kinds. -->
   <xsl:function name="tp:is-decision" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="exists($e/ancestor::teiHeader) and exists($e/@cert)
+    <xsl:sequence select="exists($e/ancestor::teiHeader) and (exists($e/@cert) or tp:from-catalogue($e))
         or exists($e/ancestor::text) and (exists($e/@cert) or exists($e/(
         self::stamp | self::gap | self::supplied | self::persName[@type = 'pseudo'] | self::foreign
         | self::choice | self::note | self::hi | self::del | self::date[@when] | self::fw)))"/>
@@ -315,10 +315,24 @@
 
   <!-- The order of the review panel: low certainty first, then medium, guessed brackets, and the
        decisions the encoder was sure of last. -->
+  <!-- A header fact the archive's catalogue states (its @source points at the catalogue record),
+       and whether the text states another beside it. -->
+  <xsl:function name="tp:from-catalogue" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="ends-with(string($e/@source), '.catalogue') and starts-with(string($e/@source), '#')"/>
+  </xsl:function>
+
+  <xsl:function name="tp:catalogue-disagrees" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="tp:from-catalogue($e) and exists($e/../*[local-name() = local-name($e)]
+        [not(tp:from-catalogue(.))][not(@type = 'release')][not(ends-with(string(@target), '.unmarked'))])"/>
+  </xsl:function>
+
   <xsl:function name="tp:decision-rank" as="xs:integer" cache="yes">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="
-        if ($e/@cert = 'low') then 1
+        if (tp:catalogue-disagrees($e)) then 1
+        else if ($e/@cert = 'low') then 1
         else if ($e/@cert = 'medium') then 2
         else if (tp:is-guessed-bracket($e)) then 3
         else 5"/>
@@ -346,7 +360,9 @@
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="qualifier" select="($e/@type, $e/@reason, $e/@rend[not($e/self::choice)],
         $e/self::catRef/@target ! tokenize(., '[#.]')[last()])[1]"/>
-    <xsl:sequence select="local-name($e) || $qualifier ! (' (' || normalize-space(.) || ')')"/>
+    <xsl:sequence select="local-name($e) || $qualifier ! (' (' || normalize-space(.) || ')')
+        || (if (tp:catalogue-disagrees($e)) then ', the catalogue disagrees with the text'
+            else if (tp:from-catalogue($e)) then ', from the catalogue' else '')"/>
   </xsl:function>
 
   <!-- Of a document's header facts (tp:facts), those whose absence the review view reports. -->

@@ -9,8 +9,10 @@ document) and ``facts`` (what the header says).
 from __future__ import annotations
 
 from ..authority import Authority
-from ..model import Block, Document, ListBlock, Span
+from ..model import Block, DateFact, Document, ListBlock, Party, Span
 from ..source import Source
+from . import cable as _cable
+from . import cover as _cover
 from . import facts as _facts
 from .structure import Recogniser
 
@@ -27,9 +29,81 @@ def recognise(source: Source, authority: Authority) -> Document:
         number = _telegram_number(division)
         if number:
             facts.number = facts.number_printed = number
+    cable = _cable.read(source_lines(source))
+    if cable.is_cable:
+        _apply_cable(facts, cable, authority)
+    else:
+        _apply_cover(facts, source.text, authority)
     division.kind = facts.kind
     return Document(stem=source.stem, source_name=source.name, sha256=source.sha256, facts=facts,
                     text=division, leading_blank=leading, warnings=list(source.warnings))
+
+
+def source_lines(source: Source) -> list[tuple[int, str]]:
+    """Every line of the source with its 1-based number (blank lines included)."""
+    numbered: list[tuple[int, str]] = []
+    for paragraph in source.paragraphs:
+        while len(numbered) + 1 < paragraph.first_line:
+            numbered.append((len(numbered) + 1, ""))
+        numbered.extend((paragraph.first_line + i, text) for i, text in enumerate(paragraph.lines))
+    return numbered
+
+
+def _apply_cable(facts, found: _cable.CableFacts, authority: Authority) -> None:
+    """A cable's routing lines state its date, sender, addressees and number: they are the
+    cable's own record of them and replace what the running text suggested."""
+    if not found.is_cable:
+        return
+    facts.kind = "telegram"
+    facts.kind_cert = None
+    facts.date = DateFact(found.date.value, found.date.printed, line=found.date.line)
+    facts.senders = [Party([found.sender.printed], "org", authority.ref_for(found.sender.printed, "org"),
+                           line=found.sender.line)]
+    if found.sender_place:
+        facts.place = found.sender_place.printed
+        facts.place_ref = None
+    if found.recipients:
+        facts.recipients = [Party([r.printed], "org", authority.ref_for(r.printed, "org"), line=r.line)
+                            for r in found.recipients]
+        facts.intermediaries = []
+    if found.number:
+        facts.number, facts.number_printed, facts.number_line = found.number.value, found.number.printed, \
+            found.number.line
+    if found.classification and facts.classification is None:
+        facts.classification = found.classification.value
+        facts.classification_printed = found.classification.printed
+
+
+def source_paragraph_lines(text: str) -> list[str]:
+    """The non-blank lines of a text."""
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def _apply_cover(facts, text: str, authority: Authority) -> None:
+    """What a report's cover prints fills the facts that no dateline, heading or addressee
+    line gave."""
+    release_year = int(facts.release.when[:4]) if facts.release else None
+    found = _cover.read(text, release_year)
+    if facts.date is None and found.date is not None:
+        facts.date = DateFact(found.date.value, found.date.printed, cert=found.date.cert, line=found.date.line)
+    if not facts.senders and found.issuer is not None:
+        facts.senders = [Party([found.issuer.printed], "org", authority.ref_for(found.issuer.value, "org"),
+                               cert=found.issuer.cert, line=found.issuer.line)]
+    if facts.number is None and found.number is not None:
+        facts.number = facts.number_printed = found.number.value
+        facts.number_line, facts.number_cert = found.number.line, found.number.cert
+    if facts.classification is None and found.classification is not None:
+        facts.classification = found.classification.value
+        facts.classification_printed = found.classification.printed
+        facts.classification_cert = found.classification.cert
+    if not facts.senders and found.signer is not None and len(source_paragraph_lines(text)) <= 3:
+        signer = _facts.party(found.signer.printed, authority)
+        signer.cert, signer.line = found.signer.cert, found.signer.line
+        facts.senders = [signer]
+    if not facts.recipients and found.addressee is not None:
+        who = found.addressee.printed
+        facts.recipients = [_facts.party(who, authority)]
+        facts.recipients[0].cert, facts.recipients[0].line = found.addressee.cert, found.addressee.line
 
 
 def _telegram_number(division) -> str | None:

@@ -273,7 +273,12 @@ class BracketReader:
 
     def _name_reading(self, out: list[Inline], before: str, content: list[Inline], text: str) -> bool:
         """An identification, expansion or alternative name attached to the word(s) before the
-        bracket. Takes those words out of ``out`` and appends the combined span."""
+        bracket. Takes those words out of ``out`` and appends the combined span. A bracket may
+        give several names ("FENG XI [FYN SI; Stalin]": another transliteration and the
+        person); the one the authority file knows decides, else the last."""
+        names = [part.strip() for part in re.split(r"\s*[;,]\s*", text) if part.strip()]
+        if len(names) > 1 and all(_NAME_WORDS.match(n) for n in names):
+            text = next((n for n in reversed(names) if self.authority.lookup(n, "person")), names[-1])
         if not _NAME_WORDS.match(text):
             acronym = _ACRONYM_BEFORE.search(before)
             if acronym and len(text.split()) >= 1 and not text.isupper() and text[:1].isalpha():
@@ -375,6 +380,21 @@ def _merge_strings(items: list[Inline]) -> list[Inline]:
 # --- unbracketed marks ---------------------------------------------------------------------------
 
 
+def _editorial_dots(text: str, m: re.Match) -> bool:
+    """Whether unbracketed dots are an editor's omission mark: an ellipsis character or spaced
+    full stops (". . ."), standing apart from the words. Three dots run together ("disappear
+    ..."), a leader of five or more dots, and dots wedged between letters by OCR are
+    punctuation."""
+    dots = m.group()
+    if set(dots) == {"."}:
+        return False
+    if dots.count(".") >= 5:
+        return False
+    before = text[m.start() - 1:m.start()]
+    after = text[m.end():m.end() + 1]
+    return not (before.isalnum() and after.isalnum())
+
+
 def read_unbracketed(inlines: list[Inline]) -> list[Inline]:
     """Omission marks (``…``, ``. . . .``) and exemption codes (``25X1``) printed without
     brackets, in the strings of a run of inlines."""
@@ -389,6 +409,8 @@ def read_unbracketed(inlines: list[Inline]) -> list[Inline]:
             continue
         position = 0
         for m in finder.finditer(item):
+            if m.group("om") and not _editorial_dots(item, m):
+                continue  # punctuation: a voice trailing off, leader dots, OCR noise
             if m.start() > position:
                 out.append(item[position:m.start()])
             if m.group("om"):

@@ -25,9 +25,9 @@ ROMAN_MONTHS = {numeral: index for index, numeral in enumerate(
     ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"), start=1)}
 
 _MONTH = r"(?P<{g}>(?i:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec))\.?"
-_DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY = r"[“\"«]?(?P<{g}>[0-3]?\d)[”\"»]?(?:st|nd|rd|th)?"  # a day in quotes on a form: “15” January 1963
 _YEAR4 = r"(?P<{g}>1[89]\d\d|20\d\d)"
-_YEAR = r"(?P<{g}>1[89]\d\d|20\d\d|\d\d)"
+_YEAR = r"\[?(?P<{g}>1[89]\d\d|20\d\d|\d\d)\]?"  # a year the editor supplied: "7 January [1950]"
 
 DATE_PATTERN = re.compile(
     r"(?<![\w/.-])(?:"
@@ -35,7 +35,7 @@ DATE_PATTERN = re.compile(
     + _MONTH.format(g="m1") + r"\s{1,3}" + _DAY.format(g="d1") + r",?\s{1,3}" + _YEAR.format(g="y1")
     + r"|" + _DAY.format(g="d2") + r"(?:\s{1,3}(?:of\s)?|-)" + _MONTH.format(g="m2") + r",?(?:\s{1,3}|-)" + _YEAR.format(g="y2")
     + r"|" + _YEAR4.format(g="y3") + r"[/-](?P<n3>[01]?\d)[/-](?P<d3>[0-3]?\d)"
-    + r"|(?P<d4>[0-3]?\d)\.(?P<n4>[01]?\d)\.(?P<y4>1[89]\d\d|20\d\d|\d\d)"
+    + r"|(?P<d4>[0-3]?\d)\.(?P<n4>[0-3]?\d)\.(?P<y4>1[89]\d\d|20\d\d|\d\d)"
     + r"|(?P<n5>[01]?\d)/(?P<d5>[0-3]?\d)/(?P<y5>1[89]\d\d|20\d\d|\d\d)"
     # Soviet style, the month in Roman numerals: 15.VII.51, 15 VII 1951, 15/VII/51
     + r"|(?P<d6>[0-3]?\d)[./ ]\s?(?P<r6>XII|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)[./ ]\s?(?P<y6>1[89]\d\d|20\d\d|\d\d)"
@@ -100,7 +100,10 @@ def find_dates(text: str) -> list[DateMatch]:
         elif g["y3"]:
             date = _make(g["y3"], int(g["n3"]), g["d3"])
         elif g["d4"]:
+            # day.month.year; where that is no date, the American month.day.year ("11.16.1962")
             date = _make(g["y4"], int(g["n4"]), g["d4"])
+            if date is None and int(g["d4"]) <= 12:
+                date = _make(g["y4"], int(g["d4"]), g["n4"])
         elif g["d6"]:
             date = _make(g["y6"], ROMAN_MONTHS[g["r6"]], g["d6"])
         else:

@@ -16,14 +16,18 @@ Each fact is taken from the most authoritative place that states it:
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .. import vocab
 from ..authority import Authority
-from ..model import Block, DateFact, Division, Facts, Inline, Party, Span, division_blocks, iter_spans, plain_text
-from . import dates
+from ..model import (Block, DateFact, Division, Facts, Inline, Party, Span, bracketed_text, division_blocks,
+                     iter_spans, plain_text)
+from . import dates, numbers
+from .parts import signature_mark_name
 from . import lines as L
 
+_FILE_LINE = re.compile(r"^\d{2,4}(?:\.\d+)*[A-Z]?/\d[\d–/.-]*(?::\s*\w+(?:\s\w+){0,3})?$")
 _HEADING = re.compile(
     r"^(?:(?:No\.\s*)?(?P<edition>\d{1,4})\.?\s+)?"
     r"(?P<rest>.+)$", re.S)
@@ -32,16 +36,24 @@ _TRAILING_DATE = re.compile(r",\s*(?P<date>[^,]*\d{4})\.?$")
 
 
 def _split_top_level(text: str, word: str) -> tuple[str, str] | None:
-    """Split at the first `` word `` that is not inside brackets or parentheses."""
+    """Split at the first `` word `` that is not inside brackets or parentheses, nor part of
+    an office's name ("the Mission to the United Nations to the Department of State")."""
     depth = 0
     needle = f" {word} "
+    offices = {w.lower() for w in vocab.people_words().get("offices_with_to", ())}
+    candidates = []
     for index, ch in enumerate(text):
         if ch in "([":
             depth += 1
         elif ch in ")]":
             depth = max(0, depth - 1)
         elif depth == 0 and text.startswith(needle, index):
-            return text[:index], text[index + len(needle):]
+            candidates.append(index)
+    for index in candidates:
+        last_word = text[:index].split()[-1].lower() if text[:index].split() else ""
+        if last_word in offices and index != candidates[-1]:
+            continue
+        return text[:index], text[index + len(needle):]
     return None
 
 
@@ -59,6 +71,14 @@ def parse_heading(text: str) -> dict:
     if date_m and dates.find_dates(date_m.group("date")):
         result["date"] = date_m.group("date").strip()
         rest = rest[: date_m.start()].strip()
+    notes = re.match(r"^(?:Notes|Diary|Journal|Memoirs?|Minutes|Letter|Report|Note)\s+(?:of|by)\s+"
+                     r"(?P<sender>(?!the\b)[A-Z][\w.'’ -]{1,40}?)\s+(?:on|about|concerning|regarding)\s", rest)
+    if notes:
+        result["sender"] = notes.group("sender")
+        kind = L.kind_in(rest)
+        if kind:
+            result["kind"] = kind
+        return result
     possessive = re.match(r"^(?P<sender>[A-Z][^']{1,60})['’]s\s+(?P<kind>.+?)\s+(?:to|for)\s+(?P<recipient>.+)$", rest)
     if possessive and L.kind_in(possessive.group("kind")):
         result.update(kind=L.kind_in(possessive.group("kind")), sender=possessive.group("sender"),
@@ -72,7 +92,9 @@ def parse_heading(text: str) -> dict:
     body = rest
     if kind_m and kind_m.start() <= 40:
         after = rest[kind_m.end():]
-        by = re.match(r"^\s*(?:,\s*)?(?:[Ff]rom|by|BY|FROM)\s+(?P<x>.+)$", after)
+        by = re.match(r"^\s*(?:,\s*)?(?:[Ff]rom|by|BY|FROM)\s+(?P<x>.+)$", after) or \
+            re.match(r"^\s*of\s+(?P<x>(?:the\s+)?[A-Z][\w'’ ]{0,40}\b(?:Ministry|Embassy|Committee|Legation|"
+                     r"Consulate|Department|Office)\b.*)$", after)
         if by:
             body = by.group("x")
         else:
@@ -91,17 +113,49 @@ def parse_heading(text: str) -> dict:
     return result
 
 
-def _party(text: str, authority: Authority, inlines: list[Inline] | None = None) -> Party:
+def _office_pattern() -> re.Pattern:
+    return _office_regex(tuple(vocab.people_words().get("offices", ())))
+
+
+@functools.cache
+def _office_regex(offices: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"^(?:(?:the|The)\s+)?(?:(?:Soviet|American|US|U\.S\.|Chinese|British|French|Korean)\s+)?"
+                      + vocab.phrase_pattern(offices) + r"(?![\w'’])", re.I)
+
+
+_ORG_WORDS_PARTY = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|Committee|Board|Council|"
+                              r"Ministry|Directorate|Headquarters|Mission|Legation|Government|Staff|Bureau)\b", re.I)
+
+
+def party(text: str, authority: Authority, inlines: list[Inline] | None = None) -> Party:
     """A sender or recipient as printed: "The Consul General at Calcutta (Wilson)",
     "the Secretary of State", "Soviet Ambassador N.V. Roshchin"."""
-    printed = " ".join(text.split())
+    # a footnote call printed against the last word ("to the Agency1") is not part of the name
+    printed = re.sub(r"(?<=[a-z])\s?\d{1,2}$", "", " ".join(text.split()))
     name_inlines: list[Inline] = inlines if inlines is not None else [printed]
     m = re.match(r"^(?P<role>.+?)\s*\((?P<name>[^()]+)\)$", printed)
+    if m and re.match(r"^(?:to|for|attn\.?)\s", m.group("name"), re.I):
+        # "the Ministry of Foreign Affairs (to comrade Deputy Foreign Minister C. Oancea; ...)":
+        # the person the office's message is for; "VYSHINSKY (for the Politburo)": the person
+        # named, who is to pass it on
+        if not _ORG_WORDS_PARTY.search(m.group("role")):
+            return party(m.group("role"), authority)
+        first = re.split(r"\s*;\s*", m.group("name"))[0]
+        first = re.sub(r"^(?:to|for|attn\.?)\s+(?:(?:comrades?|cde\.?|mr\.|mrs\.)\s+)?", "", first, flags=re.I)
+        return party(first, authority)
     if m:
         name = m.group("name")
         ref = authority.ref_for(name, "person")
         return Party([name], "person", ref, role=m.group("role"))
     bare = re.sub(r"^(?:the|The)\s+", "", printed)
+    # an office of several words, alone (a role) or before its holder's name
+    office = _office_pattern().match(bare)
+    if office:
+        rest = bare[office.end():].strip(" ,")
+        if not rest:
+            return Party(name_inlines, "role", None)
+        if re.match(r"^(?:[A-Z][\w'’.-]*\s?){1,4}$", rest) and not _ORG_WORDS_PARTY.search(rest):
+            return Party([rest], "person", authority.ref_for(rest, "person"), role=bare[:office.end()].strip())
     known_org = authority.lookup(bare, "org")
     if known_org:
         return Party(name_inlines, "org", known_org)
@@ -116,7 +170,7 @@ def _party(text: str, authority: Authority, inlines: list[Inline] | None = None)
     # a person named after a role: "Soviet Ambassador N.V. Roshchin", "Director of Central
     # Intelligence Smith"
     tail = re.search(r"(?P<name>(?:[A-Z]\.\s?){0,6}(?:[A-Z]\.?\s?)?[A-Z][a-z'’-]+(?:\s[A-Z][a-z'’-]+)?)$", bare)
-    if tail and roles.search(bare[: tail.start()]):
+    if tail and roles.search(bare[: tail.start()]) and not re.search(r"\b(?:of|for|to|the|and|in)\s+$", bare[: tail.start()]):
         name = tail.group("name").strip()
         return Party([name], "person", authority.ref_for(name, "person"), role=bare[: tail.start()].strip())
     if roles.search(bare):
@@ -141,8 +195,12 @@ def extract(division: Division, authority: Authority) -> Facts:
     facts = Facts()
     top = division.opener
     headings = [b for b in top if b.role == "heading"]
-    heading_text = " ".join(b.text for b in headings)
+    # a file-number line above the heading ("611.61/2–1453: Telegram") gives the kind only
+    files = [b for b in headings if _FILE_LINE.match(b.text.strip())]
+    heading_text = " ".join(b.text for b in headings if b not in files)
     heading = parse_heading(heading_text) if heading_text else {}
+    if files and not heading.get("kind") and L.kind_in(files[0].text):
+        heading["kind"] = L.kind_in(files[0].text)
     everything = list(division_blocks(division))
 
     # kind
@@ -174,6 +232,8 @@ def extract(division: Division, authority: Authority) -> Facts:
                 facts.number = facts.number_printed = plain_text(span.children)
                 break
 
+    _own_number(facts, top, division.closer)
+
     # classification, precedence, handling
     markings = [s for _, s in _spans(top, "marking")] or [s for _, s in _spans(everything, "marking")]
     if markings:
@@ -187,6 +247,8 @@ def extract(division: Division, authority: Authority) -> Facts:
         chosen = max(markings, key=weight)
         facts.classification = chosen.attrs.get("level")
         facts.classification_printed = plain_text(chosen.children)
+    if facts.classification is None:
+        _source_note_classification(facts, everything)
     facts.precedence = _unique(plain_text(s.children) for _, s in _spans(top, "precedence"))
     facts.handling = _unique(plain_text(s.children) for _, s in _spans(top, "handling"))
 
@@ -220,11 +282,13 @@ def extract(division: Division, authority: Authority) -> Facts:
     if facts.date is None and facts.received is not None:
         facts.date = DateFact(facts.received.when, facts.received.printed, cert="medium")
     if facts.date is None:
-        for block in everything:
-            if block.role == "furniture":
+        # a date among the page furniture of the opening pages only: later ones date the pages
+        # of an enclosure, a later note or a stamp
+        for block in everything[:12]:
+            if block.role == "furniture" and block.first_line <= 40:
                 found = _date_in(block)
                 if found:
-                    facts.date = DateFact(found.when, found.printed, cert="medium")
+                    facts.date = DateFact(found.when, found.printed, cert="medium", line=found.line)
                     break
     from_line = _first(top, "from")
     if from_line is not None:
@@ -247,20 +311,25 @@ def extract(division: Division, authority: Authority) -> Facts:
 
     # sender and recipient
     if heading.get("sender"):
-        facts.senders.append(_party(heading["sender"], authority))
+        facts.senders.append(party(heading["sender"], authority))
     if heading.get("recipient"):
-        facts.recipients.append(_party(heading["recipient"], authority))
+        facts.recipients.append(party(heading["recipient"], authority))
     if not facts.recipients and kind_block is not None:
         facts.recipients.extend(_named_parties(kind_block.inlines))
     if not facts.recipients:
         for block in top:
             if block.role != "addressee":
                 continue
-            facts.recipients.extend(_named_parties(block.inlines))
+            facts.recipients.extend(_named_parties(block.inlines) or _addressed(block, authority))
+            where = _first_span(block, "place")
+            if where is not None and facts.received_place is None and facts.recipients:
+                facts.received_place = plain_text(where.children)
+                facts.received_place_ref = where.attrs.get("ref")
+            _person_below_office(facts, top, block, authority)
             if facts.recipients:
                 lead = re.match(r"^(?P<place>[A-Z][\w'’ -]{1,30}),\s+to\s+(?P<who>[^.]+)\.", block.text.strip())
                 if lead and "pass" in block.text.lower():
-                    facts.intermediaries.append(_party(lead.group("who"), authority))
+                    facts.intermediaries.append(party(lead.group("who"), authority))
                 break
     # Signers are the senders unless a heading names the document: an editor's heading ("9.
     # Memorandum for the Record", "X to Y") says who sent it, or deliberately does not.
@@ -270,11 +339,158 @@ def extract(division: Division, authority: Authority) -> Facts:
         for block in division.closer:
             if block.role == "signature":
                 facts.senders.extend(_named_parties(block.inlines))
+    _headnote_facts(facts, top or everything[:1], authority)
+    if not facts.senders and not names_document:
+        facts.senders.extend(_first_person(division))
+    if not facts.recipients:
+        # a form that prints the addressee's name over the sender's ("Krajewski" / "From: ...")
+        for before, block in zip(top, top[1:]):
+            if block.role == "from" and before.role == "line" and L.is_name_line(before.text):
+                addressee = party(before.text.strip(), authority)
+                addressee.cert, addressee.line = "medium", before.first_line
+                facts.recipients.append(addressee)
+                break
+    if not facts.senders and not names_document:
+        # a covering letter signed in the middle of the text, before what it encloses
+        for block in division_blocks(division):
+            if block.role == "paragraph" and signature_mark_name(block.inlines) is not None:
+                start, end, _ = signature_mark_name(block.inlines)
+                name = re.sub(r"\[[^\]]*\]", "", bracketed_text(block.inlines[start:end])).strip(" ()")
+                if "," in name:
+                    name = name.rsplit(",", 1)[-1].strip()
+                signer = party(name, authority)
+                signer.cert, signer.line = "medium", block.first_line
+                facts.senders.append(signer)
+                break
+    if not facts.senders and not names_document and top and top[0].role == "letterhead" \
+            and _OFFICE_LETTERHEAD.search(top[0].text) and len(top[0].text.split()) <= 12 and not division.closer:
+        # the office whose letterhead the message bears, where nobody signs it
+        office = " ".join(top[0].text.split()).rstrip(".")
+        facts.senders.append(Party([office], "org", authority.lookup(office, "org"), cert="medium",
+                                   line=top[0].first_line))
 
     # languages of the text
     facts.languages = _unique(s.attrs["lang"] for b in everything for s in iter_spans(b.inlines)
                               if s.kind == "foreign" and s.attrs.get("lang") not in (None, "und"))
     return facts
+
+
+_HONOURED = re.compile(r"^(?:Comrades?|Cdes?\.?|Mr\.|Mrs\.|Messrs\.|Tov\.)\s+(?P<name>[A-Z][\w.'’ -]{1,40})$")
+
+
+def _person_below_office(facts: Facts, top: list[Block], block: Block, authority: Authority) -> None:
+    """An address to an office over several lines, the person's name on the last ("To the
+    Minister of Foreign Affairs of the Union" / "of Soviet Socialist Republics" / "Comrade
+    Gromyko"): the person is the recipient, the office his role."""
+    if not facts.recipients or facts.recipients[-1].kind == "person" and not facts.recipients[-1].role \
+            and not L._patterns()["roles"].search(plain_text(facts.recipients[-1].name)):
+        return
+    at = top.index(block)
+    for below in top[at + 1:at + 4]:
+        if below.role not in ("line", "letterhead", "salutation"):
+            return
+        m = _HONOURED.match(below.text.strip())
+        if m:
+            office = facts.recipients.pop()
+            found = party(m.group("name"), authority)
+            found.role = found.role or plain_text(office.name).strip()
+            found.line = below.first_line
+            facts.recipients.append(found)
+            return
+
+
+_TO_LEAD = re.compile(r"^\W{0,2}(?:(?P<place>[A-Z][\w'’ -]{1,30})[.,]\s+)?(?:To|TO|to)\b(?:\s+the\b(?=\]))?\]?:?\s*")
+_TO_WHOM = re.compile(r"\bto\s+whom\s+(?P<who>.+?)(?:\s+Copy\b.*)?$", re.I)
+
+
+def _addressed(block: Block, authority: Authority) -> list[Party]:
+    """The addressee of an address line whose names the markup did not mark ("To Com[rade] F.
+    Kuznetsov", "to where TEHRAN to whom THE SOVIET AMBASSADOR"): the line without its "To" and
+    final stop, as printed, read with medium certainty."""
+    text = " ".join(block.text.split())
+    whom = _TO_WHOM.search(text)
+    if whom:
+        who = whom.group("who")
+    else:
+        lead = _TO_LEAD.match(text)
+        if not lead:
+            return []
+        who = text[lead.end():]
+    who = who.strip(" .:;,")
+    if not who or len(who.split()) > 30 or not any(ch.isupper() for ch in who):
+        return []
+    found = party(who, authority)
+    found.cert, found.line = "medium", block.first_line
+    return [found]
+
+
+_OFFICE_LETTERHEAD = re.compile(r"\b(?:Legation|Embassy|Consulate|Mission)\b", re.I)
+
+#: An editor's headnote: "[The following is an excerpt of a telephonogram by V. Semenov and V.
+#: Sokolovskii in Berlin to V. Molotov and N. A. Bulganin, sent on 19 June 1953]".
+_HEADNOTE = re.compile(
+    r"^(?:The following is|This is|Below is)\s+(?:an?\s+)?(?:(?:excerpt|extract|summary|translation)\s+"
+    r"(?:of|from)\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:by|from)\s+(?P<sender>[A-Z][^,;]{1,120}?)\s+to\s+"
+    r"(?P<recipient>[A-Z][^,;]{1,120})(?:,\s*(?:sent|dated|written)\s+(?:on\s+)?(?P<date>[^,\]]{4,40}))?(?:[.,].*)?$")
+
+
+def _headnote_facts(facts: Facts, top: list[Block], authority: Authority) -> None:
+    """What an editor's bracketed headnote says of the document it introduces, where the
+    document itself does not say it; read with medium certainty."""
+    for block in top[:3]:
+        comment = next((s for s in iter_spans(block.inlines) if s.kind == "comment"), None)
+        if comment is None or plain_text(block.inlines).strip() != plain_text(comment.children).strip():
+            continue
+        m = _HEADNOTE.match(" ".join(plain_text(comment.children).split()))
+        if not m:
+            continue
+        if not facts.senders:
+            facts.senders = _headnote_parties(m.group("sender"), authority, block.first_line)
+        if not facts.recipients:
+            facts.recipients = _headnote_parties(m.group("recipient"), authority, block.first_line)
+        if facts.date is None and m.group("date"):
+            found = dates.when(m.group("date"))
+            if found:
+                facts.date = DateFact(found[0], m.group("date")[found[1]:found[2]], cert="medium", line=block.first_line)
+        return
+
+
+#: The writer naming himself as the text begins: "I, Bagirov, had a detailed conversation ...".
+_FIRST_PERSON = re.compile(r"^I,\s+(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’.-]+){0,2}),\s")
+
+
+def _first_person(division: Division) -> list[Party]:
+    first = next((b for b in division.body if isinstance(b, Block) and b.role == "paragraph"), None)
+    if first is None:
+        return []
+    m = _FIRST_PERSON.match(first.text)
+    if not m:
+        return []
+    return [Party([m.group("name")], "person", None, cert="medium", line=first.first_line)]
+
+
+def _headnote_parties(text: str, authority: Authority, line: int) -> list[Party]:
+    text = re.sub(r"\s+in\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?$", "", text.strip())  # "... in Berlin"
+    parties = []
+    for name in re.split(r"\s+and\s+|,\s*", text):
+        if name.strip():
+            found = party(name.strip(), authority)
+            found.cert, found.line = "medium", line
+            parties.append(found)
+    return parties
+
+
+class _NoAuthority:
+    """An authority file that knows nobody and adds nobody: for reading a name's kind only."""
+
+    def lookup(self, name, kind=None):
+        return None
+
+    def ref_for(self, name, kind, add=True):
+        return None
+
+
+_NO_AUTHORITY = _NoAuthority()
 
 
 def _named_parties(inlines: list[Inline]) -> list[Party]:
@@ -295,23 +511,88 @@ def _named_parties(inlines: list[Inline]) -> list[Party]:
                 name.append(rest[0])
             parties.append(Party(name, "person", item.attrs.get("ref")))
         elif item.kind in ("person", "org"):
-            parties.append(Party(list(item.children), item.kind, item.attrs.get("ref")))
+            kind = item.kind
+            if kind == "person" and not item.attrs.get("ref"):
+                # an office named as the addressee ("To Secretary of State"): a role, no person
+                read = party(plain_text(item.children), _NO_AUTHORITY)
+                kind = "role" if read.kind == "role" else kind
+            parties.append(Party(list(item.children), kind, item.attrs.get("ref")))
     return parties
 
 
+#: An edition's source note: "Source: Department of State, Central Files, 761.00/10-3162. Secret;
+#: Niact; Limit Distribution." The classification is the first word after the citation.
+_SOURCE_NOTE = re.compile(r"^(?:\d{1,2}\.\s+|\(\d{1,2}\)\s*|\[\d{1,2}\]\s*)?Source:\s")
+_NOTE_LEVEL = re.compile(r"\.\s+(?P<level>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})\s*[;.]")
+
+
+def _source_note_classification(facts: Facts, blocks: list[Block]) -> None:
+    levels = vocab.markings()
+    for block in blocks:
+        text = " ".join(block.text.split())
+        if not _SOURCE_NOTE.match(text):
+            continue
+        for m in _NOTE_LEVEL.finditer(text):
+            level = levels.level_for(m.group("level"))
+            if level is not None:
+                facts.classification = level.id
+                facts.classification_printed = m.group("level")
+                return
+        return
+
+
+def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
+    """The number a document prints as its own, by the words before the sign ("Outgoing Nº",
+    "Dispatch No.", "Special. Nº"): a labelled number of the opening lines is preferred to a
+    bare one; without any, a bare number under the signature ("No. 81/sh")."""
+    def candidates(blocks):
+        for order, block in enumerate(blocks):
+            for found in numbers.find(block.text):
+                yield (found.rank, -order, -found.start), found, block
+
+    best = max(candidates(top), key=lambda c: c[0], default=None)
+    if best is not None and best[1].rank >= 2:
+        facts.number = facts.number_printed = best[1].number
+        facts.number_line = best[2].first_line
+        return
+    if facts.number is None:
+        best = max(candidates(closer), key=lambda c: c[0], default=None)
+        if best is not None:
+            facts.number = facts.number_printed = best[1].number
+            facts.number_line = best[2].first_line
+
+
 def _normalise_number(printed: str) -> str:
-    """"NM-BM-0 4784" -> "4784"; "25348" -> "25348"; "4/8737" stays."""
-    groups = re.findall(r"\d[\d/]*", printed)
+    """"NM-BM-0 4784" -> "4784"; "25348" -> "25348"; "4/8737" and "066.808" stay."""
+    groups = re.findall(r"\d(?:[\d/]|\.(?=\d))*", printed)
     return groups[-1] if groups else printed
 
 
 def _date_in(block: Block | None) -> DateFact | None:
     if block is None:
         return None
-    span = _first_span(block, "date")
+    # a date inside an editor's note ("[handwritten in the corner: 5 September 1946]") dates the
+    # note, not the document
+    span = next((s for s in _spans_outside_notes(block.inlines) if s.kind == "date"), None)
+    printed = block.text
+    if printed.count("]") > printed.count("[") and printed.rstrip().endswith("]"):
+        return None  # the end of a note opened on the lines above ("hand corner: 5 September 1946]")
     if span is None:
-        return None
-    return DateFact(span.attrs["when"], plain_text(span.children))
+        # a date that a bracket cuts ("7 January [1950]"): read from the text, less sure
+        if block.role not in ("dateline", "date"):
+            return None
+        found = dates.when(block.text)
+        if not found:
+            return None
+        return DateFact(found[0], block.text[found[1]:found[2]], cert="medium", line=block.first_line)
+    return DateFact(span.attrs["when"], plain_text(span.children), line=block.first_line)
+
+
+def _spans_outside_notes(inlines: list[Inline]):
+    for item in inlines:
+        if isinstance(item, Span) and item.kind != "comment":
+            yield item
+            yield from _spans_outside_notes(item.children)
 
 
 def _first_span(block: Block, kind: str) -> Span | None:

@@ -21,7 +21,8 @@ from . import dates
 _SEPARATORS = re.compile(r"^[\s.,;:/—–-]*$")
 _NUMBER_SIGN = r"(?:No\.?|NO\.?|N°|N\u00ba|№|Nr\.?|Nos\.?|#)"
 LABEL = re.compile(r"^(?P<indent>\s*)(?P<label>\(?(?P<n>\d{1,3}|[a-zA-Z]|[ivxIVX]{1,4})[.)](?:\s|$))")
-_NAME_TOKEN = r"(?:[A-Z][A-Za-z'’-]*\.?|[A-Z]\.(?:[A-Z]\.)*|Jr\.?|Sr\.?)"
+_UPPER = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
+_NAME_TOKEN = r"(?:[" + _UPPER + r"](?:[^\W\d_]|['’-])*\.?|[A-Z]\.(?:[A-Z]\.)*|Jr\.?|Sr\.?)"
 _NAME_LINE = re.compile(r"^(?:" + _NAME_TOKEN + r")(?:[ ,]{1,2}" + _NAME_TOKEN + r"){0,4}$")
 _PAGE_NUMBER = re.compile(r"^(?:-\s?\d{1,4}\s?-|\d{1,4}|(?:Page|PAGE|p\.)\s*\d{1,4}(?:\s+of\s+\d{1,4})?)$")
 _FRUS_NUMBER = re.compile(r"^(?P<n>\d{1,6})\.\s+\S")
@@ -235,6 +236,34 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
+def release_stamps(text: str) -> list[tuple[str, re.Match]]:
+    """Every release stamp printed in ``text``, in order, not overlapping: each form's matches
+    are found in one pass, then merged."""
+    found = sorted(((m.start(), -m.end(), form.name, m) for form in vocab.release_forms()
+                    for m in form.pattern.finditer(text)), key=lambda x: (x[0], x[1]))
+    chosen: list[tuple[str, re.Match]] = []
+    end = -1
+    for start, negative_end, name, m in found:
+        if start >= end:
+            chosen.append((name, m))
+            end = -negative_end
+    return chosen
+
+
+def release_only(text: str) -> bool:
+    """A paragraph that is release stamps and little else (an office code, a page number)."""
+    joined = " ".join(text.split())
+    stamps = release_stamps(joined)
+    if not stamps:
+        return False
+    rest, position = [], 0
+    for _, m in stamps:
+        rest.append(joined[position:m.start()])
+        position = m.end()
+    rest.append(joined[position:])
+    return len(" ".join(rest).split()) <= 4
+
+
 def release_match(text: str) -> tuple[str, re.Match] | None:
     joined = " ".join(text.split())
     for form in vocab.release_forms():
@@ -278,18 +307,31 @@ def words(text: str) -> list[str]:
 def is_prose(text: str) -> bool:
     """A paragraph of running text (rather than a line of a letterhead, opener or closer)."""
     w = words(text)
+    if 5 <= len(w) <= 10 and not _VERBS.search(text) and _ORG_WORDS.search(text) and \
+            sum(1 for x in w if x[:1].isupper()) * 2 > len(w):
+        return False  # an office's name with a full stop after it
     if len(w) >= 12:
-        return True
+        # a long letterhead ("8th Administration of the General Staff of the Armed Forces of
+        # the USSR") is no sentence: capitalised words, no verb, no final stop
+        capitals = sum(1 for x in w if x[:1].isupper() or x[:1].isdigit())
+        return not (len(w) <= 20 and capitals * 2 >= len(w) and not _VERBS.search(text)
+                    and not text.rstrip().endswith((".", "?", "!", ";", ":")))
     return len(w) >= 5 and text.rstrip().rstrip('"”').endswith((".", "?", "!", ";")) and any(x.islower() for x in w[1:])
+
+
+# A signature with a full stop after it ("Terebin.", "FENG XI."): one or two capitalised words.
+_SIGNED_NAME_STOP = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?\.$")
 
 
 def is_name_line(text: str) -> bool:
     """A line that reads as a signature: one to five name words, not a marking or a routing
     word, and not ending in a full stop unless after an initial."""
-    t = text.strip().strip('"”')
+    t = text.strip().strip('"”').replace("[", "").replace("]", "")  # "H[arry] S. T[ruman]"
+    if t.startswith("(") and t.endswith(")"):
+        t = t[1:-1].strip()  # a name in parentheses under a signature: "(A. PUZANOV)"
     if not t or len(t) > 60:
         return False
-    if t.endswith(".") and not re.search(r"(?:\b[A-Z]|Jr|Sr)\.$", t):
+    if t.endswith(".") and not re.search(r"(?:\b[A-Z]|Jr|Sr)\.$", t) and not _SIGNED_NAME_STOP.match(t):
         return False
     if not _NAME_LINE.match(t) or sum(ch.isalpha() for ch in t) < 2:
         return False
@@ -322,20 +364,25 @@ def frus_number(text: str) -> str | None:
 
 
 _ADDRESSEE = re.compile(r"^\W{0,2}(?:To|TO|Attention|ATTENTION|Addressee|ADDRESSEE)\b:?\s*(?P<who>\S.*)$"
+                        r"|^\W{0,2}to\s+(?P<honoured>(?:Comrades?|Cdes?\.?|Generalissimo|Marshal|General|Mr\.|Mrs\.|"
+                        r"Messrs\.|Premier|Chairman|President|Ambassador|Minister|the)\s+[A-Z].{1,70})$"
+                        r"|^\W{0,2}to\s+(?P<short>[A-Z][\w'’.-]+(?:\s+[\w\[\]'’.-]+){0,4})$"
                         r"|^\W{0,2}(?:Dear|Comrades?|Cdes?\.|Esteemed|Respected)\s+(?P<greeted>[^.]{2,70})[:,!]$")
 _FROM = re.compile(r"^\W{0,2}(?:From|FROM|Sender|SENDER|Originator|ORIGINATOR)\b:?\s*(?P<who>\S.*)$")
 # A header field printed as "LABEL: value" ("Control: 1234", "NO: 1645, June 3, 7 p.m.").
 FIELD = re.compile(r"^\s*(?P<label>[A-Z][A-Za-z'’.]*(?: [A-Z][A-Za-z'’.]*){0,2}):\s+\S")
 _PASS_TO = re.compile(r"\b(?:[Pp]ass|[Dd]eliver|[Hh]and|[Tt]ransmit)\b[^.]*?\bto\s+(?P<who>[^.:;]+)")
-_PLACE_TO = re.compile(r"^(?P<place>[A-Z][\w'’ -]{1,30}),\s+to\s+(?P<who>[^.;]+)")
+_PLACE_TO = re.compile(r"^(?P<place>[A-Z][\w'’ -]{1,30})(?:,\s+to|[.,]\s+To)\s+(?P<who>[^.;]+)")
+# The line that says when (and from where) a message was sent: "Dispatched from Havana on ...".
+_SENT = re.compile(r"^\W{0,2}(?:Sent|SENT|Dispatched|Despatched|Transmitted|Date|DATE)\b:?")
 _INSTRUCTION = re.compile(r"^(?:Read|Pass|Deliver|Transmit|Hand|Show|Communicate)\b[^.]{0,80}\bto\b[^.]{0,60}[:.]$")
 _RECEIVED = re.compile(r"^\W{0,2}(?:(?:Received|Rec'd|Recd)\b|From\s+\S[^,]{0,40}?\s+(?:Received|Rec'd)\b)", re.I)
-_REFERENCE = re.compile(r"^(?:In (?:response|reply|answer) to\b|Re:|Ref:|Reference:|Reftel\b|Your\s+(?:No|no|telegram|tel)\b)")
+_REFERENCE = re.compile(r"^(?:In (?:response|reply|answer) to\b|Re:|Ref:|Reference:|Reftel\b|Your\s+(?:No|no|telegram|tel)\b|To\s+No\.?\s?\d)")
 _SUBJECT = re.compile(r"^(?:SUBJECT|Subject|SUBJ)\s*(?::|$)")
 _COPIES = re.compile(r"^(?:Copies|Copy|COPIES|COPY|Distribution|DISTRIBUTION|Cc|CC)\b(?:\s+(?:to|To))?\s*:?|^\d{1,2}\.?\s*-\s*(?:cde\.?|Cde\.?|comrade|Comrade|to\b)|^(?:One|Two|Three|\d+) cop(?:y|ies) (?:printed|sent|made)")
 _VERBS = re.compile(r"\b(?:is|was|were|are|be|been|have|has|had|will|would|said|says|I|we|you|he|she|they)\b")
 _NUMBER_LINE = re.compile(r"^" + _NUMBER_SIGN + r"\s*+:?\s*+\d[\w/-]*[.,]?(?:\s.{0,40})?\"?$")
-_ORG_WORDS = re.compile(r"\b(?:Directorate|DIRECTORATE|Administration|ADMINISTRATION|Ministry|MINISTRY|General Staff|GENERAL STAFF|Department|DEPARTMENT|Committee|COMMITTEE|Agency|AGENCY|Embassy|EMBASSY|Office|OFFICE)\b")
+_ORG_WORDS = re.compile(r"\b(?:Directorate|DIRECTORATE|Administration|ADMINISTRATION|Ministry|MINISTRY|General Staff|GENERAL STAFF|Department|DEPARTMENT|Committee|COMMITTEE|Agency|AGENCY|Embassy|EMBASSY|Office|OFFICE|Legation|LEGATION|Consulate|CONSULATE)\b")
 
 
 def opener_role(text: str) -> str | None:
@@ -343,7 +390,7 @@ def opener_role(text: str) -> str | None:
     t = text.strip()
     if not t:
         return None
-    if release_match(t):
+    if release_only(t):
         return "release"
     if markings_only(t):
         matches = markings_only(t)
@@ -362,8 +409,17 @@ def opener_role(text: str) -> str | None:
         return "reference"
     if _INSTRUCTION.match(t):
         return "instruction"
-    if (_ADDRESSEE.match(t) and len(words(t)) <= 15) or (_PLACE_TO.match(t) and len(words(t)) <= 20):
+    if (_ADDRESSEE.match(t) and len(words(t)) <= 15) or (_PLACE_TO.match(t) and len(words(t)) <= 20) \
+            or (re.match(r"^\W{0,2}(?:To|TO):\s", t) and len(words(t)) <= 40) \
+            or (_ADDRESSEE.match(t) and t.endswith(":") and len(words(t)) <= 30) \
+            or (re.search(r"\bto\s+whom\s+[A-Z]", t) and len(words(t)) <= 15):
         return "addressee"
+    if re.match(r"^\|.*\|$", t):
+        return "line"  # a row of a table of form fields: "| Outgoing Nº 8923 | Form Nº 18 |"
+    if len(words(t)) <= 3 and re.search(r"(?:\bNo\.|\bNº|:)$", t):
+        return "line"  # a form field left empty: "Response No.", "Subject:"
+    if _SENT.match(t) and dates.when(t) and len(words(t)) <= 20:
+        return "dateline"
     if _NUMBER_LINE.match(t):
         return "number"
     found = dates.when(t)
@@ -374,6 +430,9 @@ def opener_role(text: str) -> str | None:
             return "dateline" if t[:start].strip(" ,[") else "date"
     if is_prose(t):
         return None
+    w = words(t)
+    if len(w) <= 10 and _ORG_WORDS.search(t) and not _VERBS.search(t):
+        return "letterhead"  # "The Legation of the Hungarian People's Republic."
     upper = sum(1 for ch in t if ch.isupper())
     letters = sum(1 for ch in t if ch.isalpha())
     if (letters and upper / letters > 0.8 and len(words(t)) >= 2) or _ORG_WORDS.search(t):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from ..authority import Authority
-from ..model import Inline, Span, plain_text
+from ..model import Inline, Span, bracketed_text, plain_text
+from . import dates
 from . import lines as L
 
 
@@ -144,7 +145,45 @@ def _mark_place_start(inlines: list[Inline], authority: Authority) -> list[Inlin
     return out
 
 
+def mark_release(inlines: list[Inline]) -> list[Inline]:
+    """Every release stamp printed in the strings of a run of inlines, as a release span with its
+    date and records id: a page of CIA OCR prints one on every page, often run into the text."""
+    out: list[Inline] = []
+    for item in inlines:
+        if not isinstance(item, str):
+            out.append(item)
+            continue
+        position = 0
+        for form, m in L.release_stamps(item):
+            if m.start() > position:
+                out.append(item[position:m.start()])
+            out.append(_release_span(form, m))
+            position = m.end()
+        if position < len(item):
+            out.append(item[position:])
+    return out
+
+
+def _release_span(form: str, m: re.Match) -> Span:
+    attrs = {"form": form}
+    if m.groupdict().get("date"):
+        when = dates.parse_date(m.group("date"))
+        if when:
+            attrs["when"] = when
+    text = m.group()
+    docid = m.groupdict().get("docid")
+    if docid:
+        at = text.rfind(docid)
+        children = [x for x in (text[:at], Span("docid", [docid], {"type": "CIA-RDP" if docid.startswith("CIA-RDP") else "release"}),
+                                text[at + len(docid):]) if x != ""]
+    else:
+        children = [text]
+    return Span("release", children, attrs)
+
+
 def _mark_release(inlines: list[Inline]) -> list[Inline]:
+    if any(isinstance(i, Span) and i.kind == "release" for i in inlines):
+        return inlines
     text = plain_text(inlines)
     found = L.release_match(text)
     if not found:
@@ -214,7 +253,11 @@ _OFFICE = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|C
 
 def _name_span(text: str, authority: Authority) -> Span:
     """A person, or an office or organisation, named in an address or from line. Offices and
-    roles ("Secretary of State") are linked when the authority file knows them, never added."""
+    roles ("Secretary of State") are linked when the authority file knows them, never added; a
+    place ("To Secretary of State, Washington") is a place, never a person."""
+    place = authority.lookup(text, "place")
+    if place is not None and authority.lookup(text, "person") is None:
+        return Span("place", [text], {"ref": place})
     if _OFFICE.search(text):
         ref = authority.lookup(text, "org") or authority.lookup(re.sub(r"^(?:the|The)\s+", "", text), "org")
         return Span("org", [text], {"ref": ref} if ref else {})
@@ -244,20 +287,79 @@ def _mark_from(inlines: list[Inline], authority: Authority) -> list[Inline]:
     return [text[:start], span] + ([rest] if rest else [])
 
 
+def signature_mark_name(inlines: list[Inline]) -> tuple[int, int, bool] | None:
+    """A signature printed as a mark and a name: "[Signature] (S. Chervonenko)", "Ambassador ...
+    [Signature] V[asily]. Pisarev", "..., Colonel Kacharava [signed]". Returns the range of
+    inlines (start, end) that hold the name, or None."""
+    mark = next((i for i, item in enumerate(inlines) if isinstance(item, Span) and item.kind == "unreadable"
+                 and item.attrs.get("reason") == "signature"), None)
+    if mark is None:
+        return None
+    after = inlines[mark + 1:]
+    words = re.sub(r"\[[^\]]*\]", "", bracketed_text(after)).strip()
+    if words and L.is_name_line(words.strip("()").strip()) and not any(
+            isinstance(i, Span) and i.kind in ("linebreak", "unreadable") for i in after):
+        return mark + 1, len(inlines), True
+    before = inlines[:mark]
+    if not after or not bracketed_text(after).strip():
+        if before and isinstance(before[-1], str):
+            name = re.split(r",\s*", before[-1].rstrip())[-1].strip()
+            if name and L.is_name_line(name) and (len(before[-1].split()) > len(name.split()) or len(before) == 1):
+                return mark - 1, mark, False
+    return None
+
+
+def _wrap_name(inlines: list[Inline], start: int, end: int, whole: bool, authority: Authority) -> list[Inline]:
+    """Wrap inlines[start:end] in a name span, leaving spaces and parentheses around it outside;
+    with ``whole`` false, only the name after the last comma of inlines[start] (a string)."""
+    part = list(inlines[start:end])
+    lead: list[Inline] = []
+    trail: list[Inline] = []
+    if not whole:
+        text = part[0]
+        name = re.split(r",\s*", text.rstrip())[-1].strip()
+        at = text.rstrip().rfind(name)
+        lead, part, trail = [text[:at]], [name], [text[at + len(name):]]
+    else:
+        if isinstance(part[0], str):
+            head = part[0]
+            stripped = head.lstrip(" (")
+            lead, part[0] = [head[:len(head) - len(stripped)]], stripped
+        if isinstance(part[-1], str):
+            tail = part[-1]
+            stripped = tail.rstrip(" )")
+            trail, part[-1] = [tail[len(stripped):]], stripped
+    part = [p for p in part if p != ""]
+    name = re.sub(r"\[[^\]]*\]", "", bracketed_text(part)).strip()
+    kind = "org" if _OFFICE.search(name) else "person"
+    ref = authority.ref_for(name, kind) if kind == "person" else authority.lookup(name, "org")
+    span = Span(kind, part, {"ref": ref} if ref else {})
+    return [i for i in inlines[:start] + lead + [span] + trail + inlines[end:] if i != ""]
+
+
 def _mark_signature(inlines: list[Inline], authority: Authority) -> list[Inline]:
+    marked = signature_mark_name(inlines)
+    if marked is not None:
+        return _wrap_name(inlines, *marked, authority)
     if any(isinstance(i, Span) and i.kind in ("pseudonym", "redaction", "unreadable") for i in inlines):
         return inlines
     breaks = [i for i, item in enumerate(inlines) if isinstance(item, Span) and item.kind == "linebreak"]
     if breaks:  # a name with the signer's titles on the lines below it
         return _mark_signature(inlines[: breaks[0]], authority) + inlines[breaks[0]:]
     if not all(isinstance(i, str) for i in inlines):
-        # a signature made of formatting runs: mark the whole run
-        return L.mark_names(inlines, authority)
+        # a signature made of formatting runs or holding brackets: mark the whole run
+        office = bool(_OFFICE.search(plain_text(inlines)))
+        return L.mark_names(inlines, authority, kind="org" if office else "person", add=not office)
     text = "".join(inlines)
     m = L.signed_line(text)
     if m:
         return _name_at(text, m.start("name"), len(text.rstrip()), authority)
     m = number_and_name(text)
+    if m and dates.find_dates(m.group("number")):
+        # a date before the name ("25/X/62 A. DOBRYNIN")
+        out = _name_at(text, m.start("name"), len(text.rstrip()), authority)
+        head = out[0] if isinstance(out[0], str) else ""
+        return L.mark_dates([head]) + out[1:] if head else out
     if m:
         out = _name_at(text, m.start("name"), len(text.rstrip()), authority)
         number = m.group("number")
@@ -283,9 +385,19 @@ def _mark_signature(inlines: list[Inline], authority: Authority) -> list[Inline]
 
 def _name_at(text: str, start: int, end: int, authority: Authority) -> list[Inline]:
     name = text[start:end].strip().rstrip('"”')
+    if re.search(r"[^\W\d_]{2}\.$", name):
+        name = name[:-1]  # the full stop after a signature ("Terebin.") is not part of the name
+    if name.startswith("(") and name.endswith(")"):
+        name = name[1:-1].strip()
+        start = text.find(name, start)
     end = start + len(name)
-    ref = authority.ref_for(name, "person")
-    span = Span("person", [name], {"ref": ref} if ref else {})
+    if _OFFICE.search(name) and not L._patterns()["roles"].search(name):
+        # an office signs: "Embassy in Hungary", "[Chinese] Foreign Ministry"
+        ref = authority.lookup(name, "org")
+        span = Span("org", [name], {"ref": ref} if ref else {})
+    else:
+        ref = authority.ref_for(name, "person")
+        span = Span("person", [name], {"ref": ref} if ref else {})
     out: list[Inline] = []
     if start:
         out.append(text[:start])

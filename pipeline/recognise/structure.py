@@ -28,8 +28,11 @@ from ..source import Paragraph
 from . import lines as L
 from .brackets import BracketReader, read_unbracketed
 from .markdown import parse_markdown
-from .parts import annotate_role, number_and_name
+from .parts import annotate_role, mark_release, number_and_name, signature_mark_name
 
+#: A file-number line above a document ("711.61/4–2648: Telegram", "761.93/7–745: Telegram").
+_FILE_LINE = re.compile(r"^\d{2,4}(?:\.\d+)*[A-Z]?/\d[\d–/.-]*(?::\s*\w+(?:\s\w+){0,3})?$")
+_EDITION_NUMBER = re.compile(r"^(?:No\.\s*)?\d{1,4}\.?$")
 _HEADING_MARK = re.compile(r"^(?P<indent>\s*)(?P<hashes>#{1,6})\s+")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?P<bullet>[-*•])\s+(?=\S)")
 _OPEN_QUOTES = ('"', "“")
@@ -117,7 +120,8 @@ class Recogniser:
             # stack of one-line blocks.
             split = len(lines) > 1 and (
                 any(ln.heading_level or ln.bullet or L.label_of(ln.text) is not None for ln in lines[1:])
-                or all(L.FIELD.match(ln.text) for ln in lines))
+                or all(L.FIELD.match(ln.text) for ln in lines)
+                or _unwrapped(lines) or _signature_stack(lines) or _marking_stack(lines))
             groups = [[ln] for ln in lines] if split else [lines]
             for g_index, group in enumerate(groups):
                 para = Para(group, blank if g_index == 0 else 0, "paragraph" if g_index == 0 else "next-line")
@@ -134,7 +138,7 @@ class Recogniser:
                     inlines.append(line.indent)
             inlines.extend(parse_markdown(line.text))
         inlines = self.brackets.read(inlines)
-        return L.mark_portion(read_unbracketed(inlines))
+        return mark_release(L.mark_portion(read_unbracketed(inlines)))
 
     # --- the whole document --------------------------------------------------------------------
     def division(self, paras: list[Para], kind: str = "document", quoted: bool = False) -> Division:
@@ -180,12 +184,29 @@ class Recogniser:
             item = items[index]
             if not isinstance(item, Para):
                 break
-            blocks = self._top_blocks(item, first=index == 0)
+            # the first line of substance: file-number lines and edition numbers may stand
+            # above a document's heading ("711.61/4–2648: Telegram" / "No. 198" / heading)
+            first = all(_FILE_LINE.match(b.text.strip()) or (b.role == "heading" and _EDITION_NUMBER.match(b.text.strip()))
+                        for b in division.opener)
+            blocks = self._top_blocks(item, first=first)
             if blocks is None:
                 break
             division.opener.extend(blocks)
             index += 1
+        self._edition_or_own_number(division)
         return index
+
+    def _edition_or_own_number(self, division: Division) -> None:
+        """"No. 1443" above a document is the number an edition gives it when an editor's
+        heading follows; over a dateline or the text it is the document's own number."""
+        opener = division.opener
+        for position, block in enumerate(opener):
+            if block.role == "heading" and _EDITION_NUMBER.match(block.text.strip()):
+                following = opener[position + 1] if position + 1 < len(opener) else None
+                if following is None or following.role != "heading":
+                    block.role = "number"
+                    block.inlines = annotate_role("number", block.inlines, self.authority)
+                return
 
     def _top_blocks(self, para: Para, first: bool) -> list[Block] | None:
         text = para.text.strip()
@@ -194,6 +215,9 @@ class Recogniser:
         if first and re.match(r"^(?:No\.\s*)?\d{1,4}\.?$", text):
             return [self._block(para, "heading")]  # the number of the document in an edition
         role = L.opener_role(text)
+        if not first and not para.heading_level and role in (None, "line", "letterhead") \
+                and L.label_of(text) is not None:
+            return None  # a numbered paragraph opens the text
         if para.heading_level and role in (None, "letterhead", "line"):
             role = "heading"
         elif role in (None, "line", "letterhead") and L.kind_in(text) and _looks_like_title(para, True):
@@ -228,25 +252,32 @@ class Recogniser:
     def _closer(self, items: list, start: int, division: Division) -> int:
         """Find the closer among the trailing paragraphs; fill the division's closer and
         postscript; return where the body ends."""
-        tail_start = len(items)
+        end = _notes_start(items, start)
+        tail_start = end
         while tail_start > start:
             item = items[tail_start - 1]
-            if not isinstance(item, Para) or not (_closer_like(item) or _postscript_like(item)):
+            if not isinstance(item, Para) or not (_closer_like(item) or _postscript_like(item)
+                                                  or _office_line(item.text.strip())):
                 break
             tail_start -= 1
-        tail = items[tail_start:]
-        signature = next((i for i, p in enumerate(tail) if _signature_like(p)), None)
+        tail = items[tail_start:end]
+        offices = {i for i, p in enumerate(tail) if _office_signature(tail, i)}
+        signature = next((i for i, p in enumerate(tail) if _signature_like(p) or i in offices), None)
         if signature is None:
             return len(items)
         first = signature
         while first > 0 and _closer_like(tail[first - 1]) and not _postscript_only(tail[first - 1]):
             first -= 1
+        if _continues_sentence(items, tail_start + first):
+            return len(items)
         last = signature
-        while last + 1 < len(tail) and _closer_like(tail[last + 1]) and not _postscript_only(tail[last + 1]):
+        while last + 1 < len(tail) and (last + 1 in offices or (
+                _closer_like(tail[last + 1]) and not _postscript_only(tail[last + 1]))):
             last += 1
-        for para in tail[first:last + 1]:
-            division.closer.append(self._block(para, _closer_role(para)))
-        division.postscript = self._body(tail[last + 1:])
+        for index in range(first, last + 1):
+            para = tail[index]
+            division.closer.append(self._block(para, "signature" if index in offices else _closer_role(para)))
+        division.postscript = self._body(tail[last + 1:] + items[end:])
         return tail_start + first
 
     # --- body ------------------------------------------------------------------------------------
@@ -307,7 +338,7 @@ class Recogniser:
     def _body_role(self, para: Para, text: str, in_furniture: bool) -> str:
         if L.is_page_number(text):
             return "page-number"
-        if L.release_match(text):
+        if L.release_only(text):
             return "release"
         if L.markings_only(text):
             return "furniture"
@@ -400,6 +431,8 @@ def _looks_like_title(para: Para, first: bool) -> bool:
         return False
     if re.search(r"[a-z]{3}[.!?]\s+\S", text):
         return False  # more than one sentence: running text, not a title
+    if len(text.split()) > 6 and L._VERBS.search(text):
+        return False  # a sentence ("I have been studying the report by ..."), not a title
     if text.endswith((".", ";", ":")) and not re.search(r"\d{4}\.$|\)\.$", text) and not _bold_only(para):
         return False
     if L.opener_role(text) in ("addressee", "received", "reference", "copy-entry", "subject", "instruction", "release"):
@@ -408,6 +441,40 @@ def _looks_like_title(para: Para, first: bool) -> bool:
         return True
     return bool(re.search(r"\s(?:to|from|From|by)\s", text)) or (
         L.kind_in(text) is not None and len(text.split()) >= 2)
+
+
+#: An office that signs a message ("Embassy in Hungary", "Ministry of Foreign Affairs").
+_SIGNING_OFFICE = re.compile(r"\b(?:Embassy|Ministry|Committee|Legation|Consulate|Mission|Department|"
+                             r"Directorate|Headquarters|Council|Secretariat|Bureau|Institute|Association|"
+                             r"Society|League|Federation|Academy|Party|Government)\b")
+
+
+def _office_line(text: str) -> bool:
+    """A line naming an office and nothing else: capitalised words, no verb, no final stop."""
+    words = text.split()
+    if not 2 <= len(words) <= 14 or "\n" in text or text.rstrip().endswith((".", ":", ";", ",")):
+        return False
+    if not _SIGNING_OFFICE.search(text) or L._VERBS.search(text):
+        return False
+    capitals = sum(1 for w in words if w.lstrip("[(")[:1].isupper())
+    return capitals * 2 > len(words)
+
+
+def _office_signature(tail: list, index: int) -> bool:
+    """An office signing at the end of a message: its name on a line of its own, over the
+    closing date or over another signing office ("Embassy in Hungary" / "10:00, 2 November 1956")."""
+    item = tail[index]
+    if not isinstance(item, Para) or not _office_line(item.text.strip()):
+        return False
+    for following in tail[index + 1:index + 3]:
+        if not isinstance(following, Para):
+            return False
+        text = following.text.strip()
+        if L.opener_role(text) in ("date", "dateline"):
+            return True
+        if not _office_line(text):
+            return False
+    return False
 
 
 def _signature_like(item) -> bool:
@@ -425,13 +492,81 @@ def _signature_like(item) -> bool:
         i for i in item.inlines if isinstance(i, str)).strip()
     if only_redaction and "name" in plain_text(spans[0].children).lower():
         return True
+    if len(text.split()) <= 25 and signature_mark_name(item.inlines) is not None:
+        return True
     if len(spans) == 1 and spans[0].kind == "unreadable" and spans[0].attrs.get("reason") == "signature" \
             and not "".join(i for i in item.inlines if isinstance(i, str)).strip():
         return True
     lines = text.split("\n")
     if len(lines) > 1 and L.is_name_line(lines[0]) and all(L.is_signer_title(x) or L.is_name_line(x) for x in lines[1:]):
         return True
-    return any(s.kind == "pseudonym" for s in item.inlines if isinstance(s, Span)) and len(text.split()) <= 4
+    return any(s.kind == "pseudonym" for s in item.inlines if isinstance(s, Span)) and len(text.split()) <= 6
+
+
+#: A line longer than this is a paragraph of its own: the text was not wrapped by hand.
+UNWRAPPED_LINE = 110
+
+
+def _unwrapped(lines: list[Line]) -> bool:
+    """A page that prints one paragraph per line without blank lines between them: a line
+    longer than any typewriter's, and lines that end where their sentences end."""
+    long = [ln for ln in lines if len(ln.text) > UNWRAPPED_LINE]
+    if not long:
+        return False
+    return all(ln.text.rstrip().endswith((".", "!", "?", ":", '"', "”", ")", "]")) for ln in long[:-1] or long)
+
+
+def _marking_stack(lines: list[Line]) -> bool:
+    """Marking lines over one another ("top secret   niact" / "us urgent"): short lines, the
+    first of them a marking."""
+    return len(lines) <= 4 and all(len(ln.text.split()) <= 5 for ln in lines) and \
+        bool(L.markings_only(L.split_columns(lines[0].text.strip())[0][1]))
+
+
+def _signature_stack(lines: list[Line]) -> bool:
+    """A signer's name over a closing date or number ("Kuznetsov" / "16.XII.1947"): each line
+    a closing line of its own."""
+    texts = [ln.text.strip() for ln in lines]
+    if len(texts) > 4 or any(len(t) > 60 for t in texts):
+        return False
+    first = texts[0].rstrip(".")
+    if not (L.is_name_line(first) or L.signed_line(first)):
+        return False
+    return all(L.opener_role(t) in ("date", "dateline", "number") for t in texts[1:])
+
+
+def _notes_start(items: list, start: int) -> int:
+    """Where the edition's footnotes begin: the first footnote paragraph ("[1] ...") that
+    follows a closing line; the end of the items when there is none. What follows the first
+    note (the rest of the notes, text they quote) is not part of the document's closer."""
+    for index in range(max(start, 1), len(items)):
+        item = items[index]
+        if isinstance(item, Para) and (_is_footnote(item.text.strip()) or _indented_note(item)) \
+                and _closer_like(items[index - 1]):
+            return index
+    return len(items)
+
+
+def _indented_note(item: Para) -> bool:
+    """An edition's footnote printed indented with its number ("  1. Source: ...")."""
+    first = item.lines[0].text
+    return first[:1] == " " and bool(re.match(r"^\s+\d{1,2}\.\s+\S", first)) and len(item.text.split()) >= 4
+
+
+def _continues_sentence(items: list, index: int) -> bool:
+    """Whether the paragraph at ``index`` is the next line of a sentence left open: a line
+    that follows without a blank line a line not ending in a stop ("...THAT THEY DESIRE TO" /
+    "STAY", a text cut off mid-sentence) is not a signature."""
+    if index <= 0 or index >= len(items):
+        return False
+    item, before = items[index], items[index - 1]
+    if not isinstance(item, Para) or not isinstance(before, Para) or item.join != "next-line" \
+            or item.blank_before:
+        return False
+    if _closer_like(before) or _office_line(before.text.strip()):
+        return False
+    last = before.text.rstrip()
+    return bool(last) and not last.endswith((".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "]", "—"))
 
 
 def _after_salutation_has_name(text: str) -> bool:
@@ -465,15 +600,25 @@ def _postscript_like(item) -> bool:
     return len(text.split()) <= 10 and not L.label_of(text)
 
 
+#: A footnote of the edition after the text: "[1] In fact ...", "(2) ...", "1 The Russian text ...".
+_FOOTNOTE = re.compile(r"^(?:\[\d{1,2}\]|\(\d{1,2}\)|\d{1,2}\s(?=[A-Z\"“]))\s?\S")
+
+
+def _is_footnote(text: str) -> bool:
+    return bool(_FOOTNOTE.match(text)) and len(text.split()) >= 6 and L.opener_role(text) not in ("date", "dateline")
+
+
 def _postscript_only(item) -> bool:
     """Paragraphs that follow a signature without being part of it: copy lists, omission marks,
     page furniture."""
     text = item.text.strip()
-    if L.is_page_number(text) or L.release_match(text) or L.markings_only(text):
+    if L.is_page_number(text) or L.release_only(text) or L.markings_only(text):
         return True
     spans = [s for s in item.inlines if isinstance(s, Span)]
     if spans and all(s.kind == "omission" for s in spans) and not "".join(
             i for i in item.inlines if isinstance(i, str)).strip():
+        return True
+    if _is_footnote(text):
         return True
     return bool(re.match(r"^(?:Copies|Copy|One cop|Distribution)", text))
 
@@ -483,6 +628,10 @@ def _closer_role(para: Para) -> str:
     first_line = text.split("\n")[0]
     if len(L._patterns()["roles"].findall(first_line)) >= 2 and L.is_signer_title(first_line):
         return "signer-title"  # "Rear Admiral, USN": titles, though they read like a name
+    if L.is_signer_title(first_line) and len(first_line.split()) >= 3 and \
+            re.search(r"\b(?:of|in|to|for|at|the)\b", first_line, re.I) and not L.signed_line(first_line) \
+            and signature_mark_name(para.inlines) is None:
+        return "signer-title"  # "USSR AMBASSADOR IN THE DPRK": an office, though in capitals
     if _signature_like(para):
         return "signature"
     if L.is_signer_title(text) or text.endswith(":"):

@@ -244,7 +244,7 @@ def check_classification(doc: Document) -> Iterator[Finding]:
     levels = sorted({level for _, level in compared})
     printed = "; ".join(f"{' '.join(''.join(s.itertext()).split())!r} (line {s.sourceline})" for s, _ in compared)
     which = "unstruck " if unstruck else ""
-    catrefs = _SECURITY_CATREFS(doc.tree)
+    catrefs = [c for c in _SECURITY_CATREFS(doc.tree) if not _from_catalogue(doc, c)]
     if not catrefs:
         yield Finding(compared[0][0], None, {
             "header": "no security classification",
@@ -259,6 +259,41 @@ def check_classification(doc: Document) -> Iterator[Finding]:
                 "stamps": f"the {which}classification stamps read {printed}",
                 "fix": f"point catRef/@target at #{doc.id}.{levels[0]}" + (" (or another stamped level)" if len(levels) > 1 else "")
                        + ", or correct the stamp"})
+
+
+def _from_catalogue(doc: Document, element) -> bool:
+    """Whether a header element states what the archive's catalogue says (@source pointing at
+    the document's catalogue record)."""
+    return f"#{doc.id}.catalogue" in (element.get("source") or "").split()
+
+
+_CATALOGUE_FACTS = etree.XPath(
+    "/t:TEI/t:teiHeader/t:profileDesc//t:correspAction/*[@source] | "
+    "/t:TEI/t:teiHeader/t:profileDesc/t:textClass/t:catRef[@source] | "
+    "/t:TEI/t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl[not(@type)]/*[@source]", namespaces=NS)
+_FACT_NAMES = {"persName": "sender or recipient", "orgName": "sender or recipient", "date": "date",
+               "placeName": "place", "catRef": "classification", "idno": "number"}
+
+
+def _fact_text(element) -> str:
+    if local_name(element) == "catRef":
+        return element.get("target", "").rsplit(".", 1)[-1]
+    return element.get("when") or " ".join("".join(element.itertext()).split())
+
+
+def check_catalogue_agrees(doc: Document) -> Iterator[Finding]:
+    for element in _CATALOGUE_FACTS(doc.tree):
+        if not _from_catalogue(doc, element):
+            continue
+        parent, name = element.getparent(), local_name(element)
+        names = {"persName", "orgName"} if name in ("persName", "orgName") else {name}
+        texts = [e for e in parent if isinstance(e.tag, str) and local_name(e) in names and not _from_catalogue(doc, e)
+                 and e.get("type") != "release"
+                 and (name != "catRef" or (e.get("scheme") == element.get("scheme")
+                                           and not e.get("target", "").endswith(".unmarked")))]
+        if texts:
+            yield Finding(element, None, {"fact": _FACT_NAMES.get(name, name), "catalogue": _fact_text(element),
+                                          "text": "; ".join(_fact_text(e) for e in texts)})
 
 
 def check_stamp_wording(doc: Document) -> Iterator[Finding]:
@@ -488,6 +523,10 @@ RULES = (
          "{uri!r} uses the prefix {prefix!r}:, which no prefixDef in the header declares: declare it "
          "in encodingDesc/listPrefixDef, or correct the pointer",
          check_uri_prefixes),
+    Rule("TP114", WARNING, "the archive's catalogue and the text disagree on a header fact",
+         "the catalogue gives the {fact} {catalogue!r}, the text {text!r}: both are kept; check the "
+         "source and correct the catalogue or the text's reading",
+         check_catalogue_agrees),
 )
 
 CODES = RULES

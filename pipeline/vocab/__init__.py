@@ -126,3 +126,19 @@ def people_words() -> dict:
 @cache
 def authority_seed() -> dict:
     return _load("authority")
+
+
+@cache
+def cable_words() -> dict:
+    """The words of a cable's address lines, as sets."""
+    return {key: frozenset(value) for key, value in _load("cable").items()}
+
+
+@cache
+def cover_rules() -> dict:
+    return _load("cover")
+
+
+@cache
+def number_words() -> dict:
+    return _load("numbers")

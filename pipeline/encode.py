@@ -178,6 +178,8 @@ class Writer:
         body = _el(text, "body")
         div = _el(body, "div", type=self.doc.facts.kind)
         self.division(div, self.doc.text, top_level=True)
+        for enclosure in self.doc.text.enclosures:
+            self.division(_el(body, "div", type="enclosure"), enclosure, top_level=False)
         _indent(root)
         return etree.ElementTree(root)
 

@@ -177,6 +177,9 @@ class Division:
     body: list["BodyPart"] = field(default_factory=list)
     closer: list[Block] = field(default_factory=list)
     postscript: list["BodyPart"] = field(default_factory=list)
+    # documents a covering letter encloses, signed off before them ("[Signature] (P. Orlov)" /
+    # "Secret" / "2 May 1957" / the enclosed record)
+    enclosures: list["Division"] = field(default_factory=list)
 
 
 @dataclass

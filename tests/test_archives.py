@@ -54,6 +54,10 @@ EXPECTED = {
         senders=["Chinese People's Institute of Foreign Affairs", "Ministry of Foreign Affairs"],
         recipients=["the Chinese Embassy in Indonesia"], redactions=0, omissions=1,
         signatures=["Chinese People's Institute of Foreign Affairs", "Ministry of Foreign Affairs"]),
+    "wilson_covering_letter": dict(
+        kind="document", classification="secret", date="1956-03-09", number="141", senders=["V. Ivanov"],
+        recipients=["the Deputy Minister of Foreign Affairs of the USSR Fedorenko"], redactions=0, omissions=0,
+        signatures=["V. Ivanov"]),
     "frus_web_page": dict(
         kind="telegram", classification="top-secret", date="1953-02-14T16:00:00", number="1204",
         senders=["The Ambassador in the Soviet Union Bohlen"], recipients=["the Secretary of State"],
@@ -73,7 +77,8 @@ def encoded() -> dict[str, etree._Element]:
 
 
 def signatures(root) -> list[str]:
-    return [" ".join("".join(e.itertext()).split()) for e in root.iterfind(".//t:closer/t:signed/*", NS)]
+    return [" ".join("".join(e.itertext()).split()) for e in root.iterfind(".//t:closer/t:signed/*", NS)
+            if etree.QName(e).localname in ("persName", "orgName")]
 
 
 def test_every_fixture_has_a_row():
@@ -194,3 +199,13 @@ def test_a_place_in_an_address_is_a_place(tmp_path):
     assert received.find("t:persName/t:roleName", NS).text == "Secretary of State"
     assert not [p for p in root.iterfind(".//t:persName", NS) if "".join(p.itertext()) == "Washington"]
     assert authority.lookup("Washington", "person") is None
+
+
+def test_a_covering_letter_and_its_enclosure(encoded):
+    """The letter signed in the middle of the text encloses what follows: a div of its own, whose
+    marking and date are the enclosure's, not the letter's."""
+    root = encoded["wilson_covering_letter"]
+    divs = root.findall(".//t:body/t:div", NS)
+    assert [d.get("type") for d in divs] == ["document", "enclosure"]
+    assert divs[0].find("t:closer", NS) is not None
+    assert divs[1].find(".//t:date", NS).get("when") == "1956-03-06"

@@ -43,6 +43,7 @@ FIXTURES = {
     "duplicate-id.xml": ("TP103", 30, ERROR),
     "id-prefix.xml": ("TP104", 30, WARNING),
     "classification-disagreement.xml": ("TP105", 54, ERROR),
+    "catalogue-disagreement.xml": ("TP114", 55, WARNING),
     "unknown-stamp-wording.xml": ("TP106", 64, WARNING),
     "wrong-target-kind.xml": ("TP107", 70, ERROR),
     "date-disagrees.xml": ("TP108", 65, WARNING),

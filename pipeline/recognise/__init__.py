@@ -85,7 +85,7 @@ def _apply_cover(facts, text: str, authority: Authority) -> None:
     """What a report's cover prints fills the facts that no dateline, heading or addressee
     line gave."""
     release_year = int(facts.release.when[:4]) if facts.release else None
-    found = _cover.read(text, release_year)
+    found = _cover.read(text, release_year, facts.edition_number)
     if facts.date is None and found.date is not None:
         facts.date = DateFact(found.date.value, found.date.printed, cert=found.date.cert, line=found.date.line)
     if not facts.senders and found.issuer is not None:

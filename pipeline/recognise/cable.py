@@ -3,13 +3,13 @@
 A cable opens with lines of its own layout, each a header fact::
 
     CONFIDENTIAL                              the classification banner
-    PAGE 01 TEHRAN 02362 121253Z              page line: post, number, time of the page
+    PAGE 01 LIMA 00417 091530Z                page line: post, number, time of the page
     ACTION NEA-12 / INFO OCT-01 ...           routing inside the Department
-    O R 121215Z APR 73                        precedence prosigns and date-time group
-    FM AMEMBASSY TEHRAN                       the sender
-    TO SECSTATE WASHDC IMMEDIATE 1828         the addressees, each with precedence and serial
-    INFO AMEMBASSY BEIRUT                     addressees for information
-    C O N F I D E N T I A L TEHRAN 2362       the classification line, with post and number
+    O R 091502Z MAY 75                        precedence prosigns and date-time group
+    FM AMEMBASSY LIMA                         the sender
+    TO SECSTATE WASHDC IMMEDIATE 2211         the addressees, each with precedence and serial
+    INFO AMEMBASSY QUITO                      addressees for information
+    C O N F I D E N T I A L LIMA 0417         the classification line, with post and number
     E.O. 11652: GDS / TAGS: / SUBJECT:        the text's own heading lines
 
 :func:`read` finds these lines among the source's lines (by their shape alone; the words are in

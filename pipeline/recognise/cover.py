@@ -22,6 +22,11 @@ from . import dates
 
 #: How much of the text the cover may take at most (characters).
 COVER_LIMIT = 2500
+#: How many lines of a text a date on a line of its own is looked for in, past the cover.
+DATE_LINES = 80
+#: How many lines of a text a number alone on its line is looked for in.
+NUMBER_LINES = 60
+_NUMBER_LINE = re.compile(r"^(?:No\.|NO\.|Nº|N°|№)\s?(?P<n>\d[\d/.-]{0,12}\d)$")
 #: How far a signature mark is looked for in a text run into one line (characters).
 SIGNER_LIMIT = 20000
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -51,6 +56,7 @@ def _rules() -> dict:
     flags = re.I | re.M
     return {
         "stamp": re.compile("|".join(f"(?:{p})" for p in data["stamps"]), flags),
+        "undated": re.compile("|".join(f"(?:{p})" for p in data.get("undated_stamps", ("(?!)",))), flags),
         "reach": int(data["stamp_reach"]),
         "issuers": [(row["name"], re.compile(row["pattern"], flags)) for row in data["issuer"]],
         "addressees": [re.compile(row["pattern"], flags) for row in data["addressee"]],
@@ -79,11 +85,17 @@ def blank_stamps(text: str) -> str:
     by spaces (offsets are kept)."""
     rules = _rules()
     out = list(text)
+    for m in rules["undated"].finditer(text):
+        for i in range(m.start(), m.end()):
+            if out[i] != "\n":
+                out[i] = " "
     position = 0
     for m in rules["stamp"].finditer(text):
         if m.start() < position:
             continue
-        window = text[m.start():m.start() + rules["reach"]]
+        # a stamp's date is on the line its wording ends on
+        after = text[m.end():m.end() + rules["reach"]].split("\n", 1)[0]
+        window = text[m.start():m.end()] + after
         found = _first_date_like(window)
         end = m.start() + (found if found is not None else len(m.group()))
         for i in range(m.start(), min(end, len(out))):
@@ -106,11 +118,13 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def read(text: str, release_year: int | None = None) -> CoverFacts:
-    """The cover facts of a source text (lines joined by newlines)."""
+def read(text: str, release_year: int | None = None, edition: str | None = None) -> CoverFacts:
+    """The cover facts of a source text (lines joined by newlines). ``edition``: the number an
+    edition gives the document, which is not its own."""
     facts = CoverFacts()
-    zone_end = cover_zone(text)
-    cover = blank_stamps(text[:zone_end])
+    blanked = blank_stamps(text[:COVER_LIMIT * 2])
+    zone_end = cover_zone(blanked)
+    cover = blanked[:zone_end]
     for found in dates.find_dates(cover):
         if found.date.year < 1900 or (release_year and found.date.year > release_year):
             continue
@@ -123,6 +137,18 @@ def read(text: str, release_year: int | None = None) -> CoverFacts:
         facts.date = Found(text[found.start:found.end], _line_of(text, found.start), found.iso,
                            None if alone else "medium")
         break
+    if facts.date is None and release_year is not None:
+        # a released scan: past the cover, a date on a line of its own on the first pages (a
+        # routing slip or a title page before the cover proper)
+        offset = 0
+        for line in blanked.split("\n")[:DATE_LINES]:
+            found = dates.find_dates(line)
+            if found and len(_WORD.findall(line)) <= 6 and not _in_range(line, found[0].start, found[0].end) \
+                    and not (release_year and found[0].date.year > release_year) and found[0].date.year >= 1900:
+                facts.date = Found(line[found[0].start:found[0].end], _line_of(text, offset + found[0].start),
+                                   found[0].iso, "medium")
+                break
+            offset += len(line) + 1
     for name, pattern in _rules()["issuers"]:
         m = pattern.search(cover)
         if m:
@@ -147,6 +173,18 @@ def read(text: str, release_year: int | None = None) -> CoverFacts:
     if own:
         first = max(own, key=lambda n: (n.rank, -n.start))
         facts.number = Found(first.number, _line_of(text, first.start), first.number, "medium")
+    elif release_year is not None and (labelled := [n for n in numbers.find(blanked) if n.rank >= 3]):
+        # a released scan: a labelled number past the cover ("CIA CONTROL N0. 1886" on a
+        # control sheet)
+        first = max(labelled, key=lambda n: (n.rank, -n.start))
+        facts.number = Found(first.number, _line_of(text, first.start), first.number, "medium")
+    else:
+        # a number alone on its line on one of the first pages ("No. 0140/68")
+        for number, line in enumerate(blanked.split("\n")[:NUMBER_LINES], start=1):
+            m = _NUMBER_LINE.match(line.strip())
+            if m and m.group("n") != edition:
+                facts.number = Found(m.group("n"), number, m.group("n"), "medium")
+                break
     return facts
 
 

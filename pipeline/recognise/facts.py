@@ -37,7 +37,7 @@ _TRAILING_DATE = re.compile(r",\s*(?P<date>[^,]*\d{4})\.?$")
 
 def _split_top_level(text: str, word: str) -> tuple[str, str] | None:
     """Split at the first `` word `` that is not inside brackets or parentheses, nor part of
-    an office's name ("the Mission to the United Nations to the Department of State")."""
+    an office's name ("the Delegation to the Conference to the Department of State")."""
     depth = 0
     needle = f" {word} "
     offices = {w.lower() for w in vocab.people_words().get("offices_with_to", ())}
@@ -108,7 +108,7 @@ def parse_heading(text: str) -> dict:
     split = _split_top_level(body, "to") if body else None
     if split:
         result["sender"], result["recipient"] = split[0].strip(" ,"), split[1].strip(" ,")
-    elif body and re.match(r"^(?:[Ff]rom|[Bb]y)\s", rest[kind_m.end():].lstrip(" ,") if kind_m else ""):
+    elif body and re.match(r"^(?:[Ff]rom|[Bb]y|of)\s", rest[kind_m.end():].lstrip(" ,") if kind_m else ""):
         result["sender"] = body.strip(" ,")
     return result
 
@@ -135,7 +135,7 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
     name_inlines: list[Inline] = inlines if inlines is not None else [printed]
     m = re.match(r"^(?P<role>.+?)\s*\((?P<name>[^()]+)\)$", printed)
     if m and re.match(r"^(?:to|for|attn\.?)\s", m.group("name"), re.I):
-        # "the Ministry of Foreign Affairs (to comrade Deputy Foreign Minister C. Oancea; ...)":
+        # "the Ministry of Foreign Affairs (to comrade Deputy Minister A. Popescu; ...)":
         # the person the office's message is for; "VYSHINSKY (for the Politburo)": the person
         # named, who is to pass it on
         if not _ORG_WORDS_PARTY.search(m.group("role")):
@@ -249,6 +249,8 @@ def extract(division: Division, authority: Authority) -> Facts:
         facts.classification_printed = plain_text(chosen.children)
     if facts.classification is None:
         _source_note_classification(facts, everything)
+    if facts.classification is None:
+        _trailing_marking(facts, top)
     facts.precedence = _unique(plain_text(s.children) for _, s in _spans(top, "precedence"))
     facts.handling = _unique(plain_text(s.children) for _, s in _spans(top, "handling"))
 
@@ -380,8 +382,8 @@ _HONOURED = re.compile(r"^(?:Comrades?|Cdes?\.?|Mr\.|Mrs\.|Messrs\.|Tov\.)\s+(?P
 
 def _person_below_office(facts: Facts, top: list[Block], block: Block, authority: Authority) -> None:
     """An address to an office over several lines, the person's name on the last ("To the
-    Minister of Foreign Affairs of the Union" / "of Soviet Socialist Republics" / "Comrade
-    Gromyko"): the person is the recipient, the office his role."""
+    Minister of Trade" / "of the People's Republic" / "Comrade Lebedev"): the person is the
+    recipient, the office his role."""
     if not facts.recipients or facts.recipients[-1].kind == "person" and not facts.recipients[-1].role \
             and not L._patterns()["roles"].search(plain_text(facts.recipients[-1].name)):
         return
@@ -404,8 +406,8 @@ _TO_WHOM = re.compile(r"\bto\s+whom\s+(?P<who>.+?)(?:\s+Copy\b.*)?$", re.I)
 
 
 def _addressed(block: Block, authority: Authority) -> list[Party]:
-    """The addressee of an address line whose names the markup did not mark ("To Com[rade] F.
-    Kuznetsov", "to where TEHRAN to whom THE SOVIET AMBASSADOR"): the line without its "To" and
+    """The addressee of an address line whose names the markup did not mark ("To Com[rade] P.
+    Orlov", "to where PRAGUE to whom THE AMBASSADOR"): the line without its "To" and
     final stop, as printed, read with medium certainty."""
     text = " ".join(block.text.split())
     whom = _TO_WHOM.search(text)
@@ -426,8 +428,8 @@ def _addressed(block: Block, authority: Authority) -> list[Party]:
 
 _OFFICE_LETTERHEAD = re.compile(r"\b(?:Legation|Embassy|Consulate|Mission)\b", re.I)
 
-#: An editor's headnote: "[The following is an excerpt of a telephonogram by V. Semenov and V.
-#: Sokolovskii in Berlin to V. Molotov and N. A. Bulganin, sent on 19 June 1953]".
+#: An editor's headnote: "[The following is an excerpt of a report by A. Orlov in Vienna to P.
+#: Lebedev, sent on 3 May 1955]".
 _HEADNOTE = re.compile(
     r"^(?:The following is|This is|Below is)\s+(?:an?\s+)?(?:(?:excerpt|extract|summary|translation)\s+"
     r"(?:of|from)\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:by|from)\s+(?P<sender>[A-Z][^,;]{1,120}?)\s+to\s+"
@@ -455,7 +457,7 @@ def _headnote_facts(facts: Facts, top: list[Block], authority: Authority) -> Non
         return
 
 
-#: The writer naming himself as the text begins: "I, Bagirov, had a detailed conversation ...".
+#: The writer naming himself as the text begins: "I, Orlov, met the minister ...".
 _FIRST_PERSON = re.compile(r"^I,\s+(?P<name>[A-Z][\w'’-]+(?:\s[A-Z][\w'’.-]+){0,2}),\s")
 
 
@@ -520,8 +522,8 @@ def _named_parties(inlines: list[Inline]) -> list[Party]:
     return parties
 
 
-#: An edition's source note: "Source: Department of State, Central Files, 761.00/10-3162. Secret;
-#: Niact; Limit Distribution." The classification is the first word after the citation.
+#: An edition's source note: "Source: Department of State, Central Files, 611.00/5-455. Secret;
+#: Priority." The classification is the first word after the citation.
 _SOURCE_NOTE = re.compile(r"^(?:\d{1,2}\.\s+|\(\d{1,2}\)\s*|\[\d{1,2}\]\s*)?Source:\s")
 _NOTE_LEVEL = re.compile(r"\.\s+(?P<level>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})\s*[;.]")
 
@@ -539,6 +541,29 @@ def _source_note_classification(facts: Facts, blocks: list[Block]) -> None:
                 facts.classification_printed = m.group("level")
                 return
         return
+
+
+def _trailing_marking(facts: Facts, top: list[Block]) -> None:
+    """A grade printed at the end of a letterhead line, its own column lost in the copy
+    ("Embassy of the USSR" / "in Finland Secret")."""
+    levels = vocab.markings()
+    wordings = sorted((w for level in levels.levels for w in level.wordings if w.isascii()), key=len, reverse=True)
+    pattern = re.compile(r"(?:^|\s)(?P<level>" + "|".join(re.escape(w) for w in wordings) + r")\.?$", re.I)
+    for block in top[:6]:
+        if block.role not in ("letterhead", "line", "heading"):
+            continue
+        for line in block.text.split("\n"):
+            m = pattern.search(line.strip())
+            if m and (m.group("level").istitle() or m.group("level").isupper()):
+                level = levels.level_for(m.group("level"))
+                if level is not None:
+                    facts.classification = level.id
+                    facts.classification_printed = m.group("level")
+                    facts.classification_cert = "medium"
+                    return
+
+
+_DATELINE_REFERENCE = re.compile(r"(?<![\w-])(?P<n>[A-Z]{1,2}-\d{3,6}(?:/\d{1,4})?)(?![\w-])")
 
 
 def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
@@ -560,6 +585,16 @@ def _own_number(facts: Facts, top: list[Block], closer: list[Block]) -> None:
         if best is not None:
             facts.number = facts.number_printed = best[1].number
             facts.number_line = best[2].first_line
+    if facts.number is None:
+        # an outgoing reference printed in the dateline between date and place ("4 December
+        # 1946 L-15470 Baku")
+        for block in top:
+            if block.role in ("dateline", "date"):
+                m = _DATELINE_REFERENCE.search(block.text)
+                if m:
+                    facts.number = facts.number_printed = m.group("n")
+                    facts.number_line, facts.number_cert = block.first_line, "medium"
+                    return
 
 
 def _normalise_number(printed: str) -> str:

@@ -321,8 +321,8 @@ def is_prose(text: str) -> bool:
             sum(1 for x in w if x[:1].isupper()) * 2 > len(w):
         return False  # an office's name with a full stop after it
     if len(w) >= 12:
-        # a long letterhead ("8th Administration of the General Staff of the Armed Forces of
-        # the USSR") is no sentence: capitalised words, no verb, no final stop
+        # a long letterhead ("Second Directorate of the Main Staff of the Naval Forces of the
+        # Republic") is no sentence: capitalised words, no verb, no final stop
         capitals = sum(1 for x in w if x[:1].isupper() or x[:1].isdigit())
         return not (len(w) <= 20 and capitals * 2 >= len(w) and not _VERBS.search(text)
                     and not text.rstrip().endswith((".", "?", "!", ";", ":")))
@@ -331,6 +331,27 @@ def is_prose(text: str) -> bool:
 
 # A signature with a full stop after it ("Terebin.", "FENG XI."): one or two capitalised words.
 _SIGNED_NAME_STOP = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?\.$")
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    return frozenset(" ".join(name.lower().split()) for row in vocab.authority_seed().get("place", ())
+                     for name in row.get("names", ()))
+
+
+def known_place(text: str) -> bool:
+    """A line that is only the name of a place the authority seed knows ("Pyongyang")."""
+    return " ".join(text.strip().strip(".,").lower().split()) in _place_names()
+
+
+def signer_phrase(text: str) -> bool:
+    lowered = text.strip().lower()
+    return any(lowered.startswith(p) for p in vocab.people_words().get("signer_phrases", ()))
+
+
+@cache
+def function_words() -> frozenset[str]:
+    return frozenset(w.lower() for w in vocab.people_words().get("function_words", ()))
 
 
 def is_name_line(text: str) -> bool:
@@ -348,6 +369,9 @@ def is_name_line(text: str) -> bool:
     first = t.split()[0].lower().rstrip(".:,")
     if first in _patterns()["routing"]:
         return False
+    edges = (t.split()[0].lower().rstrip(":,"), t.split()[-1].lower().rstrip(":,"))  # "A." is an initial
+    if any(word in function_words() for word in edges):
+        return False  # "OF THE GUARDS", "RECOMMENDATION THAT": a line cut from a sentence
     if markings_only(t) or kind_line(t):
         return False
     if is_page_number(t):
@@ -425,7 +449,7 @@ def opener_role(text: str) -> str | None:
             or (re.search(r"\bto\s+whom\s+[A-Z]", t) and len(words(t)) <= 15):
         return "addressee"
     if re.match(r"^\|.*\|$", t):
-        return "line"  # a row of a table of form fields: "| Outgoing Nº 8923 | Form Nº 18 |"
+        return "line"  # a row of a table of form fields: "| Outgoing Nº 417 | Form Nº 3 |"
     if len(words(t)) <= 3 and re.search(r"(?:\bNo\.|\bNº|:)$", t):
         return "line"  # a form field left empty: "Response No.", "Subject:"
     if _SENT.match(t) and dates.when(t) and len(words(t)) <= 20:
@@ -442,13 +466,16 @@ def opener_role(text: str) -> str | None:
         return None
     w = words(t)
     if len(w) <= 10 and _ORG_WORDS.search(t) and not _VERBS.search(t):
-        return "letterhead"  # "The Legation of the Hungarian People's Republic."
+        return "letterhead"  # "The Legation of the Republic of Austria."
     upper = sum(1 for ch in t if ch.isupper())
     letters = sum(1 for ch in t if ch.isalpha())
     if (letters and upper / letters > 0.8 and len(words(t)) >= 2) or _ORG_WORDS.search(t):
         return "letterhead"
     if len(words(t)) <= 8 and not t.endswith((".", ";")):
         return "line"
+    if len(w) <= 25 and not t.endswith((".", ";", ",")) and not _VERBS.search(t) \
+            and sum(1 for x in w if x[:1].isupper()) * 2 >= len(w):
+        return "line"  # a title in capitals: "On the Opening of the New Trade Mission in the Capital"
     return None
 
 

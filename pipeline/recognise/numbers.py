@@ -14,17 +14,14 @@ from functools import cache
 
 from .. import vocab
 
-_SIGN = r"(?:No\.?|NO\.?|N0\.?|N°|Nº|N\u00ba|№|Nr\.?|#)"
+_SIGN = r"(?:No\.?|NO\.?|N0\.?|N°|Nº|N\u00ba|№|Nr\.?|#|Number(?=[ \t.:]))"
 _NUMBER = re.compile(
-    r"(?P<before>(?:[\w().]+[ \t]+){0,3}?[A-Za-z(][\w().]*[ \t.,:]*|)"
-    r"(?<![\w])" + _SIGN + r"(?:[ \t]*" + _SIGN + r")?[ \t]*:?[ \t]*"
+    r"(?<![\w])" + _SIGN + r"(?:[ \t]*+" + _SIGN + r")?[ \t]*+[:.]?[ \t]*+"
     r"(?P<n>[A-Za-z]{0,3}-?\d[\w/.-]{0,14}?)(?=[.,;:)|]?(?:\s|$))")
-
-
+#: How far before a number sign its label is looked for (characters, within the line).
+LABEL_WINDOW = 48
 _PERIOD_WORD = re.compile(r"^(?:\(\d{2,4}\)|\d{4}|(?i:january|february|march|april|may|june|july|august|"
                           r"september|october|november|december))$")
-
-
 @dataclass(frozen=True)
 class NumberFound:
     number: str
@@ -58,13 +55,17 @@ def _rank(before: str, at_line_start: bool) -> int:
 
 
 def find(text: str) -> list[NumberFound]:
-    """The document numbers a text prints, in order, each with its rank."""
+    """The document numbers a text prints, in order, each with its rank. The words before a
+    sign are read from a bounded window of its line, so that reading stays linear."""
     found: list[NumberFound] = []
     for m in _NUMBER.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        before = m.group("before")
-        at_start = not text[line_start:m.start("before") if before else m.start()].strip(" \t|")
-        rank = _rank(before, at_start and not before.strip())
+        line_start = text.rfind("\n", max(0, m.start() - LABEL_WINDOW), m.start()) + 1
+        window = text[max(line_start, m.start() - LABEL_WINDOW):m.start()]
+        if m.start() - LABEL_WINDOW > line_start:
+            window = window.split(" ", 1)[-1]  # a word cut by the window is not read
+        words = window.replace("|", " ").split()[-3:]
+        before = " ".join(words)
+        rank = _rank(before, not before.strip())
         number = m.group("n").rstrip(".-/")
         if rank and any(ch.isdigit() for ch in number):
             found.append(NumberFound(number, m.start("n"), rank))

@@ -144,6 +144,11 @@ class Recogniser:
     def division(self, paras: list[Para], kind: str = "document", quoted: bool = False) -> Division:
         """``quoted``: the paragraphs are the inside of a quotation (its first paragraph opens
         the quotation mark that encloses them all)."""
+        split = None if quoted else _enclosure_start(paras)
+        if split is not None:
+            main = self.division(paras[:split], kind)
+            main.enclosures.append(self.division(paras[split:], "document"))
+            return main
         items = self._group_quotes(paras, start=1 if quoted else 0)
         division = Division(kind=kind)
         index = self._top(items, division)
@@ -433,6 +438,8 @@ def _looks_like_title(para: Para, first: bool) -> bool:
         return False  # more than one sentence: running text, not a title
     if len(text.split()) > 6 and L._VERBS.search(text):
         return False  # a sentence ("I have been studying the report by ..."), not a title
+    if L.FIELD.match(text) and not re.match(r"^(?:No\.\s*)?\d", text):
+        return False  # a form's field ("Sent: See the telegram title")
     if text.endswith((".", ";", ":")) and not re.search(r"\d{4}\.$|\)\.$", text) and not _bold_only(para):
         return False
     if L.opener_role(text) in ("addressee", "received", "reference", "copy-entry", "subject", "instruction", "release"):
@@ -462,7 +469,7 @@ def _office_line(text: str) -> bool:
 
 def _office_signature(tail: list, index: int) -> bool:
     """An office signing at the end of a message: its name on a line of its own, over the
-    closing date or over another signing office ("Embassy in Hungary" / "10:00, 2 November 1956")."""
+    closing date or over another signing office ("Embassy in Austria" / "10:00, 3 May 1955")."""
     item = tail[index]
     if not isinstance(item, Para) or not _office_line(item.text.strip()):
         return False
@@ -481,6 +488,8 @@ def _signature_like(item) -> bool:
     if not isinstance(item, Para):
         return False
     text = item.text.strip()
+    if L.known_place(text):
+        return False  # a place never becomes a person
     if L.signed_line(text) or L.is_name_line(text):
         return True
     if number_and_name(text):
@@ -519,8 +528,8 @@ def _unwrapped(lines: list[Line]) -> bool:
 def _marking_stack(lines: list[Line]) -> bool:
     """Marking lines over one another ("top secret   niact" / "us urgent"): short lines, the
     first of them a marking."""
-    return len(lines) <= 4 and all(len(ln.text.split()) <= 5 for ln in lines) and \
-        bool(L.markings_only(L.split_columns(lines[0].text.strip())[0][1]))
+    return len(lines) <= 4 and all(len(ln.text.split()) <= 8 for ln in lines) and \
+        any(L.markings_only(L.split_columns(ln.text.strip())[0][1]) for ln in lines)
 
 
 def _signature_stack(lines: list[Line]) -> bool:
@@ -533,6 +542,48 @@ def _signature_stack(lines: list[Line]) -> bool:
     if not (L.is_name_line(first) or L.signed_line(first)):
         return False
     return all(L.opener_role(t) in ("date", "dateline", "number") for t in texts[1:])
+
+
+def _enclosure_start(paras: list[Para]) -> int | None:
+    """Where an enclosure begins: after a covering letter's signature in the middle of the text
+    (a signature mark, or a signer's name under his title), the enclosed document's own opening
+    lines — a classification line or a date line, after at most one number line — followed by
+    its text. None when the text encloses nothing."""
+    for index in range(2, len(paras) - 3):
+        para = paras[index]
+        text = para.text.strip()
+        if not (signature_mark_name(para.inlines) or (L.is_name_line(text) and text.startswith("("))):
+            continue
+        if not any(L.is_prose(p.text.strip()) for p in paras[:index]):
+            continue
+        following = index + 1
+        # the covering letter's own closing lines: its date, its number
+        while following < min(len(paras), index + 3) and _closes_letter(paras[following]):
+            following += 1
+        start = following
+        while following < len(paras) - 2 and _bracket_only(paras[following]):
+            following += 1  # a note over the enclosure ("[handwritten:]")
+        if following >= len(paras) - 2:
+            continue
+        opening = paras[following].text.strip()
+        if opening.startswith("[") or (start == index + 1 and following > start):
+            continue  # an editor's note under the signature ("[handwritten in the corner: ...]")
+        role = L.opener_role(opening)
+        if (role in ("markings", "date", "dateline") or opening.startswith(("Dear ", "Esteemed "))) and any(
+                L.is_prose(p.text.strip()) and not _is_footnote(p.text.strip())
+                for p in paras[following + 1:following + 4]):
+            return start
+    return None
+
+
+def _closes_letter(para: Para) -> bool:
+    text = para.text.strip()
+    return L.opener_role(text) in ("date", "number") or bool(re.match(r"^(?:No\.|Nº|N°|№)\s?\S", text))
+
+
+def _bracket_only(para: Para) -> bool:
+    text = para.text.strip()
+    return text.startswith("[") and text.endswith("]") and text.count("[") == 1
 
 
 def _notes_start(items: list, start: int) -> int:
@@ -566,7 +617,10 @@ def _continues_sentence(items: list, index: int) -> bool:
     if _closer_like(before) or _office_line(before.text.strip()):
         return False
     last = before.text.rstrip()
-    return bool(last) and not last.endswith((".", "!", "?", ":", ";", ",", '"', "”", "’", "'", ")", "]", "—"))
+    if not last or last.endswith((".", "!", "?", ":", ";", '"', "”", "’", "'", ")", "]", "—")):
+        return False
+    # a line that stops at a word no sentence ends with, or at a hyphen or comma, goes on below
+    return last.endswith(("-", ",")) or last.split()[-1].lower() in L.function_words()
 
 
 def _after_salutation_has_name(text: str) -> bool:
@@ -581,6 +635,10 @@ def _closer_like(item) -> bool:
     text = item.text.strip()
     if _signature_like(item) or L.is_signer_title(text):
         return True
+    if L.signer_phrase(text) and len(text.split()) <= 25:
+        return True  # "on behalf of the Central Committee ..." under a signature
+    if L.known_place(text):
+        return True  # the place of signing, on a line of its own under the signature
     if re.match(r"^For\s+(?:the\s+)?[A-Z].{0,80}:$", text, re.S):
         return True
     role = L.opener_role(text)
@@ -637,10 +695,12 @@ def _closer_role(para: Para) -> str:
     if L.is_signer_title(text) or text.endswith(":"):
         return "signer-title"
     role = L.opener_role(text)
-    if role in ("date", "dateline"):
+    if role in ("date", "dateline") or L.known_place(text):
         return "dateline"
     if role == "number":
         return "number"
+    if L.signer_phrase(text):
+        return "signer-title"
     return "salutation"
 
 

@@ -56,7 +56,8 @@ _SECURITY_TAXONOMIES = etree.XPath(
     "//t:classDecl//t:taxonomy[substring(@xml:id, string-length(@xml:id) - 8) = '.security']",
     namespaces={**NS, "xml": XML_NS})
 _CLASSIFICATION_STAMPS = etree.XPath(
-    "/t:TEI/t:text//t:stamp[@type='classification'][not(ancestor::t:floatingText)]", namespaces=NS)
+    "/t:TEI/t:text//t:stamp[@type='classification'][not(ancestor::t:floatingText)]"
+    "[not(ancestor::t:div[@type='enclosure'])]", namespaces=NS)
 _OUTER_DELS = etree.XPath(".//t:del[not(ancestor::t:del)]", namespaces=NS)
 _PRINTED_DATES = etree.XPath("//*[@when][self::t:date or self::t:stamp or self::t:birth or self::t:death]",
                              namespaces=NS)  # one walk of the document, not one per name

@@ -12,7 +12,16 @@ the command line, so the figures include starting the program and compiling the 
 It also times the profile alone with lxml and with xmlschema on a sample, the figures behind
 the choice of validator in docs/validate.md.
 
-    python benchmarks/validate.py [--documents 5000] [--tei-all ../shared/tei/tei_all.rng]
+With --schema it times what another TEI project would run in CI, a grammar and its embedded
+Schematron, against the usual pair of tools on the same files:
+
+    teipipe validate --schema tei_all.rng --jobs 1 CORPUS   (grammar + Schematron, one process)
+    teipipe validate --schema tei_all.rng --jobs 0 CORPUS   (the same, one worker per core)
+    jing tei_all.rng CORPUS/*.xml                            (the grammar)
+      + java net.sf.saxon.Transform -xsl:S.xsl -s:CORPUS -o:OUT   (its Schematron, compiled to
+        XSLT by teipipe and run by Saxon-HE on the JVM: Debian's libsaxonhe-java)
+
+    python benchmarks/validate.py [--documents 5000] [--tei-all ../shared/tei/tei_all.rng] [--schema]
 """
 
 from __future__ import annotations
@@ -74,11 +83,43 @@ def profile_only(files: list[Path], xsd: Path) -> tuple[float, float]:
     return lxml_rate, xmlschema_rate
 
 
+def schema_against_jing_and_saxon(corpus: Path, files: list[Path], grammar: Path, saxon_jar: Path) -> None:
+    """teipipe validate --schema, against jing and a separate Schematron run on the same files."""
+    from pipeline.validate import schematron
+
+    count = len(files) + 1
+    jing, java = shutil.which("jing"), shutil.which("java")
+    if jing is None or java is None or not saxon_jar.is_file() or not grammar.is_file():
+        print("--schema: not run (needs jing, java, Saxon-HE.jar and tei_all.rng)")
+        return
+    stylesheet = corpus.parent / f"{corpus.name}-schematron.xsl"
+    stylesheet.write_text(schematron.extract_embedded(grammar), encoding="utf-8")
+    output = corpus.parent / f"{corpus.name}-svrl"
+    output.mkdir()
+    jing_seconds, _ = timed([jing, str(grammar), *map(str, [corpus / "authority.xml", *files])])
+    saxon_seconds, done = timed([java, "-cp", str(saxon_jar), "net.sf.saxon.Transform", f"-xsl:{stylesheet}",
+                                 f"-s:{corpus}", f"-o:{output}"])
+    baseline = jing_seconds + saxon_seconds
+    print(f"jing tei_all.rng: {jing_seconds:.2f} s; Saxon-HE, the embedded Schematron: {saxon_seconds:.2f} s "
+          f"(exit {done.returncode}); together {baseline:.2f} s, {count / baseline:.0f} documents/s")
+    for jobs in (1, 0):
+        label = "1 process" if jobs == 1 else f"{os.cpu_count()} processes"
+        seconds, done = timed([sys.executable, "-m", "pipeline.cli", "validate", "--schema", str(grammar),
+                               "--jobs", str(jobs), str(corpus)])
+        summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-500:]
+        print(f"teipipe validate --schema, {label}: {seconds:.2f} s, {count / seconds:.0f} documents/s, "
+              f"exit {done.returncode}: {summary}")
+        print(f"ratio, teipipe --schema ({label}) / (jing + Saxon): {baseline / seconds:.2f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=5000)
     parser.add_argument("--tei-all", type=Path, default=ROOT.parent / "shared" / "tei" / "tei_all.rng")
     parser.add_argument("--sample", type=int, default=200, help="documents for the profile-only timing")
+    parser.add_argument("--schema", action="store_true",
+                        help="time --schema tei_all.rng against jing plus a separate Schematron run")
+    parser.add_argument("--saxon-jar", type=Path, default=Path("/usr/share/java/Saxon-HE.jar"))
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="teipipe-bench-") as folder:
@@ -105,6 +146,9 @@ def main() -> int:
                   f"exit {done.returncode}, {len(errors)} errors")
             for label, rate in rates.items():
                 print(f"ratio, teipipe ({label}) / jing: {rate / (count / seconds):.2f}")
+
+        if args.schema:
+            schema_against_jing_and_saxon(corpus, files, args.tei_all, args.saxon_jar)
 
         lxml_rate, xmlschema_rate = profile_only(files[: args.sample], ROOT / "schema" / "teipipe.xsd")
         print(f"profile alone on {min(args.sample, len(files))} parsed documents: lxml {lxml_rate:.0f} documents/s, "

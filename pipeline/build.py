@@ -47,6 +47,7 @@ from pathlib import Path
 from lxml import etree
 
 from . import executor as work
+from . import schema
 from .atomic import remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
@@ -326,8 +327,9 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
         elif document.tei_digest != encoded.get("tei"):
             report.diverged.append(document.stem)
     if replayed:
-        data = etree.tostring(build_authority_tree(authority, settings.publisher), xml_declaration=True,
-                              encoding="UTF-8", pretty_print=True)
+        data = schema.with_xml_model(etree.tostring(build_authority_tree(authority, settings.publisher),
+                                                    xml_declaration=True, encoding="UTF-8", pretty_print=True),
+                                     settings)
         written = digest(data)
         if authority_digest != written:
             write_atomic(settings.authority, data, durable=False)

@@ -27,6 +27,7 @@ def cli() -> None:
     Typical use:
       teipipe convert seeds -o tei     encode every .txt file in seeds/ into tei/
       teipipe validate tei             check the TEI against the profile, the rules and tei_all
+      teipipe schema build             write the profile's XSD and RELAX NG from its ODD
       teipipe render tei --to html     write the HTML edition
       teipipe build                    all of the above, incrementally
       teipipe deposit OUT              the corpus as a BagIt bag for an archive
@@ -116,17 +117,28 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
                    "(workflow annotations).")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--tei-all", "tei_all", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              metavar="FILE", help="Also validate against this tei_all.rng (the official TEI grammar).")
+              metavar="FILE", help="Also validate against this tei_all.rng (the official TEI grammar) and the "
+                                   "Schematron it embeds.")
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
               help="The profile to validate with [default: schema/teipipe.xsd].")
+@click.option("--schema", "grammar", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.rng",
+              help="Validate against this RELAX NG grammar and the Schematron it embeds instead of the "
+                   "teipipe profile and rules (TEI of any project; xml:ids are still checked across files).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="Write the report to FILE instead of standard output.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="Worker processes for large batches [default: jobs of [tool.teipipe]; 0: one per core].")
 def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all: Path | None,
-             profile: Path | None, output: Path | None, jobs: int | None) -> None:
+             profile: Path | None, grammar: Path | None, output: Path | None, jobs: int | None) -> None:
     """Check TEI documents (files or folders; default: the tei folder): well-formedness, the
-    teipipe profile, the coded rules (TP101…) and, with --tei-all, the official grammar.
+    teipipe profile, the coded rules (TP101…) and, with --tei-all, the official grammar and the
+    Schematron it embeds.
+
+    \b
+      teipipe validate tei/                              the profile and the rules
+      teipipe validate --tei-all tei_all.rng tei/        and tei_all with its Schematron
+      teipipe validate --schema tei_all.rng corpus/      another project's TEI: the grammar,
+                                                         its Schematron and xml:id uniqueness
 
     Exit status: 0 when every file is valid, 1 when any is invalid, 2 for a usage error.
     docs/validate.md lists the codes and the output formats.
@@ -134,14 +146,18 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all:
     from lxml import etree
 
     from .validate import collect_files, validate_paths, write
+    from .validate.schematron import SchematronError
 
+    if grammar and profile:
+        raise click.UsageError("--schema validates without the profile: leave out --profile")
     settings = load_settings()
     targets = paths or (settings.tei,)
     if not collect_files(targets):
         raise click.UsageError(f"no .xml files in {', '.join(str(t) for t in targets)}")
     try:
-        report = validate_paths(targets, settings, tei_all=tei_all, profile=profile, jobs=jobs)
-    except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError, etree.RelaxNGParseError) as exc:
+        report = validate_paths(targets, settings, tei_all=tei_all, profile=profile, jobs=jobs, grammar=grammar)
+    except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError, etree.RelaxNGParseError,
+            SchematronError) as exc:
         raise click.UsageError(f"cannot load a schema: {exc}") from exc
     text = write(report, output_format, strict)
     if output:
@@ -150,6 +166,42 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all:
     else:
         click.echo(text, nl=False)
     sys.exit(1 if report.failed(strict) else 0)
+
+
+@cli.group()
+def schema() -> None:
+    """The profile's schemas: schema/teipipe.odd is their one source."""
+
+
+@schema.command("build")
+@click.option("--check", is_flag=True,
+              help="Write nothing; fail when a generated file differs from what the ODD gives.")
+def schema_build(check: bool) -> None:
+    """Write schema/teipipe.xsd, schema/teipipe.rng and docs/profile.md from schema/teipipe.odd.
+
+    The ODD (TEI's format for a customisation) is the profile: edit it, then run this command.
+    schema/xml.xsd (the xml: attributes) and schema/teipipe.sch (the Schematron rules) are
+    written by hand.
+
+    Exit status: 0 when the files were written or (--check) are up to date; 1 when (--check) one
+    differs from the ODD, or the ODD cannot be read.
+    """
+    from .schema import OddError, build as build_schemas
+
+    settings = load_settings()
+    try:
+        report = build_schemas(settings, check=check)
+    except OddError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    for path in report.stale:
+        click.echo(f"{path}: differs from what {settings.schema / 'teipipe.odd'} gives; run teipipe schema build",
+                   err=True)
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    if not check and not report.written:
+        click.echo("the generated files are up to date")
+    sys.exit(1 if report.stale else 0)
 
 
 @cli.command()

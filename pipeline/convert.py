@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import catalogue
+from . import catalogue, schema
 from .atomic import write_atomic
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .authority import Authority, build_authority_tree
@@ -70,7 +70,7 @@ def encoding_context(settings: Settings, source: Path) -> EncodingContext:
         href = source.name
     record = catalogue.cached(settings.catalogue).record_for(source) if settings.catalogue else None
     return EncodingContext(settings.publisher, settings.licence, settings.licence_url,
-                           href.replace(os.sep, "/"), date, record)
+                           href.replace(os.sep, "/"), date, record, schema.xml_model(settings))
 
 
 def convert_text(data: bytes, name: str, authority: Authority, context: EncodingContext,
@@ -199,7 +199,8 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
         outcome.warnings = list(document.warnings)
     if any(o.ok for o in report.outcomes) or not (out_dir / AUTHORITY_FILE).exists():
         tree = build_authority_tree(authority, settings.publisher)
-        data = etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+        data = schema.with_xml_model(etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True),
+                                     settings)
         try:
             write_atomic(out_dir / AUTHORITY_FILE, data)
         except OSError as exc:

@@ -14,8 +14,10 @@ the build is current) and writes a bag::
         tei/                     the TEI documents and authority.xml, the people, places and
                                  organisations they point at
         seeds/                   the source texts the documents were encoded from
-        schema/                  teipipe.xsd (and xml.xsd, which it imports) and rules.json,
-                                 the rule codes and messages of the validator
+        schema/                  the profile: teipipe.odd (its source), teipipe.xsd (and
+                                 xml.xsd, which it imports), teipipe.rng and teipipe.sch (which
+                                 each TEI file names in <?xml-model?>), and rules.json, the
+                                 rule codes and messages of the validator
         html/, text/             the renderings: reading and review pages, the index,
                                  reading and diplomatic texts
         inventory.json, inventory.csv   one row per document: ids, title, dates, classification,
@@ -67,7 +69,8 @@ from .header import read_header
 from .manifest import MANIFEST_NAME, Manifest
 from .render import AUTHORITY_NAME
 from .source import stem_of
-from .validate import ERROR, CheckContext, Problem, Report, safe_xml, teiall
+from .schema import SCHEMA_FILES
+from .validate import ERROR, CheckContext, Problem, Report, grammar, safe_xml
 from .validate import profile as profile_module
 from .validate import rules as rules_module
 from .validate.check import PROFILE_FILE, check_files, repeated_across_files
@@ -298,8 +301,9 @@ def _lay_out_payload(settings: Settings, bag: Path) -> tuple[list[_Document], li
         entries.append(_copy(settings.authority, bag, f"{PAYLOAD}/tei/{AUTHORITY_NAME}"))
     for relative, recorded in sorted((manifest.index.get("outputs") or {}).items()):
         entries.append(_copy_rendering(settings, bag, relative, recorded))
-    for schema in sorted(Path(settings.schema).glob("*.xsd")):
-        entries.append(_copy(schema, bag, f"{PAYLOAD}/schema/{schema.name}"))
+    for name in SCHEMA_FILES:  # the ODD, the schemas generated from it, the Schematron
+        if (Path(settings.schema) / name).is_file():
+            entries.append(_copy(Path(settings.schema) / name, bag, f"{PAYLOAD}/schema/{name}"))
     return ordered, entries
 
 
@@ -391,7 +395,7 @@ def _put_in_place(temporary: Path, out: Path, force: bool) -> None:
 def rules_table() -> dict:
     """Every code the validator reports, with its severity, summary and, for the coded rules,
     the message written for each finding: the content of ``data/schema/rules.json``."""
-    layers = (("reading", safe_xml.CODES), ("profile", profile_module.CODES), ("tei_all", teiall.CODES),
+    layers = (("reading", safe_xml.CODES), ("profile", profile_module.CODES), ("tei_all", grammar.CODES),
               ("rules", rules_module.RULES))
     codes = []
     for layer, rows in layers:

@@ -138,6 +138,7 @@ class EncodingContext:
     source_href: str = ""  # the source file, relative to the TEI file
     date: str | None = None  # the encoding date (from SOURCE_DATE_EPOCH), or None
     catalogue: CatalogueRecord | None = None  # the archive's record of the source, where given
+    xml_model: str = ""  # the <?xml-model?> instructions the file starts with (pipeline.schema)
 
 
 def _el(parent, name: str, text: str | None = None, **attrs) -> etree._Element:
@@ -591,4 +592,5 @@ def _indent(element, level: int = 0) -> None:
 def encode(document: Document, context: EncodingContext) -> bytes:
     """The TEI document for a recognised document, as UTF-8 bytes ending in a newline."""
     tree = Writer(document, context).tree()
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8") + b"\n"
+    declaration, _, body = etree.tostring(tree, xml_declaration=True, encoding="UTF-8").partition(b"\n")
+    return declaration + b"\n" + context.xml_model.encode("utf-8") + body + b"\n"

@@ -25,6 +25,20 @@ def tei_all_path() -> Path | None:
     return None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def user_cache(tmp_path_factory):
+    """The user's cache folder (where the Schematron of a grammar is kept), in a temporary
+    folder for the whole session: the tests write nothing into the home folder."""
+    folder = tmp_path_factory.mktemp("cache")
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 @pytest.fixture(scope="session")
 def tei_all_file() -> Path:
     path = tei_all_path()

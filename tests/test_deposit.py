@@ -6,6 +6,8 @@ is done to copies. Each verdict of teipipe is compared with bagit-python's own v
 
 from __future__ import annotations
 
+import re
+
 import csv
 import datetime as dt
 import hashlib
@@ -105,6 +107,7 @@ def test_a_deposit_is_a_bag_that_teipipe_and_bagit_both_find_whole_and_valid(dep
 def test_the_payload_holds_documents_authority_sources_schema_rules_and_renderings(deposited):
     project, bag = deposited.settings, deposited.bag
     expected = {"data/tei/authority.xml", "data/schema/teipipe.xsd", "data/schema/xml.xsd",
+                "data/schema/teipipe.odd", "data/schema/teipipe.rng", "data/schema/teipipe.sch",
                 "data/schema/rules.json", "data/inventory.json", "data/inventory.csv",
                 "data/validation-report.json", "data/html/index.html", "data/html/teipipe.css",
                 "data/html/review/index.html", "data/html/review/teipipe.css"}
@@ -120,6 +123,16 @@ def test_the_payload_holds_documents_authority_sources_schema_rules_and_renderin
         assert (bag / f"data/text/{stem}.txt").read_bytes() == (project.build / f"text/{stem}.txt").read_bytes()
     assert (bag / "data/schema/teipipe.xsd").read_bytes() == (ROOT / "schema/teipipe.xsd").read_bytes()
     assert (bag / "data/tei/authority.xml").read_bytes() == project.authority.read_bytes()
+
+
+def test_the_xml_model_instructions_of_every_deposited_document_resolve_in_the_bag(deposited):
+    documents = sorted((deposited.bag / "data/tei").glob("*.xml"))
+    assert documents
+    for document in documents:
+        hrefs = re.findall(r'<\?xml-model href="([^"]+)"', document.read_text(encoding="utf-8")[:1000])
+        assert [href.rsplit("/", 1)[-1] for href in hrefs] == ["teipipe.rng", "teipipe.sch"], document
+        for href in hrefs:
+            assert (document.parent / href).resolve().is_file(), f"{document}: {href}"
 
 
 def test_both_manifests_list_every_payload_file_sorted_and_the_tag_manifests_every_tag_file(deposited):

@@ -6,7 +6,10 @@ The layers, in the order a file goes through them (one module each):
   locates elements in the source for messages. Codes TP001 to TP006.
 * :mod:`.profile`   validates against ``schema/teipipe.xsd``, compiled once. Codes TP010 to TP019.
 * :mod:`.rules`     the rules the grammar cannot say, one row per rule. Codes TP101 and up.
-* :mod:`.teiall`    the official tei_all grammar, on request. Code TP020.
+* :mod:`.grammar`   a RELAX NG grammar and the Schematron it embeds: tei_all (``--tei-all``)
+  or any other (``--schema``, instead of the profile). Codes TP020 to TP022.
+* :mod:`.schematron` ISO Schematron compiled to XSLT 3.0 and run with saxonche (the grammars'
+  embedded Schematron, and ``schema/teipipe.sch``).
 * :mod:`.check`     runs the layers on one file (a pure function) and on a batch.
 * :mod:`.report` and :mod:`.formats`  the results, and how they are written.
 
@@ -22,7 +25,7 @@ Use::
 
 from __future__ import annotations
 
-from . import profile, rules, safe_xml, teiall
+from . import grammar, profile, rules, safe_xml, schematron
 from .check import CheckContext, check_file, collect_files, validate_paths
 from .formats import WRITERS, write
 from .report import ERROR, WARNING, Code, FileResult, Problem, Report
@@ -30,7 +33,7 @@ from .report import ERROR, WARNING, Code, FileResult, Problem, Report
 #: Every code the validator reports, in order: code -> (severity, summary).
 CODES: dict[str, Code] = {
     row.code: Code(row.code, row.severity, row.summary)
-    for row in (*safe_xml.CODES, *profile.CODES, *teiall.CODES, *rules.CODES)
+    for row in (*safe_xml.CODES, *profile.CODES, *grammar.CODES, *rules.CODES)
 }
 
 __all__ = [

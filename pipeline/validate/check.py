@@ -8,6 +8,7 @@ a whole can show: xml:ids declared in more than one file.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import stat
 from collections import defaultdict
@@ -17,7 +18,8 @@ from itertools import repeat
 from pathlib import Path
 
 from . import profile as profile_module
-from . import rules, safe_xml, teiall
+from . import grammar as grammar_module
+from . import rules, safe_xml, schematron
 from .report import ERROR, DeclaredId, FileResult, Problem, Report
 
 PROFILE_FILE = "teipipe.xsd"
@@ -30,12 +32,18 @@ PARALLEL_FROM = 200
 class CheckContext:
     """Everything :func:`check_file` needs besides the file: plain data, so it pickles."""
 
-    profile: Path  # schema/teipipe.xsd
+    profile: Path | None  # schema/teipipe.xsd; None to check against ``grammar`` alone
     seeds: Path | None = None  # where the sources are, to compare their SHA-256 (rule TP110)
     tei_all: Path | None = None  # tei_all.rng, to validate against the official grammar too
+    grammar: Path | None = None  # any RELAX NG grammar, instead of the profile (--schema)
     #: What a process without the corpus's files knows of them, in their stead (a worker on
     #: another machine): the rules read no other file then (:class:`rules.KnownFiles`).
     known: rules.KnownFiles | None = None
+
+    @property
+    def grammars(self) -> tuple[tuple[Path, bool], ...]:
+        """The RELAX NG grammars to check, each with whether the profile is checked too."""
+        return tuple((path, self.profile is not None) for path in (self.tei_all, self.grammar) if path is not None)
 
 
 def check_file(path: str, context: CheckContext, data: bytes | None = None) -> FileResult:
@@ -54,16 +62,41 @@ def check_file(path: str, context: CheckContext, data: bytes | None = None) -> F
     if parsed.tree is None:
         return FileResult(path, tuple(parsed.problems))
 
-    profile = profile_module.load(context.profile)
-    document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds, context.known)
     problems = list(parsed.problems)
-    problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
-    problems += rules.run_rules(document, path)
-    if context.tei_all is not None:
-        problems += teiall.check(parsed.tree, parsed.source, path, context.tei_all)
+    if context.profile is not None:
+        profile = profile_module.load(context.profile)
+        document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds, context.known)
+        problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
+        problems += rules.run_rules(document, path)
+        ids = document.ids
+    else:  # another project's TEI: of our rules, only the ids' uniqueness
+        ids = ids_of(parsed.tree)
+        problems += repeated_in_file(ids, parsed.source, path)
+    for rng_path, profile_checked in context.grammars:
+        problems += grammar_module.check(parsed.tree, parsed.source, path, rng_path, profile_checked)
     problems.sort(key=lambda p: (p.line, p.column, p.code))
-    declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in document.ids.items())
+    declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in ids.items())
     return FileResult(path, tuple(problems), declared)
+
+
+def ids_of(tree) -> dict[str, list]:
+    """xml:id -> the elements that declare it, in document order."""
+    ids: dict[str, list] = {}
+    for value in rules._ALL_IDS(tree):
+        ids.setdefault(str(value), []).append(value.getparent())
+    return ids
+
+
+def repeated_in_file(ids: dict[str, list], source, path: str) -> list[Problem]:
+    """TP103 for each xml:id declared more than once in one document."""
+    rule = next(rule for rule in rules.RULES if rule.code == "TP103")
+    problems = []
+    for value, elements in ids.items():
+        for element in elements[1:]:
+            line, column = source.attribute_position(element, "xml:id")
+            problems.append(Problem(path, line, column, rule.code, rule.severity, rule.message.format(
+                id=value, where=f"line {elements[0].sourceline} of this document")))
+    return problems
 
 
 def collect_files(paths) -> list[str]:
@@ -119,29 +152,38 @@ def _column_of_id(path: str, line: int, value: str) -> int:
 
 def check_files(files: list[str], context: CheckContext, jobs: int = 1) -> list[FileResult]:
     """:func:`check_file` for each file, in order; in ``jobs`` worker processes for a large batch."""
-    profile_module.load(context.profile)  # fail early on a broken profile; workers inherit it
-    if context.tei_all is not None:
-        teiall.load(context.tei_all)
+    if context.profile is not None:
+        profile_module.load(context.profile)  # fail early on a broken profile; workers inherit it
+    for rng_path, _ in context.grammars:
+        grammar_module.load(rng_path)  # workers inherit the compiled grammar
+        schematron.extract_embedded(rng_path)  # into the cache folder, for every worker to compile
     if jobs <= 1 or len(files) < PARALLEL_FROM:
         return [check_file(path, context) for path in files]
     chunk = max(1, min(256, len(files) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # A forked worker inherits the compiled grammars; an XSLT processor does not survive a fork,
+    # so once this process has started one, workers are spawned clean instead.
+    method = "spawn" if schematron.processor_started() else "fork"
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
         return list(pool.map(check_file, files, repeat(context), chunksize=chunk))
 
 
 def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path | None = None,
-                   jobs: int | None = None) -> Report:
+                   jobs: int | None = None, grammar: Path | None = None) -> Report:
     """Validate the XML files under ``paths`` (files or folders) and return the report.
 
     ``settings`` gives the profile (``settings.schema / "teipipe.xsd"``, unless ``profile`` is
     given), the seeds folder for rule TP110 and the number of worker processes
     (``settings.jobs``, 0 for one per core, unless ``jobs`` is given); ``tei_all`` is the path
-    of tei_all.rng, to validate against the official grammar as well.
+    of tei_all.rng, to validate against the official grammar (and its Schematron) as well.
+    ``grammar`` is a RELAX NG grammar to validate against (with the Schematron it embeds)
+    instead of the profile and its rules: TEI that is not teipipe's, of any project; only the
+    xml:ids' uniqueness (in each file and across the batch) is checked besides.
     """
     context = CheckContext(
-        profile=Path(profile) if profile else Path(settings.schema) / PROFILE_FILE,
-        seeds=Path(settings.seeds) if Path(settings.seeds).is_dir() else None,
+        profile=None if grammar else Path(profile) if profile else Path(settings.schema) / PROFILE_FILE,
+        seeds=Path(settings.seeds) if Path(settings.seeds).is_dir() and not grammar else None,
         tei_all=Path(tei_all) if tei_all else None,
+        grammar=Path(grammar) if grammar else None,
     )
     workers = settings.jobs if jobs is None else jobs
     results = check_files(collect_files(paths), context, workers or os.cpu_count() or 1)

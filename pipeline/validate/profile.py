@@ -1,4 +1,5 @@
-"""The teipipe profile of TEI (``schema/teipipe.xsd``): compiled once, applied to many documents.
+"""The teipipe profile of TEI (``schema/teipipe.xsd``, generated from ``schema/teipipe.odd``):
+compiled once, applied to many documents.
 
 Validation uses libxml2's XML Schema 1.0 validator through ``lxml.etree.XMLSchema``: it is a
 complete XSD 1.0 implementation in C and validates a document in well under a millisecond.
@@ -58,11 +59,11 @@ _CODE_OF_ERROR = (
 
 #: What to do about each kind, after libxml2's own words.
 _ADVICE = {
-    "TP010": "see schema/teipipe.xsd and docs/encoding.md for what may stand here",
+    "TP010": "see docs/profile.md and docs/encoding.md for what may stand here",
     "TP011": "remove or rename the attribute, or add the one that is required",
     "TP012": "use a value the profile allows",
     "TP013": "delete the text or move it into an element that may hold text",
-    "TP019": "see schema/teipipe.xsd",
+    "TP019": "see docs/profile.md (the profile, from schema/teipipe.odd)",
 }
 
 _ATTRIBUTE_IN_MESSAGE = re.compile(r"attribute '([^']+)'")

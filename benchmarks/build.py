@@ -75,8 +75,6 @@ def measure(documents: int, jobs: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="teipipe-bench-") as folder:
         project = Path(folder)
         shutil.copy(ROOT / "pyproject.toml", project)
-        shutil.copytree(ROOT / "schema", project / "schema")
-        shutil.copytree(ROOT / "transforms", project / "transforms")
         generate(project / "seeds", documents)
         cold_wall, cold = run_child(project, jobs)
         started = time.perf_counter()

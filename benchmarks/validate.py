@@ -150,7 +150,7 @@ def main() -> int:
         if args.schema:
             schema_against_jing_and_saxon(corpus, files, args.tei_all, args.saxon_jar)
 
-        lxml_rate, xmlschema_rate = profile_only(files[: args.sample], ROOT / "schema" / "teipipe.xsd")
+        lxml_rate, xmlschema_rate = profile_only(files[: args.sample], ROOT / "pipeline" / "schema" / "teipipe.xsd")
         print(f"profile alone on {min(args.sample, len(files))} parsed documents: lxml {lxml_rate:.0f} documents/s, "
               f"xmlschema {xmlschema_rate:.0f} documents/s")
     return 0

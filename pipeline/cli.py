@@ -13,8 +13,41 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import load_settings
+from .config import BadSettings, NoProject, Settings, load_settings, settings_or_defaults, start_of
 from .convert import convert_paths
+
+
+def usage_error(message: str) -> None:
+    """Say what is wrong with how the command was called, and exit with status 2."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def project_settings(start: Path | None = None) -> Settings:
+    """The settings of the project at or above ``start`` (the working folder); exit 2 without one."""
+    try:
+        return load_settings(start)
+    except (NoProject, BadSettings) as error:
+        usage_error(str(error))
+        raise  # not reached
+
+
+def settings_for_paths(paths) -> Settings:
+    """For a command given its input paths: the settings of the project that holds them (found
+    from the folder they have in common), or the defaults when they lie in none."""
+    try:
+        return settings_or_defaults(start_of(paths))
+    except BadSettings as error:
+        usage_error(str(error))
+        raise  # not reached
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when it lies inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,6 +58,7 @@ def cli() -> None:
 
     \b
     Typical use:
+      teipipe init my-corpus           start a project: settings, seeds/, tei/, CI files
       teipipe convert seeds -o tei     encode every .txt file in seeds/ into tei/
       teipipe validate tei             check the TEI against the profile, the rules and tei_all
       teipipe schema build             write the profile's XSD and RELAX NG from its ODD
@@ -44,13 +78,18 @@ def cli() -> None:
               help="Output folder [default: build/html, build/html/review, build/text, "
                    "build/text/diplomatic].")
 def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> None:
-    """Render TEI documents (files or folders; default: the tei folder) through XSLT."""
-    from .config import load_settings
+    """Render TEI documents (files or folders; default: the tei folder of the project) through XSLT.
+
+    Outside a project, name the documents; the output then goes to build/ in the working folder
+    unless -o says where. A file that is not a TEI document is reported as such.
+
+    Exit status: 0 when every document rendered, 1 when any failed, 2 for a usage error.
+    """
     from .render import VIEWS, default_out_dir, render_corpus
 
     if view not in VIEWS[to]:
         raise click.UsageError(f"--to {to} has no view {view!r} (use {' or '.join(VIEWS[to])})")
-    settings = load_settings()
+    settings = settings_for_paths(paths) if paths else project_settings()
     out_dir = output or default_out_dir(settings.build, to, view)
     report = render_corpus(paths or (settings.tei,), out_dir, to, view, transforms=settings.transforms)
     for error in report.failed:
@@ -79,14 +118,24 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
             quiet: bool) -> None:
     """Encode plain-text documents as TEI P5.
 
-    Each SOURCE is a .txt file or a folder of them. Every document is written to
+    Each SOURCE is a plain-text file (.txt) or a folder of them. Every document is written to
     OUTPUT/<name>.xml, and the authority file OUTPUT/authority.xml is updated with the people,
-    places and organisations the documents name. A file that cannot be encoded (not text, not
-    UTF-8, empty) is reported with its name and place; the others are still written.
+    places and organisations the documents name. A file that cannot be encoded (XML, Word or PDF,
+    not text, not UTF-8, empty) is reported with its name and place; the others are still
+    written. When nothing could be encoded, nothing is written (nor the authority file).
+    Without -o the output is the tei folder of the project.
 
     Exit status: 0 when every file was encoded, 1 when any failed, 2 for a usage error.
     """
-    settings = load_settings()
+    if out_dir is None:
+        settings = project_settings()
+    else:
+        try:
+            settings = load_settings()
+        except NoProject:  # the defaults, with the output folder named
+            settings = dataclasses.replace(settings_or_defaults(), tei=out_dir.resolve())
+        except BadSettings as error:
+            usage_error(str(error))
     if catalogue is not None:
         settings = dataclasses.replace(settings, catalogue=catalogue.resolve())
     report = convert_paths(list(sources), out_dir or settings.tei, settings, encoding)
@@ -111,16 +160,17 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit", "github"]),
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit", "github", "sarif"]),
               default="text", show_default=True,
               help="text: file:line:column: code: message; json; junit (JUnit XML); github "
-                   "(workflow annotations).")
+                   "(workflow annotations, and a table in $GITHUB_STEP_SUMMARY when it is set); "
+                   "sarif (SARIF 2.1.0, for code scanning).")
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--tei-all", "tei_all", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               metavar="FILE", help="Also validate against this tei_all.rng (the official TEI grammar) and the "
                                    "Schematron it embeds.")
 @click.option("--profile", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
-              help="The profile to validate with [default: schema/teipipe.xsd].")
+              help="The profile to validate with [default: the profile shipped with teipipe].")
 @click.option("--schema", "grammar", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE.rng",
               help="Validate against this RELAX NG grammar and the Schematron it embeds instead of the "
                    "teipipe profile and rules (TEI of any project; xml:ids are still checked across files).")
@@ -130,9 +180,10 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
               help="Worker processes for large batches [default: jobs of [tool.teipipe]; 0: one per core].")
 def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all: Path | None,
              profile: Path | None, grammar: Path | None, output: Path | None, jobs: int | None) -> None:
-    """Check TEI documents (files or folders; default: the tei folder): well-formedness, the
-    teipipe profile, the coded rules (TP101…) and, with --tei-all, the official grammar and the
-    Schematron it embeds.
+    """Check TEI documents (files or folders; default: the tei folder of the project):
+    well-formedness, the teipipe profile, the coded rules (TP101…) and, with --tei-all, the
+    official grammar and the Schematron it embeds. Outside a project, name the files or folders
+    to check.
 
     \b
       teipipe validate tei/                              the profile and the rules
@@ -143,14 +194,17 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all:
     Exit status: 0 when every file is valid, 1 when any is invalid, 2 for a usage error.
     docs/validate.md lists the codes and the output formats.
     """
+    import os
+
     from lxml import etree
 
     from .validate import collect_files, validate_paths, write
+    from .validate.formats import github_step_summary
     from .validate.schematron import SchematronError
 
     if grammar and profile:
         raise click.UsageError("--schema validates without the profile: leave out --profile")
-    settings = load_settings()
+    settings = settings_for_paths(paths) if paths else project_settings()
     targets = paths or (settings.tei,)
     if not collect_files(targets):
         raise click.UsageError(f"no .xml files in {', '.join(str(t) for t in targets)}")
@@ -160,6 +214,10 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all:
             SchematronError) as exc:
         raise click.UsageError(f"cannot load a schema: {exc}") from exc
     text = write(report, output_format, strict)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if output_format == "github" and summary_file:
+        with open(summary_file, "a", encoding="utf-8") as summary:
+            summary.write(github_step_summary(report, strict))
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(report.summary(strict))
@@ -177,7 +235,7 @@ def schema() -> None:
 @click.option("--check", is_flag=True,
               help="Write nothing; fail when a generated file differs from what the ODD gives.")
 def schema_build(check: bool) -> None:
-    """Write schema/teipipe.xsd, schema/teipipe.rng and docs/profile.md from schema/teipipe.odd.
+    """Write teipipe.xsd, teipipe.rng (in the schema folder) and docs/profile.md from teipipe.odd.
 
     The ODD (TEI's format for a customisation) is the profile: edit it, then run this command.
     schema/xml.xsd (the xml: attributes) and schema/teipipe.sch (the Schematron rules) are
@@ -186,9 +244,14 @@ def schema_build(check: bool) -> None:
     Exit status: 0 when the files were written or (--check) are up to date; 1 when (--check) one
     differs from the ODD, or the ODD cannot be read.
     """
+    from .resources import SCHEMA
     from .schema import OddError, build as build_schemas
 
-    settings = load_settings()
+    settings = project_settings()
+    shipped = Path(settings.schema).resolve() == SCHEMA.resolve()
+    if shipped and not check and not SCHEMA.resolve().is_relative_to(settings.root):
+        usage_error(f"the profile in {SCHEMA} is the one teipipe ships, not this project's: copy it into the "
+                    "project and name that folder with `schema` in the settings, then build it there")
     try:
         report = build_schemas(settings, check=check)
     except OddError as error:
@@ -244,7 +307,7 @@ def build(jobs: int | None, force: bool, quiet: bool, engine: str | None, schedu
 
     from .build import ProgressPrinter, build as run_build, summary
 
-    settings = load_settings()
+    settings = project_settings()
     overrides = {name: value for name, value in (("publisher", publisher), ("licence", licence),
                                                   ("licence_url", licence_url)) if value is not None}
     overrides |= {name: value.resolve() for name, value in (("seeds", seeds), ("tei", tei), ("build", out))
@@ -274,6 +337,9 @@ def build(jobs: int | None, force: bool, quiet: bool, engine: str | None, schedu
             click.echo(f"{settings.tei / stem}.xml: re-encoded; the edited file is kept as {backup}", err=True)
         for line in summary(report):
             click.echo(line)
+        index = settings.build / "html" / "index.html"
+        if index.is_file():
+            click.echo(f"the edition: {shown(index)}")
     sys.exit(report.exit_code)
 
 
@@ -329,7 +395,7 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
 
     from .build import ProgressPrinter
 
-    settings = load_settings()
+    settings = project_settings()
     try:
         report = write_bag(settings, target, allow_invalid=allow_invalid, force=force, jobs=jobs,
                            progress=None if quiet else ProgressPrinter())
@@ -351,6 +417,41 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
                    + ("" if report.valid else "; packed with the problems above, recorded in "
                                               "data/validation-report.json"))
     sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("folder", metavar="[DIR]", required=False, default=".",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--action", default=None, metavar="OWNER/REPO@REF",
+              help="The teipipe GitHub Action the workflow uses [default: the release of this teipipe].")
+def init(folder: Path, action: str | None) -> None:
+    """Start a corpus project in DIR (default: the working folder).
+
+    \b
+    Writes:
+      teipipe.toml                    the settings (folders, publisher, licence, depositor)
+      seeds/README.md                 what to put in seeds/: the plain-text sources
+      tei/README.md                   tei/ receives their TEI encoding
+      .gitignore                      build/ and deposit/ are not committed
+      .pre-commit-config.yaml         teipipe validate on every commit
+      .github/workflows/teipipe.yml   teipipe validate in GitHub Actions, with annotations
+
+    Nothing is overwritten: when any of these files exists, nothing is written.
+
+    Exit status: 0 when the project was written, 2 when DIR already holds one of its files.
+    """
+    from .scaffold import ACTION, ProjectExists, init_project
+
+    try:
+        written = init_project(folder, action or ACTION)
+    except ProjectExists as error:
+        usage_error(str(error))
+    except OSError as error:
+        click.echo(f"error: {folder}: cannot be written: {error.strerror or error}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"wrote {shown(path)}")
+    click.echo(f"next: put .txt files in {shown(folder / 'seeds')}, then run `teipipe build` in {shown(folder) or '.'}")
 
 
 def main() -> None:

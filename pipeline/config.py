@@ -1,7 +1,12 @@
-"""Project settings: the ``[tool.teipipe]`` table of ``pyproject.toml``, as one frozen object.
+"""Project settings: ``teipipe.toml``, or the ``[tool.teipipe]`` table of ``pyproject.toml``, as
+one frozen object.
 
-Every command reads the settings once and passes the object down; options given on the command
-line override single fields with :func:`dataclasses.replace`.
+A project is found as black and ruff find theirs: from the working folder (or the folder the
+given paths have in common) upwards, the first folder with a ``teipipe.toml`` or a
+``pyproject.toml`` holding ``[tool.teipipe]`` is the project's root. Nothing found is
+:class:`NoProject`; the package's own folder is never a project. Every command reads the
+settings once and passes the object down; options given on the command line override single
+fields with :func:`dataclasses.replace`.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ import os
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+
+from .resources import SCHEMA, TRANSFORMS
 
 
 @dataclass(frozen=True)
@@ -41,42 +48,104 @@ class Settings:
 
 
 _PATH_FIELDS = ("seeds", "tei", "build", "schema", "transforms")
+#: The profile and the stylesheets are the package's own unless the settings name other folders.
+_SHIPPED = {"schema": SCHEMA, "transforms": TRANSFORMS}
 
 
-def find_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` holding a pyproject.toml with [tool.teipipe];
-    the folder above the installed package otherwise."""
+#: The file of a project that holds nothing but teipipe's settings, at its top level.
+SETTINGS_FILE = "teipipe.toml"
+
+
+class NoProject(Exception):
+    """No folder at or above the start holds teipipe's settings."""
+
+    def __init__(self, start: Path):
+        super().__init__(f"no teipipe project in {start} or any folder above it (no {SETTINGS_FILE} and no "
+                         "pyproject.toml with [tool.teipipe]): run the command inside a project, or make "
+                         "one with `teipipe init`")
+        self.start = start
+
+
+class BadSettings(Exception):
+    """A settings file that cannot be read as TOML."""
+
+
+def settings_table(folder: Path) -> dict | None:
+    """teipipe's settings in ``folder``: all of teipipe.toml, or [tool.teipipe] of pyproject.toml;
+    None when the folder has neither."""
+    for name in (SETTINGS_FILE, "pyproject.toml"):
+        candidate = folder / name
+        if not candidate.is_file():
+            continue
+        try:
+            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+            if name == SETTINGS_FILE:
+                raise BadSettings(f"{candidate}: cannot be read as TOML: {error}") from error
+            continue  # a broken pyproject.toml of some other tool is not ours to judge
+        if name == SETTINGS_FILE:
+            return data
+        tool = data.get("tool", {})
+        if isinstance(tool, dict) and isinstance(tool.get("teipipe"), dict):
+            return tool["teipipe"]
+    return None
+
+
+def start_of(paths=()) -> Path:
+    """Where the search for settings starts: the folder the given paths have in common, or the
+    working folder when none are given (as black and ruff do)."""
+    if not paths:
+        return Path.cwd().resolve()
+    folders = [Path(p).resolve() if Path(p).is_dir() else Path(p).resolve().parent for p in paths]
+    return Path(os.path.commonpath(folders))
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` (default: the working folder) holding a
+    teipipe.toml or a pyproject.toml with [tool.teipipe]; None when there is none."""
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            try:
-                data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError):
-                continue
-            if "teipipe" in data.get("tool", {}):
-                return folder
-    return Path(__file__).resolve().parent.parent
+        if settings_table(folder) is not None:
+            return folder
+    return None
 
 
-def load_settings(start: Path | None = None) -> Settings:
-    root = find_root(start)
-    table: dict = {}
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        table = tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}).get("teipipe", {})
+def settings_from(root: Path, table: dict) -> Settings:
+    """The settings of the project at ``root`` from its table; folders relative to ``root``.
+    The profile and the stylesheets are the package's own unless the table names others."""
     known = {f.name for f in fields(Settings)}
-    values: dict = {}
-    for name in known - {"root"}:
-        if name in table:
-            values[name] = table[name]
+    values: dict = {name: table[name] for name in known - {"root"} if name in table}
     for name in _PATH_FIELDS:
-        values[name] = (root / values.get(name, name)).resolve()
+        if name in values:
+            values[name] = (root / values[name]).resolve()
+        elif name in _SHIPPED:
+            values[name] = _SHIPPED[name]
+        else:
+            values[name] = (root / name).resolve()
     if values.get("catalogue"):
         values["catalogue"] = (root / values["catalogue"]).resolve()
     else:
         values.pop("catalogue", None)
     return Settings(root=root, **values)
+
+
+def load_settings(start: Path | None = None) -> Settings:
+    """The settings of the project at or above ``start``. Raises :class:`NoProject` when there is
+    none: the package's own folder is never taken for a project."""
+    root = find_root(start)
+    if root is None:
+        raise NoProject((start or Path.cwd()).resolve())
+    return settings_from(root, settings_table(root) or {})
+
+
+def settings_or_defaults(start: Path | None = None) -> Settings:
+    """The project's settings when there is a project at or above ``start``; otherwise the
+    defaults, with folders relative to the working folder (for commands that were given every
+    path they need)."""
+    try:
+        return load_settings(start)
+    except NoProject:
+        return settings_from(Path.cwd().resolve(), {})
 
 
 def source_date_epoch() -> int | None:

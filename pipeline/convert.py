@@ -20,7 +20,7 @@ from . import catalogue, schema
 from .atomic import write_atomic
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .authority import Authority, build_authority_tree
-from .config import Settings, load_settings, source_date_epoch
+from .config import Settings, settings_or_defaults, source_date_epoch
 from .encode import EncodingContext, encode
 from .model import Document
 from .recognise import recognise
@@ -136,7 +136,7 @@ def output_name(stem: str) -> str:
 def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = None,
                   encoding: str | None = None) -> BatchReport:
     """Convert every source under ``paths`` into ``out_dir`` and update the authority file there."""
-    settings = settings or load_settings()
+    settings = settings or settings_or_defaults()
     report = BatchReport()
     sources, errors = collect_sources(paths)
     report.errors.extend(errors)
@@ -149,13 +149,9 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
             return report
         report.warnings.extend(records.warnings)
         report.warnings.extend(records.unmatched(sources))
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        report.errors.append(f"{out_dir}: error: output folder cannot be created: {exc.strerror or exc}")
-        return report
-    if not os.access(out_dir, os.W_OK):
-        report.errors.append(f"{out_dir}: error: output folder is not writable")
+    problem = _unwritable(out_dir)
+    if problem:
+        report.errors.append(f"{out_dir}: error: {problem}")
         return report
     try:
         authority = Authority.load(out_dir)
@@ -190,6 +186,7 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
             continue
         target = out_dir / output_name(stem)
         try:
+            out_dir.mkdir(parents=True, exist_ok=True)  # only once there is something to write
             write_atomic(target, data)
         except OSError as exc:
             outcome.error = f"{target}: error: cannot be written: {exc.strerror or exc}"
@@ -197,12 +194,37 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
         outcome.output = target
         outcome.document = document
         outcome.warnings = list(document.warnings)
-    if any(o.ok for o in report.outcomes) or not (out_dir / AUTHORITY_FILE).exists():
+    if any(o.ok for o in report.outcomes):  # a batch that wrote no document changes nothing
         tree = build_authority_tree(authority, settings.publisher)
         data = schema.with_xml_model(etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True),
                                      settings)
         try:
-            write_atomic(out_dir / AUTHORITY_FILE, data)
+            if _bytes_of(out_dir / AUTHORITY_FILE) != data:
+                write_atomic(out_dir / AUTHORITY_FILE, data)
         except OSError as exc:
             report.errors.append(f"{out_dir / AUTHORITY_FILE}: error: cannot be written: {exc.strerror or exc}")
     return report
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _unwritable(out_dir: Path) -> str | None:
+    """Why the output folder could not be written (it, or the nearest folder above it that
+    exists, to make it in), or None: found before anything is made."""
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            return f"output folder cannot be created: {os.strerror(errno.EEXIST)}"
+        return None if os.access(out_dir, os.W_OK | os.X_OK) else "output folder is not writable"
+    above = out_dir.parent
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    if not above.is_dir():
+        return f"output folder cannot be created: {os.strerror(errno.ENOTDIR)}"
+    if not os.access(above, os.W_OK | os.X_OK):
+        return f"output folder cannot be created: {os.strerror(errno.EACCES)}"
+    return None

@@ -1,6 +1,6 @@
 """Renderings of the TEI: HTML pages, the corpus index and plain text, through XSLT 3.0.
 
-Everything a reader sees comes from the TEI alone, by the stylesheets in ``transforms/`` run
+Everything a reader sees comes from the TEI alone, by the stylesheets in ``pipeline/transforms/`` run
 with saxonche (SaxonC-HE):
 
     html.xsl   one page per document; view ``reading`` (the edition) or ``review`` (every
@@ -32,8 +32,9 @@ from saxonche import (
 
 from . import __version__
 from .atomic import write_atomic  # noqa: F401  (part of this module's API)
+from .resources import TRANSFORMS
+from .validate.safe_xml import not_tei, root_of_file
 
-TRANSFORMS = Path(__file__).resolve().parent.parent / "transforms"
 CSS_NAME = "teipipe.css"
 GENERATOR = f"teipipe {__version__}"
 AUTHORITY_NAME = "authority.xml"
@@ -142,6 +143,7 @@ def render_document(tei_path: Path | str, to: str = "html", view: str | None = N
     """One TEI document as an HTML page (``to='html'``) or plain text (``to='text'``)."""
     view = _check_view(to, view)
     tei_path = Path(tei_path)
+    _require_tei(tei_path)
     executable = stylesheet(to, transforms)
     _set_parameters(executable, view=view, generator=GENERATOR, css=CSS_NAME)
     try:
@@ -153,9 +155,19 @@ def render_document(tei_path: Path | str, to: str = "html", view: str | None = N
     return result
 
 
+def _require_tei(tei_path: Path) -> None:
+    """Raise RenderError when the file is XML but not a TEI document (the stylesheets would make
+    an empty page of it). A file that is not XML at all is left to the parser to describe."""
+    root = root_of_file(tei_path)
+    why = not_tei(root) if root is not None else None
+    if why is not None:
+        raise RenderError(tei_path, f"{why}: only TEI documents are rendered")
+
+
 def parse_document(tei_path: Path | str) -> PyXdmNode:
     """The TEI document at ``tei_path``, parsed once for any number of renderings."""
     tei_path = Path(tei_path)
+    _require_tei(tei_path)
     try:
         return _saxon().parse_xml(xml_text=tei_path.read_text(encoding="utf-8"), encoding="UTF-8")
     except (OSError, UnicodeDecodeError, PySaxonApiError) as error:
@@ -346,23 +358,28 @@ def render_corpus(paths: Iterable[Path | str], out_dir: Path | str, to: str = "h
                   view: str | None = None, *, transforms: Path | None = None) -> RenderReport:
     """Render every document in ``paths`` into ``out_dir`` as ``<stem>.html`` or ``<stem>.txt``.
 
-    A document that fails is reported and the others still render. HTML output also gets
-    ``index.html`` (of the documents that rendered) and a copy of ``teipipe.css``.
+    A document that fails (not TEI, not well-formed) is reported and the others still render.
+    HTML output also gets ``index.html`` (of the documents that rendered) and a copy of
+    ``teipipe.css``. When every document fails, nothing is written.
     """
     view = _check_view(to, view)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     report = RenderReport(out_dir)
     rendered: list[Path] = []
     for tei_path in document_paths(paths):
         target = out_dir / (tei_path.stem + SUFFIXES[to])
         try:
-            write_atomic(target, render_document(tei_path, to, view, transforms=transforms), durable=False)
+            page = render_document(tei_path, to, view, transforms=transforms)
         except RenderError as error:
             report.failed.append(error)
             continue
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, page, durable=False)
         rendered.append(tei_path)
         report.written.append(target)
+    if report.failed and not rendered:
+        return report  # nothing rendered: nothing written, not even an empty index
+    out_dir.mkdir(parents=True, exist_ok=True)
     if to == "html":
         try:
             index = render_index(rendered, transforms=transforms)

@@ -12,7 +12,8 @@ What is normalised, and how (each step is documented in docs/errors.md and docs/
   break.
 
 A file that starts like an image, a PDF or a ZIP archive, or has NUL bytes (and no UTF-16/32
-BOM), is binary; a file with no words is empty: both are errors for that file only.
+BOM), is binary; a file named or starting like XML, Word, PDF or HTML is not plain text; a file
+with no words is empty: all are errors for that file only, saying what convert takes.
 """
 
 from __future__ import annotations
@@ -77,18 +78,41 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+#: What to do with the documents most often given instead of their text.
+TAKES = "convert takes plain-text documents (.txt)"
+_AS_TEXT = {
+    "xml": f"{TAKES} and encodes them as TEI: a TEI file is checked with `teipipe validate` "
+           "and rendered with `teipipe render`",
+    "word": f"{TAKES}: save the document as plain text (UTF-8) first",
+    "pdf": f"{TAKES}: extract the PDF's text (or OCR it) into a .txt file first",
+    "html": f"{TAKES}: save the page as plain text first",
+    "image": "only plain text can be encoded: OCR the image into a .txt file first",
+}
+
+#: Names that say a file is not plain text, refused before it is read.
+_NOT_TEXT_SUFFIXES = {
+    ".xml": ("an XML file", "xml"), ".tei": ("an XML file", "xml"),
+    ".docx": ("a Word document", "word"), ".doc": ("a Word document", "word"),
+    ".odt": ("an OpenDocument text", "word"), ".rtf": ("an RTF document", "word"),
+    ".pdf": ("a PDF document", "pdf"),
+    ".html": ("an HTML page", "html"), ".htm": ("an HTML page", "html"),
+}
+
 # The first bytes of the binary files most often found among scans and their text: refused by
 # name, before any decoding is tried.
 _SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (or a word-processor document)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image", "image"),
+    (b"\xff\xd8\xff", "a JPEG image", "image"),
+    (b"GIF87a", "a GIF image", "image"),
+    (b"GIF89a", "a GIF image", "image"),
+    (b"II*\x00", "a TIFF image", "image"),
+    (b"MM\x00*", "a TIFF image", "image"),
+    (b"%PDF-", "a PDF document", "pdf"),
+    (b"PK\x03\x04", "a ZIP archive (or a word-processor document)", "word"),
 )
+
+#: How the text of an XML file begins (after white space): such a file is refused as XML.
+_XML_STARTS = ("<?xml", "<TEI", "<!DOCTYPE", "<teiCorpus")
 
 # Characters that may not appear in XML 1.0 (form feed is handled before this).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
@@ -96,9 +120,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 
 def decode(data: bytes, path: str | Path, encoding: str | None = None) -> tuple[str, str]:
     """The text of ``data`` and the name of the encoding it was read in."""
-    for signature, kind in _SIGNATURES:  # whatever encoding is named
+    for signature, kind, advice in _SIGNATURES:  # whatever encoding is named
         if data.startswith(signature):
-            raise SourceError(path, f"binary file ({kind}); only plain text can be encoded")
+            raise SourceError(path, f"binary file ({kind}); {_AS_TEXT[advice]}")
     if encoding:
         try:
             return data.decode(encoding), encoding
@@ -194,6 +218,10 @@ def read_source_bytes(path: str | Path) -> bytes:
     """The bytes of one source file, for :func:`source_from_bytes`. Raises :class:`SourceError`
     for a file that is not a readable regular file of a sane size."""
     path = Path(path)
+    not_text = _NOT_TEXT_SUFFIXES.get(path.suffix.lower())
+    if not_text is not None:
+        kind, advice = not_text
+        raise SourceError(path, f"{kind}, not plain text; {_AS_TEXT[advice]}")
     try:
         status = path.stat()
         if stat.S_ISDIR(status.st_mode):
@@ -218,6 +246,8 @@ def source_from_bytes(data: bytes, path: str | Path, encoding: str | None = None
     if not data:
         raise SourceError(path, "empty file: there is no text to encode")
     raw, used = decode(data, path, encoding)
+    if raw.lstrip("\ufeff \t\r\n").startswith(_XML_STARTS):
+        raise SourceError(path, f"an XML file, not plain text; {_AS_TEXT['xml']}")
     text, warnings = normalise(raw)
     if not text.strip():
         raise SourceError(path, "the file holds only white space: there is no text to encode")

@@ -37,9 +37,12 @@ def make_project(folder: Path, documents: int | None = None) -> Path:
     """A copy of the project's configuration, schema and stylesheets, with the bundled seeds or
     ``documents`` generated ones."""
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "pyproject.toml", folder)
-    shutil.copytree(ROOT / "schema", folder / "schema")
-    shutil.copytree(ROOT / "transforms", folder / "transforms")
+    settings = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (folder / "pyproject.toml").write_text(
+        settings.replace("[tool.teipipe]\n", '[tool.teipipe]\nschema = "schema"\ntransforms = "transforms"\n'),
+        encoding="utf-8")
+    shutil.copytree(ROOT / "pipeline" / "schema", folder / "schema")
+    shutil.copytree(ROOT / "pipeline" / "transforms", folder / "transforms")
     if documents is None:
         shutil.copytree(ROOT / "seeds", folder / "seeds")
         for seed in (folder / "seeds").iterdir():
@@ -517,3 +520,15 @@ def test_the_command_summarises_says_when_there_is_nothing_to_do_and_is_silent_w
     third = run_build(project)
     assert third.stdout.startswith("nothing to do: 5 documents unchanged")
     assert run_build(project, "--jobs", "-1").returncode == 2
+
+
+def test_the_command_ends_by_saying_where_the_edition_is(project: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    monkeypatch.chdir(project)
+    for _ in range(2):  # a build that does everything, then one that finds nothing to do
+        result = CliRunner().invoke(cli, ["build", "-j", "1"])
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines()[-1] == "the edition: build/html/index.html"

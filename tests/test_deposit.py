@@ -40,7 +40,7 @@ def make_project(folder: Path, **fields) -> Settings:
     """A project with a copy of the seeds; the schema and stylesheets are the project's own."""
     shutil.copytree(SEEDS, folder / "seeds")
     return Settings(root=folder, seeds=folder / "seeds", tei=folder / "tei", build=folder / "build",
-                    schema=ROOT / "schema", transforms=ROOT / "transforms", **fields)
+                    schema=ROOT / "pipeline" / "schema", transforms=ROOT / "pipeline" / "transforms", **fields)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -121,7 +121,7 @@ def test_the_payload_holds_documents_authority_sources_schema_rules_and_renderin
         assert (bag / f"data/tei/{stem}.xml").read_bytes() == (project.tei / f"{stem}.xml").read_bytes()
         assert (bag / f"data/seeds/{stem}.txt").read_bytes() == (SEEDS / f"{stem}.txt").read_bytes()
         assert (bag / f"data/text/{stem}.txt").read_bytes() == (project.build / f"text/{stem}.txt").read_bytes()
-    assert (bag / "data/schema/teipipe.xsd").read_bytes() == (ROOT / "schema/teipipe.xsd").read_bytes()
+    assert (bag / "data/schema/teipipe.xsd").read_bytes() == (ROOT / "pipeline/schema/teipipe.xsd").read_bytes()
     assert (bag / "data/tei/authority.xml").read_bytes() == project.authority.read_bytes()
 
 
@@ -318,7 +318,7 @@ def test_documents_are_checked_against_the_schema_in_the_bag(copy):
     assert set(found) == {f"data/tei/{stem}.xml" for stem in STEMS}
     assert all(reason.startswith("TP112 at line ") and "'top-secret' is no known classification level" in reason
                for path_reasons in found.values() for reason in path_reasons)
-    assert '<xs:enumeration value="top-secret"/>' in (ROOT / "schema/teipipe.xsd").read_text(encoding="utf-8")
+    assert '<xs:enumeration value="top-secret"/>' in (ROOT / "pipeline/schema/teipipe.xsd").read_text(encoding="utf-8")
 
 
 def test_only_the_rules_that_the_bag_lists_are_applied(copy):
@@ -446,8 +446,8 @@ def project_folder(tmp_path, monkeypatch) -> Path:
     make_project(tmp_path)
     (tmp_path / "pyproject.toml").write_text(
         "[tool.teipipe]\n"
-        f"schema = {str(ROOT / 'schema')!r}\n"
-        f"transforms = {str(ROOT / 'transforms')!r}\n"
+        f"schema = {str(ROOT / 'pipeline' / 'schema')!r}\n"
+        f"transforms = {str(ROOT / 'pipeline' / 'transforms')!r}\n"
         'organization = "Cold War Documents Archive"\n'
         'contact_email = "reading-room@archive.example"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)

@@ -326,7 +326,7 @@ def test_render_corpus_writes_pages_index_and_css(tmp_path: Path) -> None:
     assert report.ok
     names = sorted(path.name for path in (tmp_path / "html").iterdir())
     assert names == ["bulletin.html", "index.html", CSS_NAME, "telegram.html"]
-    assert (tmp_path / "html" / CSS_NAME).read_bytes() == (ROOT / "transforms" / CSS_NAME).read_bytes()
+    assert (tmp_path / "html" / CSS_NAME).read_bytes() == (ROOT / "pipeline" / "transforms" / CSS_NAME).read_bytes()
     report = render_corpus([FIXTURES / "telegram.xml"], tmp_path / "text", "text", "diplomatic")
     assert [path.name for path in report.written] == ["telegram.txt"]
 

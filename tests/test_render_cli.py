@@ -80,7 +80,7 @@ def test_default_input_and_output_come_from_the_settings(tmp_path: Path, monkeyp
     for name in ("telegram.xml", "bulletin.xml"):
         (tmp_path / "tei" / name).write_bytes((FIXTURES / name).read_bytes())
     (tmp_path / "pyproject.toml").write_text(
-        f'[tool.teipipe]\nbuild = "out"\ntransforms = "{(ROOT / "transforms").as_posix()}"\n', encoding="utf-8")
+        f'[tool.teipipe]\nbuild = "out"\ntransforms = "{(ROOT / "pipeline" / "transforms").as_posix()}"\n', encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     for to, view, folder in (("html", "reading", "out/html"), ("html", "review", "out/html/review"),
                              ("text", "diplomatic", "out/text/diplomatic")):

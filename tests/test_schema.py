@@ -28,7 +28,7 @@ from pipeline.schema import odd
 from pipeline.validate import safe_xml
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT / "schema"
+SCHEMA = ROOT / "pipeline" / "schema"
 HANDWRITTEN = ROOT / "tests" / "fixtures" / "schema" / "teipipe-handwritten.xsd"
 TEI_ALL = ROOT.parent / "shared" / "tei" / "tei_all.rng"
 
@@ -90,7 +90,7 @@ def test_schema_build_check_fails_when_a_generated_file_differs_from_the_odd(tmp
     project = tmp_path / "project"
     shutil.copytree(SCHEMA, project / "schema")
     (project / "docs").mkdir()
-    (project / "pyproject.toml").write_text("[tool.teipipe]\n", encoding="utf-8")
+    (project / "pyproject.toml").write_text('[tool.teipipe]\nschema = "schema"\n', encoding="utf-8")
     monkeypatch.chdir(project)
     runner = CliRunner()
     first = runner.invoke(cli, ["schema", "build", "--check"])

@@ -26,8 +26,8 @@ from pipeline.validate import rules, safe_xml, schematron
 from pipeline.validate.schematron import SchematronError
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMATRON = ROOT / "schema" / "teipipe.sch"
-PROFILE = ROOT / "schema" / "teipipe.xsd"
+SCHEMATRON = ROOT / "pipeline" / "schema" / "teipipe.sch"
+PROFILE = ROOT / "pipeline" / "schema" / "teipipe.xsd"
 FIXTURES = ROOT / "tests" / "fixtures" / "invalid"
 TELEGRAM = FIXTURES / "telegram.xml"
 TEI_ALL = ROOT.parent / "shared" / "tei" / "tei_all.rng"
@@ -111,7 +111,7 @@ def test_the_schematron_knows_the_profiles_pointer_attributes_and_levels():
     pointers = profile_module.load(PROFILE).pointer_attributes
     for context in re.findall(r'context="(@ref[^"]*)"', text):
         assert {name.strip().lstrip("@") for name in context.split("|")} == pointers
-    levels = odd.read(ROOT / "schema" / "teipipe.odd").datatypes["teipipe.classificationLevel"]
+    levels = odd.read(ROOT / "pipeline" / "schema" / "teipipe.odd").datatypes["teipipe.classificationLevel"]
     values = [item.get("ident") for item in levels.content.iter(f"{{{odd.TEI_NS}}}valItem")]
     assert "value=\"(" + ", ".join(f"'{v}'" for v in values) + ")\"" in text
 

@@ -34,6 +34,7 @@ FIXTURES = {
     "xxe.xml": ("TP004", 2, ERROR),
     "billion-laughs.xml": ("TP004", 2, ERROR),
     "external-dtd.xml": ("TP005", 2, ERROR),
+    "not-tei.xml": ("TP007", 2, ERROR),
     "unknown-element.xml": ("TP010", 68, ERROR),
     "attribute-not-allowed.xml": ("TP011", 68, ERROR),
     "bad-attribute-value.xml": ("TP012", 68, ERROR),
@@ -59,6 +60,7 @@ CODES_TESTED_ELSEWHERE = {
     "TP006": "test_an_unreadable_path_is_a_clean_error",
     "TP019": "a catch-all for libxml2 errors outside the known kinds; no document is known to raise one",
     "TP020": "tests/test_validate_tei_all.py::test_tei_all_problems_are_reported_when_asked",
+    "TP114": "tests/test_catalogue.py::test_a_disagreement_keeps_both_and_is_a_warning (needs a catalogue)",
     "TP021": "tests/test_schematron.py::test_tei_all_runs_its_embedded_schematron_on_a_hand_edited_fixture",
     "TP022": "tests/test_schematron.py::test_schema_validates_any_tei_project_with_the_grammars_schematron_and_ids_across_files",
 }
@@ -117,6 +119,22 @@ def test_the_encoded_seeds_are_valid(settings):
     assert len(report.files) == len(list(TEI_DIR.glob("*.xml")))
 
 
+def test_two_corpora_checked_together_may_share_ids_each_with_its_own_authority_file(tmp_path, settings):
+    import shutil
+
+    for corpus in ("first", "second"):
+        shutil.copytree(TEI_DIR, tmp_path / corpus / "tei")
+    report = validate_paths([tmp_path / "first" / "tei", tmp_path / "second" / "tei"], settings)
+    assert len(report.files) == 2 * len(list(TEI_DIR.glob("*.xml")))
+    assert [str(p) for p in report.problems] == []
+    # within one corpus the same ids are still repeated ids
+    document = next(p for p in sorted(TEI_DIR.glob("*.xml")) if p.name != "authority.xml")
+    shutil.copy(document, tmp_path / "first" / "tei" / "copy.xml")
+    report = validate_paths([tmp_path / "first" / "tei", tmp_path / "second" / "tei"], settings)
+    repeated = {Path(p.path).parent.parent.name for p in report.problems if p.code == "TP103"}
+    assert repeated == {"first"}
+
+
 def test_an_xml_id_repeated_in_another_file_is_reported_in_both(tmp_path, settings):
     for name in ("a.xml", "b.xml"):
         (tmp_path / name).write_text((FIXTURES_DIR / "telegram.xml").read_text(encoding="utf-8"), encoding="utf-8")
@@ -163,13 +181,17 @@ def _problems_in(output: str, output_format: str) -> set[tuple[str, int, str]]:
         root = etree.fromstring(output.encode("utf-8"))
         text = "\n".join((node.text or "") for node in root.iter("failure", "system-out"))
         return {(Path(m[0]).name, int(m[1]), m[2]) for m in re.findall(r"^(\S+?):(\d+):\d+: (TP\d+):", text, re.M)}
+    if output_format == "sarif":
+        (run,) = json.loads(output)["runs"]
+        return {(Path(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).name,
+                 r["locations"][0]["physicalLocation"]["region"]["startLine"], r["ruleId"]) for r in run["results"]}
     if output_format == "github":
         return {(Path(m[0]).name, int(m[1]), m[2])
                 for m in re.findall(r"^::(?:error|warning) file=([^,]+),line=(\d+),col=\d+,title=(TP\d+)::", output, re.M)}
     return {(Path(m[0]).name, int(m[1]), m[2]) for m in re.findall(r"^(\S+?):(\d+):\d+: (TP\d+):", output, re.M)}
 
 
-@pytest.mark.parametrize("output_format", ["text", "json", "junit", "github"])
+@pytest.mark.parametrize("output_format", ["text", "json", "junit", "github", "sarif"])
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_the_command_reports_each_fixture_in_every_format(name, output_format):
     code, line, severity = BROKEN[name]

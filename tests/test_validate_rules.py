@@ -13,7 +13,7 @@ from pipeline.validate import CheckContext, check_file, profile, rules
 from pipeline.validate.printed_dates import agrees, find_dates
 
 ROOT = Path(__file__).resolve().parent.parent
-PROFILE = ROOT / "schema" / "teipipe.xsd"
+PROFILE = ROOT / "pipeline" / "schema" / "teipipe.xsd"
 FIXTURES_DIR = ROOT / "tests" / "fixtures" / "invalid"
 BASE = (FIXTURES_DIR / "telegram.xml").read_text(encoding="utf-8")
 

@@ -19,7 +19,7 @@ from pipeline.config import load_settings
 from pipeline.validate import CheckContext, check_file, safe_xml, validate_paths
 
 ROOT = Path(__file__).resolve().parent.parent
-PROFILE = ROOT / "schema" / "teipipe.xsd"
+PROFILE = ROOT / "pipeline" / "schema" / "teipipe.xsd"
 FIXTURES_DIR = ROOT / "tests" / "fixtures" / "invalid"
 RNG = "{http://relaxng.org/ns/structure/1.0}"
 XML_NS = "{http://www.w3.org/XML/1998/namespace}"

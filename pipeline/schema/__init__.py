@@ -94,9 +94,9 @@ def xml_model_hrefs(settings) -> tuple[str, str]:
     """The addresses of the profile's RELAX NG schema and Schematron as a TEI file in the tei
     folder of ``settings`` reaches them. Relative, so that they resolve wherever the project is
     copied: from the tei folder to the schema folder when the project holds both (``../schema``
-    by default, which is also the layout of a deposit); the deposit's layout otherwise (a schema
-    folder outside the project, such as the one inside the installed package, would give every
-    machine other bytes)."""
+    by default, which is also the layout of a deposit; ``../pipeline/schema`` in teipipe's own
+    checkout); the deposit's layout otherwise (a schema folder outside the project, such as the
+    one inside an installed package, would give every machine other bytes)."""
     root, schema, tei = (Path(p).resolve() for p in (settings.root, settings.schema, settings.tei))
     if schema.is_relative_to(root) and tei.is_relative_to(root):
         relative = Path(os.path.relpath(schema, tei)).as_posix()

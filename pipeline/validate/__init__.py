@@ -3,8 +3,8 @@
 The layers, in the order a file goes through them (one module each):
 
 * :mod:`.safe_xml`  reads untrusted XML safely (no entities, DTDs, network or XInclude) and
-  locates elements in the source for messages. Codes TP001 to TP006.
-* :mod:`.profile`   validates against ``schema/teipipe.xsd``, compiled once. Codes TP010 to TP019.
+  locates elements in the source for messages. Codes TP001 to TP007.
+* :mod:`.profile`   validates against ``pipeline/schema/teipipe.xsd``, compiled once. Codes TP010 to TP019.
 * :mod:`.rules`     the rules the grammar cannot say, one row per rule. Codes TP101 and up.
 * :mod:`.grammar`   a RELAX NG grammar and the Schematron it embeds: tei_all (``--tei-all``)
   or any other (``--schema``, instead of the profile). Codes TP020 to TP022.
@@ -32,7 +32,7 @@ from .report import ERROR, WARNING, Code, FileResult, Problem, Report
 
 #: Every code the validator reports, in order: code -> (severity, summary).
 CODES: dict[str, Code] = {
-    row.code: Code(row.code, row.severity, row.summary)
+    row.code: Code(row.code, row.severity, row.summary, row.help)
     for row in (*safe_xml.CODES, *profile.CODES, *grammar.CODES, *rules.CODES)
 }
 

@@ -32,7 +32,7 @@ PARALLEL_FROM = 200
 class CheckContext:
     """Everything :func:`check_file` needs besides the file: plain data, so it pickles."""
 
-    profile: Path | None  # schema/teipipe.xsd; None to check against ``grammar`` alone
+    profile: Path | None  # pipeline/schema/teipipe.xsd; None to check against ``grammar`` alone
     seeds: Path | None = None  # where the sources are, to compare their SHA-256 (rule TP110)
     tei_all: Path | None = None  # tei_all.rng, to validate against the official grammar too
     grammar: Path | None = None  # any RELAX NG grammar, instead of the profile (--schema)
@@ -64,6 +64,9 @@ def check_file(path: str, context: CheckContext, data: bytes | None = None) -> F
 
     problems = list(parsed.problems)
     if context.profile is not None:
+        not_tei = safe_xml.not_tei_problem(path, parsed.tree, parsed.source)
+        if not_tei is not None:  # the profile and the rules would only repeat it in libxml2's words
+            return FileResult(path, tuple(problems) + (not_tei,))
         profile = profile_module.load(context.profile)
         document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds, context.known)
         problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
@@ -115,17 +118,37 @@ def collect_files(paths) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+AUTHORITY_FILE = "authority.xml"
+
+
+def corpus_of(path: str, _known: dict[Path, Path] | None = None) -> Path:
+    """The corpus a file belongs to: the nearest folder at or above it that holds an authority
+    file (one per corpus), or its own folder when none does."""
+    folder = Path(path).resolve().parent
+    if _known is not None and folder in _known:
+        return _known[folder]
+    found = next((above for above in (folder, *folder.parents) if (above / AUTHORITY_FILE).is_file()), folder)
+    if _known is not None:
+        _known[folder] = found
+    return found
+
+
 def repeated_across_files(results: list[FileResult]) -> list[FileResult]:
-    """The results with TP103 added wherever an xml:id is declared in more than one file."""
-    where: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    """The results with TP103 added wherever an xml:id is declared in more than one file of the
+    same corpus (:func:`corpus_of`): unrelated corpora checked together may share ids."""
+    where: dict[tuple[Path, str], list[tuple[str, int]]] = defaultdict(list)
+    known: dict[Path, Path] = {}
     for result in results:
+        if not result.ids:
+            continue
+        corpus = corpus_of(result.path, known)
         for declared in result.ids:
-            where[declared.value].append((result.path, declared.line))
-    shared = {value: places for value, places in where.items() if len({path for path, _ in places}) > 1}
+            where[corpus, declared.value].append((result.path, declared.line))
+    shared = {key: places for key, places in where.items() if len({path for path, _ in places}) > 1}
     if not shared:
         return results
     added: dict[str, list[Problem]] = defaultdict(list)
-    for value, places in shared.items():
+    for (_, value), places in shared.items():
         for path, line in places:
             elsewhere = [f"{p}:{l}" for p, l in places if p != path]
             others = ", ".join(elsewhere[:3]) + (f" and {len(elsewhere) - 3} more" if len(elsewhere) > 3 else "")

@@ -1,4 +1,4 @@
-"""A validation report written for a reader: text, JSON, JUnit XML or GitHub annotations.
+"""A validation report written for a reader: text, JSON, JUnit XML, GitHub annotations or SARIF.
 
 Each writer takes a :class:`~pipeline.validate.report.Report` and returns the whole output as
 one string. ``strict`` makes warnings count as failures, as ``teipipe validate --strict`` does.
@@ -10,14 +10,19 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
 
 from lxml import etree
 
 from .. import __version__
 from .report import ERROR, Report
 
-#: How many annotations per code the github format writes; the rest are counted in the summary.
-GITHUB_ANNOTATIONS_PER_CODE = 10
+#: How many annotations of each kind (error, warning) GitHub shows for one step; the github
+#: format writes no more, and counts the rest in its summary line.
+GITHUB_ANNOTATIONS_PER_KIND = 10
+#: How many problems the step summary lists (GitHub takes up to 1 MiB of it).
+SUMMARY_ROWS = 1000
 
 JSON_FORMAT_VERSION = 1
 
@@ -101,28 +106,104 @@ def _escape_property(text: str) -> str:
 
 
 def write_github(report: Report, strict: bool = False) -> str:
-    """GitHub Actions workflow commands (``::error file=…,line=…,col=…,title=CODE::message``),
-    the first ten per code, then the summary with the count of the rest."""
+    """GitHub Actions workflow commands (``::error file=…,line=…,col=…,title=CODE::message``).
+
+    GitHub shows at most ten error and ten warning annotations of a step, and drops the rest:
+    the first ten of each are written, and the summary line counts the others, which the step
+    summary (:func:`github_step_summary`) lists."""
     shown: Counter = Counter()
-    hidden: Counter = Counter()
     lines = []
     for problem in report.problems:
-        if shown[problem.code] >= GITHUB_ANNOTATIONS_PER_CODE:
-            hidden[problem.code] += 1
-            continue
-        shown[problem.code] += 1
         command = "error" if problem.severity == ERROR or strict else "warning"
+        if shown[command] >= GITHUB_ANNOTATIONS_PER_KIND:
+            continue
+        shown[command] += 1
         lines.append(f"::{command} file={_escape_property(problem.path)},line={problem.line},"
                      f"col={problem.column},title={problem.code}::{_escape_data(problem.message)}")
     summary = report.summary(strict)
+    hidden = len(report.problems) - sum(shown.values())
     if hidden:
-        rest = ", ".join(f"{code}: {count}" for code, count in sorted(hidden.items()))
-        summary += f"; {sum(hidden.values())} more not annotated ({rest})"
+        summary += (f"; {hidden} more not annotated (GitHub shows {GITHUB_ANNOTATIONS_PER_KIND} errors and "
+                    f"{GITHUB_ANNOTATIONS_PER_KIND} warnings per step): every problem is in the step summary")
     lines.append(summary)
     return "\n".join(lines) + "\n"
 
 
-WRITERS = {"text": write_text, "json": write_json, "junit": write_junit, "github": write_github}
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def github_step_summary(report: Report, strict: bool = False) -> str:
+    """Markdown for ``$GITHUB_STEP_SUMMARY``: the verdict, then a table of every problem (up to
+    :data:`SUMMARY_ROWS`; the count of the others after it)."""
+    lines = ["## teipipe validate", "", f"**{_cell(report.summary(strict))}**", ""]
+    problems = report.problems
+    if problems:
+        lines += ["| file | line | column | code | severity | message |", "|---|---:|---:|---|---|---|"]
+        for problem in problems[:SUMMARY_ROWS]:
+            severity = ERROR if problem.severity == ERROR or strict else problem.severity
+            lines.append(f"| {_cell(problem.path)} | {problem.line} | {problem.column} | {problem.code} | "
+                         f"{severity} | {_cell(problem.message)} |")
+        if len(problems) > SUMMARY_ROWS:
+            lines += ["", f"… and {len(problems) - SUMMARY_ROWS} more: run `teipipe validate` to see them all."]
+    return "\n".join(lines) + "\n\n"
+
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def _artifact(path: str, base: Path) -> dict:
+    """A SARIF artifactLocation: relative to ``base`` (the working folder) when it lies there."""
+    resolved = Path(path).resolve()
+    try:
+        relative = resolved.relative_to(base)
+    except ValueError:
+        return {"uri": resolved.as_uri()}
+    return {"uri": quote(relative.as_posix()), "uriBaseId": "SRCROOT"}
+
+
+def write_sarif(report: Report, strict: bool = False) -> str:
+    """SARIF 2.1.0: one run of teipipe, every code as a rule (its summary and what to do), every
+    problem as a result located by line and column (in Unicode code points, as all formats)."""
+    from . import CODES  # the table of every layer's codes, assembled by the package
+
+    base = Path.cwd().resolve()
+    index = {code: number for number, code in enumerate(CODES)}
+    rules = [{
+        "id": code.code,
+        "shortDescription": {"text": code.summary},
+        "help": {"text": code.help or code.summary},
+        "defaultConfiguration": {"level": code.severity},
+    } for code in CODES.values()]
+    results = []
+    for problem in report.problems:
+        results.append({
+            "ruleId": problem.code,
+            "ruleIndex": index[problem.code],
+            "level": "error" if problem.severity == ERROR or strict else "warning",
+            "message": {"text": problem.message},
+            "locations": [{"physicalLocation": {
+                "artifactLocation": _artifact(problem.path, base),
+                "region": {"startLine": problem.line, "startColumn": problem.column},
+            }}],
+        })
+    data = {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [{
+            "tool": {"driver": {"name": "teipipe", "version": __version__, "rules": rules}},
+            "originalUriBaseIds": {"SRCROOT": {"uri": base.as_uri() + "/"}},
+            "columnKind": "unicodeCodePoints",
+            "invocations": [{"executionSuccessful": True}],
+            "results": results,
+        }],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+WRITERS = {"text": write_text, "json": write_json, "junit": write_junit, "github": write_github,
+           "sarif": write_sarif}
 
 
 def write(report: Report, format: str = "text", strict: bool = False) -> str:

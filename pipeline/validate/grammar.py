@@ -21,9 +21,13 @@ from .report import ERROR, WARNING, Code, Problem
 from .safe_xml import SourceText
 
 CODES = (
-    Code("TP020", ERROR, "the document is not valid against the RELAX NG grammar (tei_all, or the one given)"),
-    Code("TP021", ERROR, "a Schematron constraint embedded in the grammar fails"),
-    Code("TP022", WARNING, "a Schematron constraint embedded in the grammar with role warning or info fails"),
+    Code("TP020", ERROR, "the document is not valid against the RELAX NG grammar (tei_all, or the one given)",
+         "with --tei-all: the profile should have caught it, report it with the document; "
+         "with --schema: correct the markup"),
+    Code("TP021", ERROR, "a Schematron constraint embedded in the grammar fails",
+         "the message is the constraint's own: correct the markup as it says"),
+    Code("TP022", WARNING, "a Schematron constraint embedded in the grammar with role warning or info fails",
+         "the message is the constraint's own: correct the markup as it says"),
 )
 
 

@@ -1,4 +1,4 @@
-"""The teipipe profile of TEI (``schema/teipipe.xsd``, generated from ``schema/teipipe.odd``):
+"""The teipipe profile of TEI (``pipeline/schema/teipipe.xsd``, generated from ``pipeline/schema/teipipe.odd``):
 compiled once, applied to many documents.
 
 Validation uses libxml2's XML Schema 1.0 validator through ``lxml.etree.XMLSchema``: it is a
@@ -28,11 +28,15 @@ from .safe_xml import SourceText
 XS = "http://www.w3.org/2001/XMLSchema"
 
 CODES = (
-    Code("TP010", ERROR, "an element is not allowed here, or a required element is missing"),
-    Code("TP011", ERROR, "an attribute is not allowed here, or a required attribute is missing"),
-    Code("TP012", ERROR, "a value is not allowed: not in the vocabulary, or not of the right type"),
-    Code("TP013", ERROR, "text is not allowed in this element"),
-    Code("TP019", ERROR, "another violation of the profile"),
+    Code("TP010", ERROR, "an element is not allowed here, or a required element is missing",
+         "see the element's documentation in pipeline/schema/teipipe.xsd"),
+    Code("TP011", ERROR, "an attribute is not allowed here, or a required attribute is missing",
+         "remove or rename it, or add the required one"),
+    Code("TP012", ERROR, "a value is not allowed: not in the vocabulary, or not of the right type",
+         "use a value the profile allows: the message lists them or quotes the type's documentation"),
+    Code("TP013", ERROR, "text is not allowed in this element",
+         "delete it, or move it into an element that holds text"),
+    Code("TP019", ERROR, "another violation of the profile", "see pipeline/schema/teipipe.xsd"),
 )
 
 #: libxml2 error types (by prefix) -> code. The first matching row wins.
@@ -63,7 +67,7 @@ _ADVICE = {
     "TP011": "remove or rename the attribute, or add the one that is required",
     "TP012": "use a value the profile allows",
     "TP013": "delete the text or move it into an element that may hold text",
-    "TP019": "see docs/profile.md (the profile, from schema/teipipe.odd)",
+    "TP019": "see docs/profile.md (the profile, from pipeline/schema/teipipe.odd)",
 }
 
 _ATTRIBUTE_IN_MESSAGE = re.compile(r"attribute '([^']+)'")

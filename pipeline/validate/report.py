@@ -15,11 +15,13 @@ WARNING = "warning"
 
 @dataclass(frozen=True)
 class Code:
-    """One kind of problem: a stable code, its severity and a one-line summary."""
+    """One kind of problem: a stable code, its severity, a one-line summary and what to do
+    about it (``help``, as reports that describe their rules show it)."""
 
     code: str
     severity: str
     summary: str
+    help: str = ""
 
 
 @dataclass(frozen=True, order=True)

@@ -192,6 +192,7 @@ class Rule:
     summary: str
     message: str
     check: Callable[[Document], Iterable[Finding]]
+    help: str = ""  # what to do about it, in general (the message says it for the case at hand)
 
 
 # --- the checks ---------------------------------------------------------------------------------
@@ -479,55 +480,69 @@ def _sha256_of(key: tuple[str, int, int]) -> str | None:
 RULES = (
     Rule("TP101", ERROR, "a pointer into the document does not resolve",
          "{attribute}={uri!r} points at no xml:id in this document: add the id, or correct the pointer",
-         check_local_pointers),
+         check_local_pointers,
+         "add the id, or correct the pointer"),
     Rule("TP102", ERROR, "a pointer into another file (the authority file) does not resolve",
          "{uri!r} does not resolve: {reason}; add the entry to that file, or correct the pointer",
-         check_file_pointers),
+         check_file_pointers,
+         "add the entry to that file, or correct the pointer"),
     Rule("TP103", ERROR, "an xml:id is declared twice, in one document or across the corpus",
          "xml:id {id!r} is already declared at {where}: ids must be unique across the corpus; "
          "rename one of them (and the pointers to it)",
-         check_repeated_ids),
+         check_repeated_ids,
+         "rename one of them (and the pointers to it)"),
     Rule("TP104", WARNING, "an xml:id does not start with the document's id",
          "xml:id {id!r} does not start with {prefix!r}: prefix it, so that it stays unique across the corpus",
-         check_id_prefix),
+         check_id_prefix,
+         "prefix it with the document's id and a dot"),
     Rule("TP105", ERROR, "the header's security classification disagrees with the classification stamps",
          "the header gives {header} but {stamps}: {fix}",
-         check_classification),
+         check_classification,
+         "point catRef/@target at the stamped level, or correct the stamp"),
     Rule("TP106", WARNING, "a classification stamp's wording names no known level",
          "the classification stamp {text!r} names no known level: add its wording to "
          "pipeline/vocab/markings.toml, or give the level in @ana",
-         check_stamp_wording),
+         check_stamp_wording,
+         "add the wording to pipeline/vocab/markings.toml, or give the level in @ana"),
     Rule("TP107", ERROR, "a pointer leads to the wrong kind of element",
          "{uri!r} leads to a <{kind}>, but this attribute must lead to a <{expected}>: point it at the right entry",
-         check_target_kinds),
+         check_target_kinds,
+         "point it at the right entry"),
     Rule("TP108", WARNING, "@when disagrees with the date printed in the element",
          "@when={when!r} does not fit the printed date {printed!r} under any reading: correct @when "
          "(or, if the original misprints the date, confirm it and ignore this warning)",
-         check_printed_dates),
+         check_printed_dates,
+         "correct @when (an original may misprint a date: hence a warning)"),
     Rule("TP109", ERROR, "a gap holds text",
          "the gap holds the text {text!r}: a gap may hold only desc; move the printed form into "
          "<desc> inside the gap",
-         check_gap_text),
+         check_gap_text,
+         "move the printed form into desc inside the gap"),
     Rule("TP110", ERROR, "the source's SHA-256 in the header does not match the file in seeds/",
          "{file} has SHA-256 {actual}, the header records {recorded}: the source changed since it was "
          "encoded; run teipipe convert again (or restore the source)",
-         check_source_digest),
+         check_source_digest,
+         "run teipipe convert again, or restore the source"),
     Rule("TP111", ERROR, "a catRef points at a category outside the taxonomy named by its @scheme",
          "target {uri!r} is not a category of the taxonomy {scheme!r}: point @target at one of its "
          "categories, or correct @scheme",
-         check_catref_taxonomy),
+         check_catref_taxonomy,
+         "point @target at one of its categories, or correct @scheme"),
     Rule("TP112", ERROR, "a category of the security taxonomy names no known classification level",
          "the security category {level!r} is no known classification level: use one of {known} "
-         "(schema/teipipe.xsd, teipipe.classificationLevel)",
-         check_security_levels),
+         "(pipeline/schema/teipipe.xsd, teipipe.classificationLevel)",
+         check_security_levels,
+         "use a level of teipipe.classificationLevel"),
     Rule("TP113", ERROR, "a pointer uses a private URI prefix that listPrefixDef does not declare",
          "{uri!r} uses the prefix {prefix!r}:, which no prefixDef in the header declares: declare it "
          "in encodingDesc/listPrefixDef, or correct the pointer",
-         check_uri_prefixes),
+         check_uri_prefixes,
+         "declare the prefix in encodingDesc/listPrefixDef, or correct the pointer"),
     Rule("TP114", WARNING, "the archive's catalogue and the text disagree on a header fact",
          "the catalogue gives the {fact} {catalogue!r}, the text {text!r}: both are kept; check the "
          "source and correct the catalogue or the text's reading",
-         check_catalogue_agrees),
+         check_catalogue_agrees,
+         "check the source, and correct the catalogue or the text's reading"),
 )
 
 CODES = RULES

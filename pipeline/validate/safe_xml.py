@@ -16,15 +16,20 @@ from functools import cached_property
 
 from lxml import etree
 
+from .. import TEI_NS
 from .report import ERROR, Code, Problem
 
 CODES = (
-    Code("TP001", ERROR, "the file is empty"),
-    Code("TP002", ERROR, "the file is binary, not XML text"),
-    Code("TP003", ERROR, "the file is not well-formed XML"),
-    Code("TP004", ERROR, "the DOCTYPE declares entities (refused: entity expansion, XXE)"),
-    Code("TP005", ERROR, "the DOCTYPE refers to an external DTD (not loaded here; other tools would)"),
-    Code("TP006", ERROR, "the file cannot be read"),
+    Code("TP001", ERROR, "the file is empty", "write a TEI document into it, or delete it"),
+    Code("TP002", ERROR, "the file is binary, not XML text", "check that the right file was given"),
+    Code("TP003", ERROR, "the file is not well-formed XML", "fix the markup at the line and column given"),
+    Code("TP004", ERROR, "the DOCTYPE declares entities (refused: entity expansion, XXE)",
+         "remove the DOCTYPE; write the characters themselves"),
+    Code("TP005", ERROR, "the DOCTYPE refers to an external DTD (not loaded here; other tools would)",
+         "remove the DOCTYPE"),
+    Code("TP006", ERROR, "the file cannot be read", "check the path and its permissions"),
+    Code("TP007", ERROR, "the file is XML but not a TEI document (its root element is not TEI)",
+         "check that the right file was given; a TEI document's root is TEI in the TEI namespace"),
 )
 
 #: Byte-order marks of the UTF-16 and UTF-32 encodings, whose text legitimately holds NUL bytes.
@@ -99,6 +104,40 @@ def parse(path: str, data: bytes) -> Parsed:
                                 "the DOCTYPE names an external DTD: teipipe does not load it, but other "
                                 "tools reading the file would; remove the DOCTYPE (TEI documents need none)"))
     return Parsed(tree, source, problems)
+
+
+def not_tei(root) -> str | None:
+    """Why the element ``root`` does not start a TEI document, or None when it does: the
+    sentence every command says of XML that is not TEI."""
+    name = etree.QName(root)
+    if name.namespace == TEI_NS and name.localname == "TEI":
+        return None
+    if name.localname == "TEI":
+        where = f"in the namespace {name.namespace}" if name.namespace else "in no namespace"
+        return (f"not a TEI document (root element `TEI` {where}, not {TEI_NS}): "
+                f'declare xmlns="{TEI_NS}" on it')
+    return f"not a TEI document (root element `{name.localname}`)"
+
+
+def not_tei_problem(path: str, tree, source: "SourceText") -> Problem | None:
+    """TP007 when the parsed document is XML but not TEI."""
+    why = not_tei(tree.getroot())
+    if why is None:
+        return None
+    line, column = source.position(tree.getroot())
+    return Problem(path, line, column, "TP007", ERROR, f"{why}; check that the right file was given")
+
+
+def root_of_file(path) -> etree._Element | None:
+    """The root element of the XML file at ``path``, read safely and no further than its start
+    tag; None when the file cannot be read that far."""
+    try:
+        for _, element in etree.iterparse(str(path), events=("start",), resolve_entities=False,
+                                          load_dtd=False, no_network=True, huge_tree=False):
+            return element
+    except (OSError, etree.XMLSyntaxError):
+        return None
+    return None
 
 
 def _entity_declarations(path: str, tree, data: bytes) -> Problem | None:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from ..resources import shipped
+
+HERE: Path = shipped("vocab")
 
 
 def _load(name: str) -> dict:

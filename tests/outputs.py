@@ -31,9 +31,12 @@ def make_project(folder: Path, documents: int | None) -> Path:
     from benchmarks.corpus import generate
 
     folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "pyproject.toml", folder)
-    shutil.copytree(ROOT / "schema", folder / "schema")
-    shutil.copytree(ROOT / "transforms", folder / "transforms")
+    settings = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    (folder / "pyproject.toml").write_text(
+        settings.replace("[tool.teipipe]\n", '[tool.teipipe]\nschema = "schema"\ntransforms = "transforms"\n'),
+        encoding="utf-8")
+    shutil.copytree(ROOT / "pipeline" / "schema", folder / "schema")
+    shutil.copytree(ROOT / "pipeline" / "transforms", folder / "transforms")
     if documents is None:
         shutil.copytree(ROOT / "seeds", folder / "seeds")
     else:

@@ -166,9 +166,18 @@ def seed_entries() -> list[Entry]:
 
 def read_entries(path: Path, data: bytes | None = None) -> list[Entry]:
     """The entries of an authority file (names, pseudonyms, Wikidata ids): the file at ``path``,
-    or ``data`` as its bytes when they are given."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    root = (etree.parse(str(path), parser) if data is None else etree.ElementTree(etree.fromstring(data, parser))).getroot()
+    or ``data`` as its bytes when they are given. The file is read by the safe parser of every
+    TEI file (:mod:`pipeline.validate.safe_xml`); one it refuses raises ``etree.XMLSyntaxError``
+    with the place and the reason (OSError when it cannot be read)."""
+    from .validate import safe_xml
+
+    parsed = safe_xml.read(path) if data is None else safe_xml.parse(str(path), data)
+    if parsed.tree is None:
+        problem = parsed.problems[0]
+        if problem.code == "TP006":
+            raise OSError(problem.message)
+        raise etree.XMLSyntaxError(f"{problem.code}: {problem.message}", 0, problem.line, problem.column, str(path))
+    root = parsed.tree.getroot()
     ns = {"t": TEI_NS}
     entries: list[Entry] = []
     for kind in ("person", "place", "org"):

@@ -36,6 +36,7 @@ convert`` writes (see :mod:`pipeline.executor` for how the authority file is kep
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import time
 from collections import defaultdict
@@ -48,11 +49,13 @@ from lxml import etree
 
 from . import executor as work
 from . import schema
-from .atomic import remove_leftovers, write_atomic
+from .atomic import NAME_MAX, remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
 from . import catalogue
-from .convert import collect_sources, encoding_context
+from .convert import collect_sources, encoding_context, review_for, review_text
+from .corrections import ReviewError
+from .names import BatchNames
 from .manifest import (
     MANIFEST_NAME,
     FileDigests,
@@ -71,12 +74,15 @@ from .source import SourceError, read_source_bytes, stem_of
 from .validate import CheckContext, check_file
 from .validate.check import PROFILE_FILE, repeated_across_files
 from .validate.report import ERROR, Problem
-from .validate.rules import KnownFiles, targets_in_file
+from .validate.rules import KnownFiles, targets_beside, targets_in_file
 
 STAGES = ("encode", "check", "render", "index")
 
-#: How often the manifest is saved during a stage, at least (seconds).
+#: How often the manifest is saved during a stage, at least (seconds) ...
 CHECKPOINT_EVERY = 5.0
+#: ... after a first save this soon after the build starts recording, the pause doubling from
+#: save to save: a build killed again and again still keeps some of its work each time.
+FIRST_CHECKPOINT = 0.25
 #: ... and the pause between two saves is at least this many times what a save takes, so that
 #: saving a large manifest stays a small part of a build.
 SAVING_SHARE = 20
@@ -112,21 +118,21 @@ def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: B
     file without a seed, by name, with the digest of each seed and TEI file (read only when the
     file is not as the manifest records it)."""
     documents: list[Document] = []
-    stems: dict[str, Path] = {}
+    stems = BatchNames()
     seeds: list[Path] = []
     if settings.seeds.is_dir():
         seeds, errors = collect_sources([settings.seeds])
         report.errors += errors
     for seed in seeds:
         stem = stem_of(seed)
-        if stem in stems:
-            report.failures.append(f"{seed}: error: has the same name as {stems[stem]}; both would write {stem}.xml")
+        refused = stems.claim(seed, stem)
+        if refused:
+            report.failures.append(refused)
             continue
-        stems[stem] = seed
         documents.append(Document(stem, seed, settings.tei / f"{stem}.xml", manifest.documents))
     if settings.tei.is_dir():
         for tei in sorted(settings.tei.glob("*.xml")):
-            if tei.name != AUTHORITY_NAME and tei.stem not in stems:
+            if tei.name != AUTHORITY_NAME and tei.stem not in stems.files:
                 documents.append(Document(tei.stem, None, tei, manifest.documents))
                 report.without_seed.append(tei.stem)
     for document in documents:
@@ -147,8 +153,9 @@ class Checkpoints:
         self.manifest = manifest
         self.path = path
         self.last = time.monotonic()
-        self.every = CHECKPOINT_EVERY
+        self.every = FIRST_CHECKPOINT
         self.changed = False
+        self.errors: list[str] = []  # saves that failed (a full disk, a folder that may not be written)
 
     def recorded(self) -> None:
         """Something was recorded; save if the last save is long enough ago."""
@@ -162,9 +169,18 @@ class Checkpoints:
             return
         began = time.monotonic()
         os.sync()
-        self.manifest.save(self.path)
+        try:
+            self.manifest.save(self.path)
+        except (OSError, sqlite3.Error) as error:
+            # The outputs are in place but not recorded: the next build does their work again.
+            if not self.errors:
+                self.errors.append(f"{_shown(self.path)}: error: cannot be written: "
+                                   f"{getattr(error, 'strerror', None) or error}; "
+                                   "what this build did will be done again by the next")
+            self.last = time.monotonic()
+            return
         self.last = time.monotonic()
-        self.every = max(CHECKPOINT_EVERY, SAVING_SHARE * (self.last - began))
+        self.every = max(min(2 * self.every, CHECKPOINT_EVERY), SAVING_SHARE * (self.last - began))
         self.changed = False
 
 
@@ -214,9 +230,19 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
             report.errors.append(str(exc) if isinstance(exc, catalogue.CatalogueError)
                                  else f"{settings.catalogue}: error: cannot be read: {exc.strerror or exc}")
             return report
-    settings.build.mkdir(parents=True, exist_ok=True)
     manifest_path = settings.build / MANIFEST_NAME
-    store = Store(manifest_path)
+    try:
+        settings.build.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # the build folder itself cannot be made
+        report.errors.append(f"{_shown(Path(error.filename or settings.build))}: error: {error.strerror or error}")
+        return report
+    try:
+        store = Store(manifest_path)
+        unsaved = None
+    except OSError as error:  # the build is done all the same, its records kept in memory
+        store = Store(":memory:")
+        unsaved = (f"{_shown(manifest_path)}: error: cannot be written: {error.strerror or error}; "
+                   "what this build did will be done again by the next")
     manifest = Manifest(store)
     digests = FileDigests(store)
     if digests.last:  # a build that stops half-way leaves no state to trust
@@ -224,6 +250,8 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         store.set_meta("last", {})
         store.commit()
     checkpoints = Checkpoints(manifest, manifest_path)
+    if unsaved:
+        checkpoints.errors.append(unsaved)
     run = Run(settings, manifest, versions, digests, checkpoints, report, force, progress)
     workers_wanted = settings.jobs if jobs is None else jobs
     run.toolkit = work.Toolkit.of(settings.schema, settings.transforms, _read(settings.authority))
@@ -246,17 +274,24 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         digests.settle([settings.authority, *(d.seed for d in documents if d.seed), *(d.tei for d in documents)])
         digests.prune()
         finished = True
+    except OSError as error:  # the build folder itself cannot be made or read
+        report.errors.append(f"{_shown(Path(error.filename or settings.build))}: error: "
+                             f"{error.strerror or error}")
     finally:
         if run.workers is not None:
             run.workers.close(cancel=not finished)
         checkpoints.changed |= not report.did_nothing
         checkpoints.save()
+    report.errors += checkpoints.errors
     try:
-        left = _left(settings, versions, documents, run) if not (report.failures or report.errors) else {}
+        left = _left(settings, versions, documents, run) if finished and not (report.failures or report.errors) else {}
         if left != digests.last:
             digests.last = left
             digests.changed = True
-        digests.save()
+        try:
+            digests.save()
+        except (OSError, sqlite3.Error):
+            pass  # only a shortcut for the next build, which reads the files instead
     finally:
         store.close()
     report.times["total"] = time.perf_counter() - started
@@ -283,14 +318,22 @@ class Run:
 def encode_stage(run: Run, documents: list[Document]) -> None:
     """Encode what is due, in document order, against one authority; then write the authority file."""
     settings, report = run.settings, run.report
-    authority = work.editors_authority(run.toolkit.authority)
+    try:
+        authority = work.editors_authority(run.toolkit.authority)
+    except etree.XMLSyntaxError as error:  # kept as it is: it may hold reviewed entries
+        line, column = error.position
+        report.errors.append(f"{_shown(settings.authority)}:{line}:{column}: error: the authority file cannot be "
+                             f"read ({error.msg}); nothing was encoded: repair it or move it away, then build again")
+        return
     authority_digest = run.digests.digest(settings.authority)
     seeded = [d for d in documents if d.seed is not None]
     jobs: dict[str, work.EncodeJob] = {}
     due: list[Document] = []
     for document in seeded:
+        review = review_for(settings, document.seed)
         job = work.EncodeJob(document.stem, document.seed, encoding_context(settings, document.seed),
-                             None, run.workers.toolkit)
+                             None, run.workers.toolkit, review=review,
+                             review_digest=run.digests.digest(review) if review else None)
         jobs[document.stem] = job
         encoded = document.record.get("encoded") or {}
         edited = document.tei_digest != encoded.get("tei")
@@ -324,15 +367,23 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
         if result is not None:
             _keep_encoding(run, document, job, result)
             run.checkpoints.recorded()
-        elif document.tei_digest != encoded.get("tei"):
-            report.diverged.append(document.stem)
+        else:
+            report.warnings += encoded.get("review_warnings", [])  # they stand until the editor acts
+            if document.tei_digest != encoded.get("tei"):
+                report.diverged.append(document.stem)
     if replayed:
         data = schema.with_xml_model(etree.tostring(build_authority_tree(authority, settings.publisher),
                                                     xml_declaration=True, encoding="UTF-8", pretty_print=True),
                                      settings)
         written = digest(data)
         if authority_digest != written:
-            write_atomic(settings.authority, data, durable=False)
+            try:
+                write_atomic(settings.authority, data, durable=False)
+            except OSError as error:
+                report.errors.append(f"{_shown(settings.authority)}: error: cannot be written: "
+                                     f"{error.strerror or error}")
+                run.checkpoints.save()
+                return
             run.digests.forget(settings.authority)
             report.authority = True
         sequence = key(started_from, [[d.stem, (d.record.get("encoded") or {}).get("key")] for d in seeded])
@@ -342,11 +393,13 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
 
 
 def _with_seed(job: work.EncodeJob) -> work.EncodeJob:
-    """The job with its seed's bytes, or why they cannot be read."""
+    """The job with its seed's bytes and its review file's, or why they cannot be read."""
     try:
-        return replace(job, data=read_source_bytes(job.seed))
-    except SourceError as error:
+        data = read_source_bytes(job.seed)
+        review = review_text(job.review) if job.review is not None else None
+    except (SourceError, ReviewError) as error:
         return replace(job, refused=error.describe())
+    return replace(job, data=data, review_text=review)
 
 
 def _read(path: Path) -> bytes | None:
@@ -374,7 +427,7 @@ class _Additions:
 
 
 def _encoding_key(versions: Versions, document: Document, job: work.EncodeJob) -> str:
-    return key(versions.encoder, document.seed_digest, asdict(job.context))
+    return key(versions.encoder, document.seed_digest, asdict(job.context), job.review_digest)
 
 
 def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: work.Encoded) -> None:
@@ -389,20 +442,38 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     encoded = document.record.get("encoded") or {}
     current = document.tei_digest
     by_encoder = current is None or current == result.digest or current == encoded.get("tei")
-    record = {"key": key(run.versions.encoder, result.seed, asdict(job.context)), "seed": result.seed,
-              "tei": result.digest, "names": [_shared(call) for call in result.names]}
+    record = {"key": key(run.versions.encoder, result.seed, asdict(job.context), job.review_digest),
+              "seed": result.seed, "tei": result.digest, "names": [_shared(call) for call in result.names]}
+    review_warnings = [w for w in result.warnings if job.review and w.startswith(_shown(job.review) + ":")]
+    if review_warnings:
+        record["review_warnings"] = review_warnings
     if not by_encoder and not run.force:
         record["tei"] = encoded.get("tei")  # still what the encoder last wrote there
         document.record["encoded"] = record
         document.recorded()
         report.diverged.append(document.stem)
         return
-    if not by_encoder:
-        backup = document.tei.with_name(f"{document.tei.name}.{current[:12]}.bak")
-        write_atomic(backup, document.tei.read_bytes())
-        report.replaced[document.stem] = backup
+    try:
+        if not by_encoder:
+            backup = document.tei.with_name(backup_name(document.tei.name, current))
+            write_atomic(backup, document.tei.read_bytes())
+            report.replaced[document.stem] = backup
+        # The file is replaced only if it is still what the build saw: an editor's save made
+        # while the build ran is kept, and reported.
+        if current != result.digest and not write_atomic(document.tei, result.tei, durable=False, if_digest=current):
+            run.digests.forget(document.tei)
+            document.tei_digest = run.digests.digest(document.tei)
+            report.replaced.pop(document.stem, None)
+            record["tei"] = encoded.get("tei")
+            document.record["encoded"] = record
+            document.recorded()
+            report.diverged.append(document.stem)
+            return
+    except OSError as error:
+        report.failures.append(f"{_shown(document.tei)}: error: cannot be written: {error.strerror or error}")
+        document.failed = True
+        return
     if current != result.digest:
-        write_atomic(document.tei, result.tei, durable=False)
         run.digests.forget(document.tei)
         document.tei_digest = result.digest
     document.record["encoded"] = record
@@ -410,11 +481,22 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     report.converted.append(document.stem)
 
 
+def backup_name(name: str, edited: str) -> str:
+    """``<name>.<digest>.bak``, the copy ``--force`` keeps of an edited file (12 characters of
+    its digest), with ``<name>`` shortened when the whole would be longer than a file name may be."""
+    room = NAME_MAX - len(os.fsencode(name)) - len(".bak") - 1
+    if room >= 12:
+        return f"{name}.{edited[:12]}.bak"
+    stem = os.fsencode(name)[:NAME_MAX - 12 - len(".bak") - 2].decode("utf-8", "ignore")
+    return f"{stem}~.{edited[:12]}.bak"
+
+
 def check_stage(run: Run, documents: list[Document]) -> None:
     """Validate what is due; then check ids across the corpus."""
     settings, report = run.settings, run.report
     context = CheckContext(profile=settings.schema / PROFILE_FILE,
-                           seeds=settings.seeds if settings.seeds.is_dir() else None)
+                           seeds=settings.seeds if settings.seeds.is_dir() else None,
+                           review=settings.review if settings.review.is_dir() else None)
     present = [d for d in documents if not d.failed and d.tei_digest is not None]
     targets = _Targets(settings.tei)
     due = []
@@ -427,14 +509,14 @@ def check_stage(run: Run, documents: list[Document]) -> None:
     if run.workers.elsewhere:  # workers without the corpus's files: tell them what the rules read
         run.workers.provide(run.toolkit.knowing(KnownFiles(
             settings.seeds.name if context.seeds else None, {},
-            {AUTHORITY_NAME: targets_in_file(settings.authority)})))
+            {AUTHORITY_NAME: targets_in_file(settings.authority)}, _review_files(context.review))))
     jobs = (work.CheckJob(d.stem, d.tei, _read(d.tei), run.workers.toolkit, context.seeds,
-                          (d.seed.name, d.seed_digest) if d.seed else None) for d in due)
+                          (d.seed.name, d.seed_digest) if d.seed else None, context.review) for d in due)
     for result in _stage("check", run.progress, run.workers.map(work.check_document, jobs, len(due)), len(due)):
         document = by_stem[result.stem]
-        if result.elsewhere is not None:  # it points at a file the workers do not know
+        if result.elsewhere is not None:  # it needs a file the workers do not know
             result = work.check_document(work.CheckJob(result.stem, document.tei, _read(document.tei),
-                                                       run.toolkit.key, context.seeds))
+                                                       run.toolkit.key, context.seeds, review=context.review))
         document.record["checked"] = {"key": _check_key(run.versions, document), "problems": result.problems,
                                       "ids": result.ids, "links": targets.kinds(result.links)}
         document.recorded()
@@ -459,6 +541,15 @@ def check_stage(run: Run, documents: list[Document]) -> None:
     run.checkpoints.save()
 
 
+def _review_files(folder: Path | None) -> frozenset[str]:
+    """The names of the review files in ``folder`` (none when there is no folder)."""
+    try:
+        return frozenset(entry.name for entry in os.scandir(folder) if entry.name.endswith(".toml")) \
+            if folder is not None else frozenset()
+    except OSError:
+        return frozenset()
+
+
 def _check_key(versions: Versions, document: Document) -> str:
     return key(versions.validator, document.tei_digest, document.seed_digest)
 
@@ -476,7 +567,7 @@ class _Targets:
         for link in links:
             file, _, fragment = link.partition("#")
             if file not in self.files:
-                self.files[file] = targets_in_file(self.tei / file)
+                self.files[file] = targets_beside(self.tei, file)
             found[link] = (self.files[file] or {}).get(fragment)
         return found
 
@@ -540,7 +631,7 @@ def render_stage(run: Run, documents: list[Document]) -> None:
                 or not _present(settings, rendered):
             due.append(document)
     by_stem = {d.stem: d for d in due}
-    jobs = (work.RenderJob(d.stem, d.tei, _read(d.tei) or b"", run.workers.toolkit) for d in due)
+    jobs = (work.RenderJob(d.stem, d.tei, _read(d.tei) or b"", run.workers.toolkit, settings.build) for d in due)
     for result in _stage("render", run.progress, run.workers.map(work.render_document, jobs, len(due)), len(due)):
         document = by_stem[result.stem]
         document.worked = True
@@ -553,9 +644,19 @@ def render_stage(run: Run, documents: list[Document]) -> None:
             run.checkpoints.changed = True
             continue
         outputs = {}
-        for relative, data in result.outputs.items():
-            write_atomic(settings.build / relative, data, durable=False)
-            outputs[relative] = [len(data), digest(data)]
+        try:
+            for relative, data in result.outputs.items():
+                write_atomic(settings.build / relative, data, durable=False)
+                outputs[relative] = [len(data), digest(data)]
+        except OSError as error:
+            report.failures.append(f"{_shown(settings.build / relative)}: error: cannot be written: "
+                                   f"{error.strerror or error}")
+            report.skipped.append(document.stem)
+            document.valid = False  # keeps it out of the index
+            document.record.pop("rendered", None)
+            document.recorded()
+            run.checkpoints.changed = True
+            continue
         facts = result.facts
         document.record["rendered"] = {"key": _render_key(run.versions, document), "outputs": outputs,
                                        "row": facts and {"page": page_name(document.tei),
@@ -608,10 +709,15 @@ def index_stage(run: Run, documents: list[Document]) -> None:
         return
     css = (settings.transforms / CSS_NAME).read_bytes()
     outputs = {}
-    for folder in ("html", "html/review"):
-        for name, data in (("index.html", page), (CSS_NAME, css)):
-            write_atomic(settings.build / folder / name, data, durable=False)
-            outputs[f"{folder}/{name}"] = [len(data), digest(data)]
+    try:
+        for folder in ("html", "html/review"):
+            for name, data in (("index.html", page), (CSS_NAME, css)):
+                write_atomic(settings.build / folder / name, data, durable=False)
+                outputs[f"{folder}/{name}"] = [len(data), digest(data)]
+    except OSError as error:
+        report.errors.append(f"{_shown(settings.build / folder / name)}: error: cannot be written: "
+                             f"{error.strerror or error}")
+        return
     manifest.index = {"key": index_key, "outputs": outputs}
     report.index = True
     if run.progress:

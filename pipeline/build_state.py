@@ -21,7 +21,7 @@ from .validate.report import Problem
 def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
     """What a build depends on, as one digest: the versions of the stages, the whole package
     (the build's own code too), the settings, and the name, size, times and inode of every entry
-    of ``seeds/``, ``tei/``, the build folder and its output folders. Also whether every seed and
+    of ``seeds/``, ``tei/``, ``review/``, the build folder and its output folders. Also whether every seed and
     TEI file was settled (:data:`SETTLED_NS`), so that a later change to any of them must change
     the digest."""
     looked_at = time.time_ns()
@@ -36,7 +36,7 @@ def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
             hasher.update(b"catalogue\0?\n")
     settled = True
     outputs = sorted({str(Path(v).parent) for v in work.VIEWS.values()})
-    for folder, inputs in ((settings.seeds, True), (settings.tei, True), (settings.build, False),
+    for folder, inputs in ((settings.seeds, True), (settings.tei, True), (settings.review, True), (settings.build, False),
                            *((settings.build / output, False) for output in outputs)):
         hasher.update(os.fsencode(folder) + b"\n")
         try:
@@ -64,13 +64,16 @@ def _left(settings: Settings, versions: Versions, documents: list, run) -> dict:
     if not settled:
         return {}
     report = run.report
+    warnings = [w for d in documents for w in ((d.record.get("encoded") or {}).get("review_warnings") or [])]
     return {"key": key, "documents": [d.stem for d in documents], "diverged": report.diverged,
-            "without_seed": report.without_seed, "invalid": report.invalid, "problems": run.standing}
+            "without_seed": report.without_seed, "invalid": report.invalid, "problems": run.standing,
+            "warnings": warnings}
 
 
 def _as_left(left: dict, settings: Settings) -> BuildReport:
     """The report of a build that finds everything as the last build left it."""
     report = BuildReport(documents=len(left["documents"]), unchanged=list(left["documents"]),
-                         diverged=left["diverged"], without_seed=left["without_seed"], invalid=left["invalid"])
+                         diverged=left["diverged"], without_seed=left["without_seed"], invalid=left["invalid"],
+                         warnings=list(left.get("warnings", [])))
     report.problems = [Problem(_shown(settings.tei / f"{stem}.xml"), *problem) for stem, *problem in left["problems"]]
     return report

@@ -64,6 +64,7 @@ def cli() -> None:
       teipipe schema build             write the profile's XSD and RELAX NG from its ODD
       teipipe render tei --to html     write the HTML edition
       teipipe build                    all of the above, incrementally
+      teipipe review                   accept or correct the encoder's decisions in the browser
       teipipe deposit OUT              the corpus as a BagIt bag for an archive
     """
 
@@ -81,17 +82,25 @@ def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> 
     """Render TEI documents (files or folders; default: the tei folder of the project) through XSLT.
 
     Outside a project, name the documents; the output then goes to build/ in the working folder
-    unless -o says where. A file that is not a TEI document is reported as such.
+    unless -o says where. A file that is not a TEI document is reported as such, and so is a
+    document that cannot be read safely (an entity declaration, a DTD, a file too large: what
+    teipipe validate refuses while reading, with the same code); the others are still written.
+    The output folder may not be the folder of the documents, of the sources, of the schema or
+    of the stylesheets (exit status 2).
 
     Exit status: 0 when every document rendered, 1 when any failed, 2 for a usage error.
     """
-    from .render import VIEWS, default_out_dir, render_corpus
+    from .render import VIEWS, OutputFolderError, default_out_dir, render_corpus
 
     if view not in VIEWS[to]:
         raise click.UsageError(f"--to {to} has no view {view!r} (use {' or '.join(VIEWS[to])})")
     settings = settings_for_paths(paths) if paths else project_settings()
     out_dir = output or default_out_dir(settings.build, to, view)
-    report = render_corpus(paths or (settings.tei,), out_dir, to, view, transforms=settings.transforms)
+    try:
+        report = render_corpus(paths or (settings.tei,), out_dir, to, view, transforms=settings.transforms,
+                               protected=(settings.seeds, settings.tei, settings.schema, settings.transforms))
+    except OutputFolderError as error:
+        raise click.UsageError(str(error)) from error
     for error in report.failed:
         click.echo(f"error: {error}", err=True)
     documents = [path for path in report.written if path.suffix in (".html", ".txt")
@@ -344,10 +353,57 @@ def build(jobs: int | None, force: bool, quiet: bool, engine: str | None, schedu
 
 
 @cli.command()
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Port on 127.0.0.1 to serve on (0: a free one).")
+@click.option("--no-browser", is_flag=True, help="Do not open the review in a web browser.")
+@click.option("--editor", default=None, metavar="NAME",
+              help="The name recorded with each entry [default: git's user.name, or the login name].")
+def review(port: int, no_browser: bool, editor: str | None) -> None:
+    """Review the encoder's decisions in the browser: accept or correct each one.
+
+    Serves a local web application on 127.0.0.1 (and opens it, unless --no-browser): per
+    document the source beside the reading, line by line, and every decision (markings,
+    redactions, bracket readings, names and their authority entries, header facts) with filters
+    by kind, certainty and state and keys to move (j, k, n) and act (a, c). Each acceptance or
+    correction is written to review/<stem>.toml, anchored to the source text; convert and build
+    apply those files at every encode. docs/review.md shows the workflow. Stop with Ctrl-C.
+    """
+    from .review.app import serve
+
+    settings = load_settings()
+    if not settings.seeds.is_dir():
+        raise click.UsageError(f"no seeds folder at {settings.seeds}")
+    try:
+        serve(settings, port=port, open_browser=not no_browser, editor=editor or _editor_name(),
+              echo=lambda line: click.echo(line) or sys.stdout.flush())
+    except OSError as exc:
+        raise click.UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror or exc}") from exc
+    except KeyboardInterrupt:
+        pass
+
+
+def _editor_name() -> str:
+    import getpass
+    import subprocess
+
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "editor"
+
+
+@cli.command()
 @click.argument("target", metavar="OUT", type=click.Path(path_type=Path))
 @click.option("--verify", is_flag=True,
               help="Check the bag OUT instead of writing one: its structure, every checksum, missing "
-                   "and stray files, and every TEI document against the schema and rules in the bag.")
+                   "and stray files, the bag's copies of the schema and rules against teipipe's own, and "
+                   "every TEI document against teipipe's own schema and rules.")
 @click.option("--allow-invalid", is_flag=True,
               help="Pack a corpus that does not validate, recording its problems in "
                    "data/validation-report.json and bag-info.txt. With --verify: accept the problems "
@@ -384,7 +440,7 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
             raise click.UsageError("--force writes a bag; --verify only reads one")
         if not (target.exists() or target.is_symlink()):
             raise click.UsageError(f"{target}: no such bag")
-        faults = check_bag(target, allow_invalid=allow_invalid, jobs=jobs)
+        faults = check_bag(target, allow_invalid=allow_invalid, jobs=jobs, schema=load_settings().schema)
         for fault in faults:
             click.echo(str(fault))
         if faults:

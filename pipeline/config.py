@@ -46,6 +46,11 @@ class Settings:
     def authority(self) -> Path:
         return self.tei / "authority.xml"
 
+    @property
+    def review(self) -> Path:
+        """The editors' review files (review/<stem>.toml, pipeline/corrections.py)."""
+        return self.root / "review"
+
 
 _PATH_FIELDS = ("seeds", "tei", "build", "schema", "transforms")
 #: The profile and the stylesheets are the package's own unless the settings name other folders.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import catalogue, schema
+from . import catalogue, corrections, schema
 from .atomic import write_atomic
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .authority import Authority, build_authority_tree
@@ -24,7 +24,8 @@ from .config import Settings, settings_or_defaults, source_date_epoch
 from .encode import EncodingContext, encode
 from .model import Document
 from .recognise import recognise
-from .source import SourceError, read_source, source_from_bytes
+from .names import BatchNames
+from .source import SourceError, read_source, source_from_bytes, stem_of
 
 
 @dataclass
@@ -74,18 +75,69 @@ def encoding_context(settings: Settings, source: Path) -> EncodingContext:
 
 
 def convert_text(data: bytes, name: str, authority: Authority, context: EncodingContext,
-                 encoding: str | None = None) -> tuple[bytes, Document]:
-    """Encode one source (its bytes and file name) as TEI. Raises SourceError for a refused file."""
+                 encoding: str | None = None, review: ReviewText | None = None) -> tuple[bytes, Document]:
+    """Encode one source (its bytes and file name) as TEI, with the editors' corrections of
+    ``review`` (the bytes of its review file) applied. Raises SourceError for a refused file,
+    or ReviewError for a review file that cannot be read."""
     source = source_from_bytes(data, Path(name), encoding)
     document = recognise(source, authority)
+    if review is not None:
+        _apply_review(document, source, corrections.load(review.path, review.data), review.shown)
     return encode(document, context), document
 
 
 def convert_file(path: Path, authority: Authority, context: EncodingContext,
-                 encoding: str | None = None) -> tuple[bytes, Document]:
+                 encoding: str | None = None, review: Path | None = None) -> tuple[bytes, Document]:
+    """Encode the source at ``path``, with the editors' corrections of the review file
+    ``review`` (pipeline/corrections.py) applied. Raises SourceError, or ReviewError for a
+    review file that cannot be read."""
     source = read_source(path, encoding)
     document = recognise(source, authority)
+    if review is not None:
+        _apply_review(document, source, corrections.load(review), _shown(review))
     return encode(document, context), document
+
+
+@dataclass(frozen=True)
+class ReviewText:
+    """A review file as :func:`convert_text` applies it: its path (named in errors), its bytes,
+    and its name in warnings (:func:`review_text`)."""
+
+    path: Path
+    data: bytes
+    shown: str
+
+
+def review_text(review: Path) -> ReviewText:
+    """The review file at ``review``, read (none is no correction). Raises ReviewError when it
+    cannot be read."""
+    try:
+        return ReviewText(review, review.read_bytes(), _shown(review))
+    except FileNotFoundError:  # gone since it was found: no corrections, as corrections.load has it
+        return ReviewText(review, b"", _shown(review))
+    except OSError as exc:
+        raise corrections.ReviewError(review, f"the review file cannot be read: {exc.strerror or exc}") from None
+
+
+def _apply_review(document: Document, source, entries: list, shown: str) -> None:
+    document.warnings += corrections.apply(document, source.text.split("\n"), entries, shown)
+
+
+def review_for(settings: Settings, source: Path) -> Path | None:
+    """The review file of a source of the project (review/<stem>.toml), when there is one."""
+    try:
+        inside = source.resolve().is_relative_to(settings.root)
+    except (OSError, RuntimeError):
+        return None
+    review = corrections.review_path(settings.review, stem_of(source))
+    return review if inside and review.is_file() else None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
 def collect_sources(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -164,18 +216,18 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
         report.errors.append(f"{out_dir / AUTHORITY_FILE}: error: the authority file cannot be read: "
                              f"{exc.strerror or exc}")
         return report
-    stems: dict[str, Path] = {}
+    names = BatchNames()
     for path in sources:
         outcome = Outcome(path)
         report.outcomes.append(outcome)
-        stem = path.name[:-4] if path.name.lower().endswith(".txt") else path.stem
-        if stem in stems:
-            outcome.error = f"{path}: error: has the same name as {stems[stem]}; both would write {output_name(stem)}"
+        stem = stem_of(path)
+        outcome.error = names.claim(path, stem)
+        if outcome.error:
             continue
-        stems[stem] = path
         try:
-            data, document = convert_file(path, authority, encoding_context(settings, path), encoding)
-        except SourceError as exc:
+            data, document = convert_file(path, authority, encoding_context(settings, path), encoding,
+                                          review_for(settings, path))
+        except (SourceError, corrections.ReviewError) as exc:
             outcome.error = exc.describe()
             continue
         except RecursionError:

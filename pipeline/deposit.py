@@ -99,6 +99,8 @@ _DIR_MODE = FILE_MODE | (FILE_MODE & 0o444) >> 2
 # Characters that RFC 8493 makes a manifest percent-encode; bagit-python reads only some of them
 # back, so such names are refused rather than written.
 _UNSAFE_NAME = re.compile(r"[\r\n%]")
+#: The largest tag file read (bytes): bagit.txt and bag-info.txt are a few lines.
+MAX_TAG_FILE = 1024 * 1024
 _MANIFEST_LINE = re.compile(r"^([0-9A-Fa-f]+)[ \t]+(\S.*)$")
 
 
@@ -507,20 +509,24 @@ def _size(count: int) -> str:
 
 # ------------------------------------------------------------------------------------ checking
 
-def validate_payload(bag: Path | str, jobs: int | None = None) -> Report:
-    """Every TEI file of ``bag/data/tei`` checked against ``bag/data/schema/teipipe.xsd``, with
-    the sources of ``bag/data/seeds`` and the authority file beside the documents; paths and
-    messages name files relative to the bag (``data/tei/…``). ``jobs`` worker processes check
-    a large bag (None or 0: one per core). Raises what loading the schema raises (OSError,
-    ``etree.XMLSchemaParseError``, ``etree.XMLSyntaxError``)."""
+def validate_payload(bag: Path | str, jobs: int | None = None, profile: Path | None = None) -> Report:
+    """Every TEI file of ``bag/data/tei`` checked against the profile ``profile`` (by default
+    the bag's own copy, ``bag/data/schema/teipipe.xsd``), with the sources of ``bag/data/seeds``
+    and the authority file beside the documents; paths and messages name files relative to the
+    bag (``data/tei/…``). ``jobs`` worker processes check a large bag (None or 0: one per core).
+    Raises what loading the schema raises (OSError, ``etree.XMLSchemaParseError``,
+    ``etree.XMLSyntaxError``)."""
     bag = Path(os.path.abspath(bag))
     data = bag / PAYLOAD
-    profile = data / "schema" / PROFILE_FILE
+    profile = profile or data / "schema" / PROFILE_FILE
     # The compiled profile is cached by path; a bag's schema can change under the same path.
     profile_module.load.cache_clear()
     seeds = data / "seeds"
-    context = CheckContext(profile=profile, seeds=seeds if seeds.is_dir() else None)
-    files = sorted(str(p) for p in (data / "tei").glob("*.xml")) if (data / "tei").is_dir() else []
+    context = CheckContext(profile=profile, seeds=seeds if seeds.is_dir() and not seeds.is_symlink() else None)
+    # A link leads out of the bag (and is a fault of its own): only the bag's own files are read.
+    tei = data / "tei"
+    files = sorted(str(p) for p in tei.glob("*.xml") if not p.is_symlink()) \
+        if tei.is_dir() and not tei.is_symlink() and not data.is_symlink() else []
     results = repeated_across_files(check_files(files, context, jobs or os.cpu_count() or 1))
     prefix = str(bag) + os.sep
 
@@ -532,18 +538,25 @@ def validate_payload(bag: Path | str, jobs: int | None = None) -> Report:
         for result in results])
 
 
-def verify(bag: Path | str, *, allow_invalid: bool = False, jobs: int | None = None) -> list[Fault]:
+def verify(bag: Path | str, *, allow_invalid: bool = False, jobs: int | None = None,
+           schema: Path | None = None) -> list[Fault]:
     """Every fault of the bag at ``bag``; an empty list when it is whole and valid.
 
     Checks the structure (bagit.txt, bag-info.txt, data/, the manifests and tag manifests in
     both algorithms), every checksum of every manifest, that no listed file is missing and no
-    file is stray, Payload-Oxum, and every TEI document of data/tei against the schema
-    (data/schema/teipipe.xsd) and the rules (data/schema/rules.json) shipped in the bag. With
+    file is stray, Payload-Oxum, and every TEI document of data/tei against teipipe's own
+    profile (``schema``, by default the schema folder of the project) and every rule of
+    teipipe. A bag cannot certify itself: the copies of the schema and of the rules it ships
+    (data/schema/) are compared with teipipe's own, and a difference is a fault. With
     ``allow_invalid``, the problems that the bag's validation report already records are not
     faults (the bag was packed with them on purpose); anything else still is. ``jobs`` worker
     processes check the documents of a large bag (None or 0: one per core). When teipipe finds
     nothing, bagit-python validates the bag as well, as a second opinion.
     """
+    if schema is None:
+        from .config import settings_or_defaults
+
+        schema = settings_or_defaults().schema  # outside a project, teipipe's own profile
     shown = str(bag)
     bag = Path(bag)
     if not (bag.exists() or bag.is_symlink()):
@@ -551,7 +564,7 @@ def verify(bag: Path | str, *, allow_invalid: bool = False, jobs: int | None = N
     if not bag.is_dir():
         return [Fault(shown, "", "not a folder: a bag is a folder holding bagit.txt")]
     faults = _verify_package(bag, shown)
-    faults += _verify_documents(bag, shown, allow_invalid, jobs)
+    faults += _verify_documents(bag, shown, allow_invalid, jobs, Path(schema))
     if not faults:
         with _quiet_bagit():
             try:
@@ -616,9 +629,15 @@ def _verify_package(bag: Path, shown: str) -> list[Fault]:
 
 
 def _read_tags(bag: Path, name: str, fault) -> dict[str, str] | None:
-    """The labels of a tag file (the first value of each), or None when it cannot be read."""
+    """The labels of a tag file (the first value of each), or None when it cannot be read. The
+    file is read in one pass, in time linear in its size, up to :data:`MAX_TAG_FILE` bytes."""
     try:
-        data = (bag / name).read_bytes()
+        with open(bag / name, "rb") as stream:
+            data = stream.read(MAX_TAG_FILE + 1)
+        if len(data) > MAX_TAG_FILE:
+            fault(name, f"is larger than {MAX_TAG_FILE} bytes, far more than any bag's tag file holds: "
+                        "not read")
+            return None
     except FileNotFoundError:
         fault(name, "missing: every bag has it")
         return None
@@ -633,21 +652,25 @@ def _read_tags(bag: Path, name: str, fault) -> dict[str, str] | None:
     except UnicodeDecodeError as error:
         fault(name, f"is not UTF-8: {error}")
         return None
-    tags: dict[str, str] = {}
+    values: dict[str, list[str]] = {}  # label -> the parts of its first value
+    parts: list[str] | None = None  # of the value being read, when it is a label's first
     label = None
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         if line[0] in " \t" and label is not None:  # a folded line continues the value
-            tags[label] += " " + line.strip()
+            if parts is not None:
+                parts.append(line.strip())
             continue
         if ":" not in line:
-            fault(name, f"line {number} is not 'Label: value': {line!r}")
+            fault(name, f"line {number} is not 'Label: value': {' '.join(line.split())[:200]!r}")
             continue
         label, _, value = line.partition(":")
         label = label.strip()
-        tags.setdefault(label, value.strip())
-    return tags
+        parts = None
+        if label not in values:
+            parts = values[label] = [value.strip()]
+    return {label: " ".join(parts) for label, parts in values.items()}
 
 
 def _files_on_disk(bag: Path, fault) -> tuple[set[str], set[str]]:
@@ -747,22 +770,20 @@ def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _verify_documents(bag: Path, shown: str, allow_invalid: bool, jobs: int | None) -> list[Fault]:
-    """The TEI layer: each document against the schema and rules shipped in the bag."""
+def _verify_documents(bag: Path, shown: str, allow_invalid: bool, jobs: int | None, schema: Path) -> list[Fault]:
+    """The TEI layer: the bag's copies of the schema and the rules are teipipe's own, and each
+    document is valid against teipipe's own profile and rules."""
     faults: list[Fault] = []
     if not (bag / PAYLOAD / "tei").is_dir():
         return [Fault(shown, f"{PAYLOAD}/tei", "missing: the bag holds no TEI documents")]
-    if not (bag / PAYLOAD / "schema" / PROFILE_FILE).is_file():
-        return [Fault(shown, f"{PAYLOAD}/schema/{PROFILE_FILE}",
-                      "missing: the documents cannot be validated without the schema")]
-    codes = _shipped_codes(bag, shown, faults)
+    faults += _compare_shipped(bag, shown, schema)
     try:
-        report = validate_payload(bag, jobs=jobs)
+        report = validate_payload(bag, jobs=jobs, profile=schema / PROFILE_FILE)
     except (OSError, etree.LxmlError) as error:
-        return faults + [Fault(shown, f"{PAYLOAD}/schema/{PROFILE_FILE}", f"the schema cannot be loaded: {error}")]
+        return faults + [Fault(shown, "", f"teipipe's own profile {schema / PROFILE_FILE} cannot be loaded: {error}")]
     accepted = _recorded_problems(bag) if allow_invalid else set()
     for problem in report.problems:
-        if problem.severity != ERROR or (codes is not None and problem.code not in codes):
+        if problem.severity != ERROR:
             continue
         if (problem.path, problem.line, problem.column, problem.code) in accepted:
             continue
@@ -771,16 +792,36 @@ def _verify_documents(bag: Path, shown: str, allow_invalid: bool, jobs: int | No
     return faults
 
 
-def _shipped_codes(bag: Path, shown: str, faults: list[Fault]) -> set[str] | None:
-    """The codes of data/schema/rules.json; None (every code counts) when it cannot be read."""
-    path = bag / RULES_FILE
-    if not path.is_file():
-        return None  # reported as missing by the manifest check
-    try:
-        return {entry["code"] for entry in json.loads(path.read_bytes())["codes"]}
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        faults.append(Fault(shown, RULES_FILE, f"is not a list of rule codes: {error}"))
-        return None
+def _compare_shipped(bag: Path, shown: str, schema: Path) -> list[Fault]:
+    """A fault for each file of data/schema/ that is not teipipe's own (the profile's files of
+    ``schema``, :data:`SCHEMA_FILES`, and the rules of :func:`rules_table`), and for each of those
+    the bag lacks."""
+    own = {f"{PAYLOAD}/schema/{name}": (schema / name).read_bytes() for name in SCHEMA_FILES
+           if (schema / name).is_file()}
+    own[RULES_FILE] = _json_bytes(rules_table())
+    faults = []
+    folder = bag / PAYLOAD / "schema"
+    shipped = sorted(p.name for p in folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else []
+    for name in shipped:
+        relative = f"{PAYLOAD}/schema/{name}"
+        path = bag / relative
+        if relative not in own:
+            faults.append(Fault(shown, relative, "is not part of teipipe's profile: a bag ships teipipe's own "
+                                                 "schemas and rules, and nothing else in data/schema/"))
+            continue
+        try:
+            same = path.is_file() and not path.is_symlink() and path.stat().st_size == len(own[relative]) \
+                and path.read_bytes() == own[relative]
+        except OSError:
+            same = False
+        if not same:
+            faults.append(Fault(shown, relative, "differs from teipipe's own copy: the bag was made with another "
+                                                 "profile or rules, or the file was changed; the documents were "
+                                                 "checked against teipipe's own"))
+    for relative in sorted(set(own) - {f"{PAYLOAD}/schema/{name}" for name in shipped}):
+        faults.append(Fault(shown, relative, "missing: every teipipe bag ships the profile and the rules its "
+                                             "documents were checked against"))
+    return faults
 
 
 def _recorded_problems(bag: Path) -> set[tuple]:

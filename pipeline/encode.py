@@ -17,6 +17,7 @@ from lxml import etree
 from . import TEI_NS, XML_NS, __version__, vocab
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .catalogue import CatalogueRecord, agrees, level_of
+from .recognise.lines import office_pattern
 from .model import Block, Division, Document, Inline, ListBlock, Party, Quotation, Span, bracketed_text
 
 T = f"{{{TEI_NS}}}"
@@ -124,8 +125,6 @@ def xml_name(stem: str) -> str:
 
 
 _ISO_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-_OFFICE_NAME = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Office|Committee|Council|Ministry|Directorate|"
-                          r"Mission|Legation|Government|Bureau|Station)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -164,6 +163,10 @@ class Writer:
     def local(self, name: str) -> str:
         return f"{self.id}.{name}"
 
+    def resp(self, editor: str | None) -> str | None:
+        """The pointer at an editor's respStmt (``Document.editors``)."""
+        return "#" + self.local(editor) if editor else None
+
     @staticmethod
     def line_source(line: int | None) -> str | None:
         """The source line a header fact was read from, as a pointer (see listPrefixDef)."""
@@ -194,6 +197,11 @@ class Writer:
         resp = _el(title_stmt, "respStmt")
         _el(resp, "resp", "Encoded in TEI by")
         _el(resp, "name", f"teipipe {__version__}", type="software")
+        for editor in self.doc.editors:
+            reviewed = _el(title_stmt, "respStmt")
+            reviewed.set(XML_ID, self.local(editor.id))
+            _el(reviewed, "resp", "Reviewed and corrected by")
+            _el(reviewed, "name", editor.name)
         pub = _el(file_desc, "publicationStmt")
         _el(pub, "publisher", self.ctx.publisher)
         _el(pub, "idno", self.id, type="teipipe")
@@ -224,6 +232,8 @@ class Writer:
         self.encoding_desc(header)
         self.profile_desc(header)
         revision = _el(header, "revisionDesc")
+        for change in self.doc.changes:
+            _el(revision, "change", change.what, when=change.when or None, who=self.resp(change.who))
         _el(revision, "change", f"Encoded by teipipe {__version__} from {self.doc.source_name}.",
             when=self.ctx.date, n=__version__)
 
@@ -337,7 +347,7 @@ class Writer:
             corresp = _el(profile, "correspDesc")
             sent = _el(corresp, "correspAction", type="sent")
             for party in facts.senders:
-                self.party(sent, party)
+                self.party(sent, party, facts.resp.get("sender"))
             if from_catalogue["sender"]:
                 self.catalogue_party(sent, from_catalogue["sender"])
             if facts.place:
@@ -346,7 +356,7 @@ class Writer:
                 _el(sent, "placeName", from_catalogue["place"], source=self.catalogue_ref)
             if facts.date:
                 _el(sent, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert,
-                    source=self.line_source(facts.date.line))
+                    source=self.line_source(facts.date.line), resp=self.resp(facts.resp.get("date")))
             if from_catalogue["date"]:
                 value = from_catalogue["date"]
                 _el(sent, "date", value, when=value if _ISO_DATE.match(value) else None, source=self.catalogue_ref)
@@ -359,7 +369,7 @@ class Writer:
             if facts.recipients or facts.received or from_catalogue["recipient"]:
                 received = _el(corresp, "correspAction", type="received")
                 for party in facts.recipients:
-                    self.party(received, party)
+                    self.party(received, party, facts.resp.get("recipient"))
                 if from_catalogue["recipient"]:
                     self.catalogue_party(received, from_catalogue["recipient"])
                 if facts.received_place:
@@ -371,21 +381,23 @@ class Writer:
         text_class = _el(profile, "textClass")
         level = facts.classification or "unmarked"
         _el(text_class, "catRef", scheme="#" + self.local("security"), target="#" + self.local(level),
-            cert=facts.classification_cert if facts.classification else None)
+            cert=facts.classification_cert if facts.classification else None,
+            resp=self.resp(facts.resp.get("classification")))
         catalogued = self.catalogue_fact("classification", facts.classification)
         if catalogued and level_of(catalogued) and level_of(catalogued) != facts.classification:
             _el(text_class, "catRef", scheme="#" + self.local("security"),
                 target="#" + self.local(level_of(catalogued)), source=self.catalogue_ref)
         _el(text_class, "catRef", scheme="#" + self.local("kind"), target="#" + self.local(facts.kind),
-            cert=facts.kind_cert)
+            cert=facts.kind_cert, resp=self.resp(facts.resp.get("kind")))
 
     def catalogue_party(self, parent, name: str) -> None:
         """A sender or recipient as the catalogue names it, marked as the catalogue's."""
-        _el(parent, "orgName" if _OFFICE_NAME.search(name) else "persName", name, source=self.catalogue_ref)
+        _el(parent, "orgName" if office_pattern().search(name) else "persName", name, source=self.catalogue_ref)
 
-    def party(self, parent, party: Party) -> None:
+    def party(self, parent, party: Party, resp: str | None = None) -> None:
         name = {"person": "persName", "org": "orgName", "role": "persName"}[party.kind]
-        element = _el(parent, name, ref=self.ref(party.ref), cert=party.cert, source=self.line_source(party.line))
+        element = _el(parent, name, ref=self.ref(party.ref), cert=party.cert, source=self.line_source(party.line),
+                      resp=self.resp(resp))
         if party.kind == "role":
             self.inlines(_el(element, "roleName"), party.name, in_header=True)
             return
@@ -513,6 +525,8 @@ class Writer:
                 self.inlines(element, span.children, in_header)
         if span.cert:
             element.set("cert", span.cert)
+        if attrs.get("resp"):
+            element.set("resp", self.resp(attrs["resp"]))
 
     def gap(self, element, span: Span) -> None:
         attrs = span.attrs

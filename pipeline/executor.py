@@ -29,16 +29,21 @@ one.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from lxml import etree
+
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .authority import Authority, read_entries, seed_entries
-from .convert import convert_text
+from .convert import ReviewText, convert_text
+from .corrections import ReviewError
 from .encode import EncodingContext
+from .lifeline import die_with_parent
 from .manifest import digest, folder_digest
 from .render import RenderError, index_facts, parse_xml, render_node, stylesheet
 from .source import SourceError
@@ -108,7 +113,7 @@ class Installed:
     toolkit: Toolkit
     schema: Path
     transforms: Path
-    authority: Authority
+    authority: Authority | None  # None: the authority file cannot be read
     folder: str | None = None  # the temporary folder holding a shipped toolkit's files
 
 
@@ -137,7 +142,11 @@ def install(toolkit: Toolkit) -> Installed:
     validate_profile.load(schema / PROFILE_FILE)
     for name in ("html", "text", "index"):
         stylesheet(name, transforms)
-    ready = Installed(toolkit, schema, transforms, editors_authority(toolkit.authority), folder)
+    try:
+        authority = editors_authority(toolkit.authority)
+    except etree.XMLSyntaxError:  # the build reports it, and gives out no encoding to do
+        authority = None
+    ready = Installed(toolkit, schema, transforms, authority, folder)
     _installed[toolkit.key] = ready
     global installs
     installs += 1
@@ -235,6 +244,9 @@ class EncodeJob:
     toolkit: Toolkit | str  # whose authority the worker starts from
     added: tuple[Addition, ...] = ()  # the names the build had added by then, in order
     refused: str | None = None
+    review: Path | None = None  # the editors' review file of the document (review/<stem>.toml)
+    review_digest: str | None = None  # its digest, part of what the encoding depends on
+    review_text: ReviewText | None = None  # its bytes, as the job is handed out
 
 
 def additions(authority: Authority) -> tuple[Addition, ...]:
@@ -261,8 +273,9 @@ def encode_with(job: EncodeJob, authority: Authority) -> Encoded:
     if job.data is None:
         return Encoded(job.stem, error=job.refused)
     try:
-        data, document = convert_text(job.data, str(job.seed), log, job.context)  # type: ignore[arg-type]
-    except SourceError as exc:
+        data, document = convert_text(job.data, str(job.seed), log, job.context,  # type: ignore[arg-type]
+                                      review=job.review_text)
+    except (SourceError, ReviewError) as exc:
         return Encoded(job.stem, error=exc.describe())
     except RecursionError:
         return Encoded(job.stem, error=f"{job.seed}: error: the text is nested too deeply to encode")
@@ -325,6 +338,7 @@ class CheckJob:
     toolkit: Toolkit | str
     seeds: Path | None  # the folder of the sources (rule TP110), on this machine
     seed: tuple[str, str | None] | None = None  # its own seed's file name and digest, for a worker elsewhere
+    review: Path | None = None  # the folder of the editors' review files (rule TP115), on this machine
 
 
 @dataclass
@@ -351,7 +365,8 @@ def check_document(job: CheckJob) -> Checked:
     known = ready.toolkit.known
     if known is not None and job.seed is not None:
         known = replace(known, digests={job.seed[0]: job.seed[1]})
-    context = CheckContext(profile=ready.schema / PROFILE_FILE, seeds=None if known else job.seeds, known=known)
+    context = CheckContext(profile=ready.schema / PROFILE_FILE, seeds=None if known else job.seeds,
+                           review=None if known else job.review, known=known)
     try:
         result = check_file(str(job.tei), context, job.data)
     except NotKnownHere as missing:
@@ -393,6 +408,7 @@ class RenderJob:
     tei: Path  # named in errors
     data: bytes
     toolkit: Toolkit | str
+    build: Path | None = None  # the build folder: the review pages link from there to the sources
 
 
 @dataclass
@@ -408,9 +424,14 @@ def render_document(job: RenderJob) -> Rendered:
     transforms = installed(job.toolkit).transforms
     try:
         node = parse_xml(job.data, job.tei)
-        outputs = {VIEWS[(to, view)].format(stem=job.stem):
-                   render_node(node, to, view, job.tei, transforms=transforms).encode("utf-8")
-                   for to, view in VIEWS}
+        outputs = {}
+        for to, view in VIEWS:
+            relative = VIEWS[(to, view)].format(stem=job.stem)
+            base = ""
+            if job.build is not None:
+                base = os.path.relpath(job.tei.parent, (job.build / relative).parent).replace(os.sep, "/") + "/"
+            outputs[relative] = render_node(node, to, view, job.tei, transforms=transforms,
+                                            source_base=base).encode("utf-8")
         facts = index_facts(node, job.tei, transforms=transforms)
     except RenderError as error:
         return Rendered(job.stem, error=str(error))
@@ -420,7 +441,9 @@ def render_document(job: RenderJob) -> Rendered:
 # ------------------------------------------------------------------------------------ workers
 
 def warm_up(toolkit: Toolkit) -> None:
-    """Install the build's toolkit when a worker starts (:func:`install`)."""
+    """Install the build's toolkit when a worker of the build's own pool starts
+    (:func:`install`); the worker ends when the build's process does (:mod:`pipeline.lifeline`)."""
+    die_with_parent()
     install(toolkit)
 
 

@@ -57,8 +57,13 @@ def _category(root, scheme_suffix: str) -> str | None:
 
 def read_header(source: str | Path | etree._ElementTree | etree._Element) -> HeaderFacts:
     if isinstance(source, (str, Path)):
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        root = etree.parse(str(source), parser).getroot()
+        from .validate import safe_xml  # the one parser of TEI
+
+        parsed = safe_xml.read(source)
+        if parsed.tree is None:
+            problem = parsed.problems[0]
+            raise ValueError(f"{source}:{problem.line}:{problem.column}: {problem.code}: {problem.message}")
+        root = parsed.tree.getroot()
     elif isinstance(source, etree._ElementTree):
         root = source.getroot()
     else:

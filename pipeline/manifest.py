@@ -46,6 +46,7 @@ of every output it names."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -62,7 +63,7 @@ PACKAGE = Path(__file__).resolve().parent
 #: Parts of the package that are not the encoder: changing them does not re-encode anything.
 NOT_ENCODER = ("validate", "render.py", "cli.py", "build.py", "build_report.py", "build_state.py", "workers.py",
                "cluster.py", "manifest.py", "executor.py", "atomic.py", "deposit.py", "header.py", "schema",
-               "transforms")
+               "transforms", "review")
 _CODE_SUFFIXES = (".py", ".toml", ".tsv")
 
 
@@ -128,16 +129,22 @@ class Store:
     """``build/manifest.sqlite``: one SQLite database (write-ahead log) holding the manifest and
     what the build knows of the file system. Every change goes into one open transaction, which
     :meth:`commit` ends: a process killed before that leaves the database as the last commit
-    left it. A database that cannot be read, or of another format, is started afresh."""
+    left it. A database that cannot be read, or of another format, is started afresh; one that
+    cannot be made (a folder in its place, a folder that may not be written) raises OSError."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = path
+        if str(path) != ":memory:" and os.path.isdir(path):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
         try:
             self.connection = self._open(path)
         except sqlite3.DatabaseError:
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
-            self.connection = self._open(path)
+            try:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                self.connection = self._open(path)
+            except sqlite3.Error as error:
+                raise OSError(errno.EIO, str(error), str(path)) from error
 
     @staticmethod
     def _open(path: Path | str) -> sqlite3.Connection:

@@ -244,6 +244,25 @@ class Facts:
     release: DateFact | None = None
     release_ids: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)  # xml:lang values used in the text
+    # facts an editor set or confirmed (date, sender, recipient, classification) -> the editor's id
+    resp: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Editor:
+    """Someone who reviewed the document: an id local to it and the name they gave."""
+
+    id: str
+    name: str
+
+
+@dataclass
+class Change:
+    """One change an editor made or confirmed: when (ISO 8601), who (an editor's id), what."""
+
+    when: str
+    who: str
+    what: str
 
 
 @dataclass
@@ -257,6 +276,8 @@ class Document:
     text: Division
     leading_blank: int = 0  # blank lines before the first paragraph
     warnings: list[str] = field(default_factory=list)
+    editors: list[Editor] = field(default_factory=list)  # from the review file (pipeline/corrections.py)
+    changes: list[Change] = field(default_factory=list)  # newest first
 
 
 # --- walking a division --------------------------------------------------------------------------

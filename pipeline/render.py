@@ -17,11 +17,13 @@ a fixed generator line) and written atomically.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from lxml import etree
 from saxonche import (
     PySaxonApiError,
     PySaxonProcessor,
@@ -33,7 +35,8 @@ from saxonche import (
 from . import __version__
 from .atomic import write_atomic  # noqa: F401  (part of this module's API)
 from .resources import TRANSFORMS
-from .validate.safe_xml import not_tei, root_of_file
+from .validate import safe_xml
+from .validate.safe_xml import not_tei
 
 CSS_NAME = "teipipe.css"
 GENERATOR = f"teipipe {__version__}"
@@ -139,56 +142,62 @@ def _check_view(to: str, view: str | None) -> str:
 # ---------------------------------------------------------------- one document
 
 def render_document(tei_path: Path | str, to: str = "html", view: str | None = None, *,
-                    transforms: Path | None = None) -> str:
-    """One TEI document as an HTML page (``to='html'``) or plain text (``to='text'``)."""
+                    transforms: Path | None = None, source_base: str = "") -> str:
+    """One TEI document as an HTML page (``to='html'``) or plain text (``to='text'``).
+    ``source_base`` leads from the page's folder to the TEI file's (for links to the source)."""
     view = _check_view(to, view)
     tei_path = Path(tei_path)
-    _require_tei(tei_path)
-    executable = stylesheet(to, transforms)
-    _set_parameters(executable, view=view, generator=GENERATOR, css=CSS_NAME)
-    try:
-        result = executable.transform_to_string(source_file=str(tei_path.resolve()))
-    except PySaxonApiError as error:
-        raise RenderError(tei_path, _error_message(error)) from error
-    if result is None:
-        raise RenderError(tei_path, "the transformation produced no output")
-    return result
+    return render_node(parse_document(tei_path), to, view, tei_path, transforms=transforms, source_base=source_base)
 
 
-def _require_tei(tei_path: Path) -> None:
-    """Raise RenderError when the file is XML but not a TEI document (the stylesheets would make
-    an empty page of it). A file that is not XML at all is left to the parser to describe."""
-    root = root_of_file(tei_path)
-    why = not_tei(root) if root is not None else None
-    if why is not None:
-        raise RenderError(tei_path, f"{why}: only TEI documents are rendered")
+#: Where each element of a document starts in its TEI file: an attribute the review view shows.
+LINE_ATTRIBUTE = f"{{{FUNCTIONS_NS}}}line"
 
 
 def parse_document(tei_path: Path | str) -> PyXdmNode:
-    """The TEI document at ``tei_path``, parsed once for any number of renderings."""
+    """The TEI document at ``tei_path``, parsed once for any number of renderings.
+
+    The file is read by teipipe's safe parser (:mod:`pipeline.validate.safe_xml`), which refuses
+    what ``teipipe validate`` refuses while reading (an entity declaration, a DTD, a file too
+    large or too deep) with the same code; XML that is not TEI is refused too (the stylesheets
+    would make an empty page of it). Every element of the header's profile and of the text
+    carries its line in the file (tp:line). The XSLT processor gets the tree parsed here, as
+    text without a DOCTYPE, and never reads a file, a DTD or an entity itself."""
     tei_path = Path(tei_path)
-    _require_tei(tei_path)
-    try:
-        return _saxon().parse_xml(xml_text=tei_path.read_text(encoding="utf-8"), encoding="UTF-8")
-    except (OSError, UnicodeDecodeError, PySaxonApiError) as error:
-        raise RenderError(tei_path, _error_message(error)) from error
+    return _for_rendering(safe_xml.read(tei_path), tei_path)
 
 
 def parse_xml(data: bytes, name: Path | str) -> PyXdmNode:
     """A TEI document given as its bytes, parsed as :func:`parse_document` parses its file;
     ``name`` is the file named in errors."""
+    return _for_rendering(safe_xml.parse(str(name), data), name)
+
+
+def _for_rendering(parsed: safe_xml.Parsed, name: Path | str) -> PyXdmNode:
+    """The document the safe parser read, with each element's line, as the XSLT processor's tree."""
+    if parsed.problems:
+        problem = parsed.problems[0]
+        raise RenderError(name, f"{problem.code} at line {problem.line}, column {problem.column}: {problem.message}")
+    why = not_tei(parsed.tree.getroot())
+    if why is not None:
+        raise RenderError(name, f"{why}: only TEI documents are rendered")
+    for element in parsed.tree.iterfind(".//{*}profileDesc//*"):
+        element.set(LINE_ATTRIBUTE, str(element.sourceline))
+    for element in parsed.tree.iterfind(".//{*}text//*"):
+        element.set(LINE_ATTRIBUTE, str(element.sourceline))
     try:
-        return _saxon().parse_xml(xml_text=data.decode("utf-8"), encoding="UTF-8")
-    except (UnicodeDecodeError, PySaxonApiError) as error:
+        return _saxon().parse_xml(xml_text=safe_xml.serialise(parsed.tree), encoding="UTF-8")
+    except PySaxonApiError as error:
         raise RenderError(name, _error_message(error)) from error
 
 
 def render_node(node: PyXdmNode, to: str, view: str | None, name: Path | str, *,
-                transforms: Path | None = None) -> str:
+                transforms: Path | None = None, source_base: str = "") -> str:
     """A parsed document (:func:`parse_document`) rendered as :func:`render_document` renders
     its file; ``name`` is the file named in errors."""
     executable = stylesheet(to, transforms)
-    _set_parameters(executable, view=_check_view(to, view), generator=GENERATOR, css=CSS_NAME)
+    extra = {"source-base": source_base} if to == "html" else {}
+    _set_parameters(executable, view=_check_view(to, view), generator=GENERATOR, css=CSS_NAME, **extra)
     try:
         result = executable.transform_to_string(xdm_node=node)
     except PySaxonApiError as error:
@@ -354,22 +363,49 @@ def default_out_dir(build: Path, to: str, view: str | None = None) -> Path:
     return base if view == VIEWS[to][0] else base / view
 
 
+class OutputFolderError(ValueError):
+    """The output folder is one whose files rendering would overwrite: nothing was written."""
+
+
+def check_out_dir(out_dir: Path, protected: Iterable[Path]) -> None:
+    """Refuse an output folder that is one of ``protected`` (the folders of the documents, the
+    sources, the schema, the stylesheets): renderings written there would replace their files."""
+    try:
+        target = out_dir.resolve()
+    except (OSError, RuntimeError):
+        return
+    for folder in protected:
+        try:
+            if folder.resolve() == target:
+                raise OutputFolderError(f"{out_dir}: is {folder}, a folder of documents, sources, schemas or "
+                                        "stylesheets: rendering there would overwrite its files; choose "
+                                        "another output folder")
+        except (OSError, RuntimeError):
+            continue
+
+
 def render_corpus(paths: Iterable[Path | str], out_dir: Path | str, to: str = "html",
-                  view: str | None = None, *, transforms: Path | None = None) -> RenderReport:
+                  view: str | None = None, *, transforms: Path | None = None,
+                  protected: Iterable[Path | str] = ()) -> RenderReport:
     """Render every document in ``paths`` into ``out_dir`` as ``<stem>.html`` or ``<stem>.txt``.
 
-    A document that fails (not TEI, not well-formed) is reported and the others still render.
-    HTML output also gets ``index.html`` (of the documents that rendered) and a copy of
-    ``teipipe.css``. When every document fails, nothing is written.
+    A document that fails (not TEI, not well-formed, refused by the safe parser) is reported and
+    the others still render. HTML output also gets ``index.html`` (of the documents that
+    rendered) and a copy of ``teipipe.css``. When every document fails, nothing is written.
+    Raises :class:`OutputFolderError`, writing nothing, when ``out_dir`` is the folder of one of
+    the documents or one of the folders ``protected``.
     """
     view = _check_view(to, view)
     out_dir = Path(out_dir)
+    documents = document_paths(paths)
+    check_out_dir(out_dir, [p.parent for p in documents] + [Path(p) for p in protected])
     report = RenderReport(out_dir)
     rendered: list[Path] = []
-    for tei_path in document_paths(paths):
+    for tei_path in documents:
         target = out_dir / (tei_path.stem + SUFFIXES[to])
         try:
-            page = render_document(tei_path, to, view, transforms=transforms)
+            base = os.path.relpath(tei_path.resolve().parent, out_dir.resolve()).replace(os.sep, "/") + "/"
+            page = render_document(tei_path, to, view, transforms=transforms, source_base=base)
         except RenderError as error:
             report.failed.append(error)
             continue

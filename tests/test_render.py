@@ -236,12 +236,24 @@ def test_review_lists_every_decision_linked_to_its_place(tei_path: Path) -> None
     entries = document.xpath("//aside[@class='review-panel']//li")
     targets = [entry.xpath("string(a/@href)") for entry in entries]
     missing = [target for target in targets if target.startswith("#missing-")]
-    in_header = root.xpath("tei:teiHeader//*[@cert]", namespaces=NS)
+    in_header = root.xpath("tei:teiHeader/tei:profileDesc/tei:correspDesc/tei:correspAction/*[self::tei:persName"
+                           " or self::tei:orgName or self::tei:placeName or self::tei:date]"
+                           " | tei:teiHeader/tei:profileDesc/tei:textClass/tei:catRef", namespaces=NS)
     assert targets.count("#facts") == len(in_header)
     assert len(entries) - len(missing) == len(decisions(root)) + len(in_header)
     for target in targets:
         assert target.startswith("#") and len(document.xpath(f"//*[@id='{target[1:]}']")) == 1
     assert len(document.find_class("decision")) == len(decisions(root))
+    summary = words(document.xpath("string(//aside[@class='review-panel']/p[@class='summary'])"))
+    assert summary.startswith(f"{len(entries)} decisions, ")  # the count is the list's
+
+
+def test_review_labels_say_what_each_decision_is() -> None:
+    labels = {words(entry.findtext("a/span[@class='what']"))
+              for path in DOCUMENTS for entry in page(path, "review").xpath("//ol[@class='decisions']/li")}
+    assert {"expansion", "alternative name", "identification", "redaction", "header: sender",
+            "header: date", "header: classification"} <= labels
+    assert "choice" not in labels
 
 
 @pytest.mark.parametrize("tei_path", DOCUMENTS, ids=stem)
@@ -296,7 +308,13 @@ def test_index_lists_every_document() -> None:
         assert row.xpath("string(td[@class='redactions'])") == str(len(redaction_gaps(tei(path))))
     headings = [words(th.text_content()) for th in index.xpath("//thead//th")]
     assert headings == ["Date", "Document", "Kind", "Number", "Sender", "Recipient", "Classification",
-                        "Redactions"]
+                        "Redactions", "Decisions", "Uncertain", "Reviewed"]
+    for path in documents:  # the index counts what the review page lists
+        row = by_page[f"{path.stem}.html"]
+        review = page(path, "review")
+        assert row.xpath("string(td[@class='decisions'])") == \
+            str(len(review.xpath("//aside[@class='review-panel']/ol[@class='decisions']/li")))
+        assert row.xpath("string(td[@class='reviewed'])") == str(len(review.find_class("reviewed")))
     assert index.xpath("//script")  # sorting is an enhancement: the rows above are all in the HTML
 
 

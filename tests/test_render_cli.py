@@ -53,7 +53,9 @@ def test_two_runs_in_separate_processes_write_the_same_bytes(tmp_path: Path) -> 
     first, second = files(tmp_path / "first"), files(tmp_path / "second")
     assert len(first) == 2 * 4 + 2 * 2  # pages, plus index.html and the CSS for each HTML view
     assert first == second
-    assert first["html-review/telegram.html"].decode() == render_document(FIXTURES / "telegram.xml", "html", "review")
+    base = os.path.relpath(FIXTURES.resolve(), (tmp_path / "first" / "html-review").resolve()) + "/"
+    assert first["html-review/telegram.html"].decode() == render_document(FIXTURES / "telegram.xml", "html", "review",
+                                                                          source_base=base)
 
 
 def test_a_failing_document_is_named_and_the_exit_code_is_1(tmp_path: Path) -> None:

@@ -35,6 +35,9 @@ FIXTURES = {
     "billion-laughs.xml": ("TP004", 2, ERROR),
     "external-dtd.xml": ("TP005", 2, ERROR),
     "not-tei.xml": ("TP007", 2, ERROR),
+    "undeclared-entity.xml": ("TP005", 69, ERROR),
+    "too-deep.xml": ("TP008", 68, ERROR),
+    "attribute-defaults.xml": ("TP009", 2, ERROR),
     "unknown-element.xml": ("TP010", 68, ERROR),
     "attribute-not-allowed.xml": ("TP011", 68, ERROR),
     "bad-attribute-value.xml": ("TP012", 68, ERROR),
@@ -58,11 +61,13 @@ FIXTURES = {
 #: Codes no fixture file shows, and where they are tested instead.
 CODES_TESTED_ELSEWHERE = {
     "TP006": "test_an_unreadable_path_is_a_clean_error",
+    "TP099": "a catch-all for faults of teipipe while checking one file; no document is known to raise one",
     "TP019": "a catch-all for libxml2 errors outside the known kinds; no document is known to raise one",
     "TP020": "tests/test_validate_tei_all.py::test_tei_all_problems_are_reported_when_asked",
     "TP114": "tests/test_catalogue.py::test_a_disagreement_keeps_both_and_is_a_warning (needs a catalogue)",
     "TP021": "tests/test_schematron.py::test_tei_all_runs_its_embedded_schematron_on_a_hand_edited_fixture",
     "TP022": "tests/test_schematron.py::test_schema_validates_any_tei_project_with_the_grammars_schematron_and_ids_across_files",
+    "TP115": "tests/test_corrections.py::test_validate_names_an_anchor_the_source_no_longer_has",
 }
 
 BROKEN = {name: row for name, row in FIXTURES.items() if row is not None}
@@ -164,9 +169,10 @@ def test_external_entities_are_never_read(context):
 
 def test_the_profile_is_compiled_once_per_process(settings):
     profile.load.cache_clear()
-    validate_paths([TEI_DIR, FIXTURES_DIR], settings)
+    report = validate_paths([TEI_DIR, FIXTURES_DIR], settings)
     info = profile.load.cache_info()
-    assert info.misses == 1 and info.hits >= len(FIXTURES)
+    refused_while_reading = [r for r in report.files if any(p.code < "TP010" and p.code != "TP005" for p in r.problems)]
+    assert info.misses == 1 and info.hits >= len(report.files) - len(refused_while_reading) - 1
 
 
 # --- the command line, in every format --------------------------------------------------------------

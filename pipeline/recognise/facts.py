@@ -10,7 +10,8 @@ Each fact is taken from the most authoritative place that states it:
   the receipt, then page furniture;
 * sender and recipient: a heading ("X to Y", "Memorandum From X to Y"), then the opener's
   addressee line and, when the document has no heading, its signatures;
-* classification: the first marking of the opener, then any marking;
+* classification: the most restrictive marking in force (not struck out) of the opener, then
+  of the whole document; struck ones only when none is in force;
 * release: a release or declassification stamp anywhere.
 """
 
@@ -27,7 +28,6 @@ from . import dates, numbers
 from .parts import signature_mark_name
 from . import lines as L
 
-_FILE_LINE = re.compile(r"^\d{2,4}(?:\.\d+)*[A-Z]?/\d[\d–/.-]*(?::\s*\w+(?:\s\w+){0,3})?$")
 _HEADING = re.compile(
     r"^(?:(?:No\.\s*)?(?P<edition>\d{1,4})\.?\s+)?"
     r"(?P<rest>.+)$", re.S)
@@ -123,8 +123,6 @@ def _office_regex(offices: tuple[str, ...]) -> re.Pattern:
                       + vocab.phrase_pattern(offices) + r"(?![\w'’])", re.I)
 
 
-_ORG_WORDS_PARTY = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|Committee|Board|Council|"
-                              r"Ministry|Directorate|Headquarters|Mission|Legation|Government|Staff|Bureau)\b", re.I)
 
 
 def party(text: str, authority: Authority, inlines: list[Inline] | None = None) -> Party:
@@ -138,7 +136,7 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
         # "the Ministry of Foreign Affairs (to comrade Deputy Minister A. Popescu; ...)":
         # the person the office's message is for; "VYSHINSKY (for the Politburo)": the person
         # named, who is to pass it on
-        if not _ORG_WORDS_PARTY.search(m.group("role")):
+        if not L.office_pattern().search(m.group("role")):
             return party(m.group("role"), authority)
         first = re.split(r"\s*;\s*", m.group("name"))[0]
         first = re.sub(r"^(?:to|for|attn\.?)\s+(?:(?:comrades?|cde\.?|mr\.|mrs\.)\s+)?", "", first, flags=re.I)
@@ -154,7 +152,7 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
         rest = bare[office.end():].strip(" ,")
         if not rest:
             return Party(name_inlines, "role", None)
-        if re.match(r"^(?:[A-Z][\w'’.-]*\s?){1,4}$", rest) and not _ORG_WORDS_PARTY.search(rest):
+        if re.match(r"^(?:[A-Z][\w'’.-]*\s?){1,4}$", rest) and not L.office_pattern().search(rest):
             return Party([rest], "person", authority.ref_for(rest, "person"), role=bare[:office.end()].strip())
     known_org = authority.lookup(bare, "org")
     if known_org:
@@ -196,7 +194,7 @@ def extract(division: Division, authority: Authority) -> Facts:
     top = division.opener
     headings = [b for b in top if b.role == "heading"]
     # a file-number line above the heading ("611.61/2–1453: Telegram") gives the kind only
-    files = [b for b in headings if _FILE_LINE.match(b.text.strip())]
+    files = [b for b in headings if L.FILE_LINE.match(b.text.strip())]
     heading_text = " ".join(b.text for b in headings if b not in files)
     heading = parse_heading(heading_text) if heading_text else {}
     if files and not heading.get("kind") and L.kind_in(files[0].text):
@@ -235,7 +233,12 @@ def extract(division: Division, authority: Authority) -> Facts:
     _own_number(facts, top, division.closer)
 
     # classification, precedence, handling
-    markings = [s for _, s in _spans(top, "marking")] or [s for _, s in _spans(everything, "marking")]
+    in_top = [s for _, s in _spans(top, "marking")]
+    anywhere = [s for _, s in _spans(everything, "marking")]
+    # The markings of the opener, unless every one is struck out and one in force is printed
+    # further on; struck ones only when no marking is in force.
+    markings = ([s for s in in_top if not s.attrs.get("struck")] or [s for s in anywhere if not s.attrs.get("struck")]
+                or in_top or anywhere)
     if markings:
         # The most restrictive marking that is not struck out; struck ones when all are.
         levels = vocab.markings()

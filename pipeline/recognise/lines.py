@@ -333,6 +333,16 @@ def is_prose(text: str) -> bool:
 _SIGNED_NAME_STOP = re.compile(r"^[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?\.$")
 
 
+#: A file-number line above a document ("611.61/2–1453: Telegram", "761.93/7–745: Telegram").
+FILE_LINE = re.compile(r"^\d{2,4}(?:\.\d+)*[A-Z]?/\d[\d–/.-]*(?::\s*\w+(?:\s\w+){0,3})?$")
+
+
+@cache
+def office_pattern() -> re.Pattern:
+    """The words that make a name an office or an institution (vocab/people.toml)."""
+    return re.compile(r"\b" + vocab.phrase_pattern(vocab.people_words()["office_words"]) + r"\b", re.I)
+
+
 @cache
 def _place_names() -> frozenset[str]:
     return frozenset(" ".join(name.lower().split()) for row in vocab.authority_seed().get("place", ())

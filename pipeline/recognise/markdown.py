@@ -14,8 +14,9 @@ from bisect import bisect_left
 
 from ..model import Inline, Span
 
-# A marker token. Order matters: "**" before "*".
-_TOKEN = re.compile(r"\\[\\`*_{}\[\]()#+\-.!~|<>$]|\*\*|\*|~~|<(/?)(sup|sub)>|\$", re.IGNORECASE)
+# A marker token. Order matters: "**" before "*". HTML tags are markup in lower case only: the
+# diplomatic text writes them back so, and ``<SUP>`` stays text, as the source spelt it.
+_TOKEN = re.compile(r"\\[\\`*_{}\[\]()#+\-.!~|<>$]|\*\*|\*|~~|<(/?)(sup|sub)>|\$")
 
 # Pair kinds: the opener's type -> (span kind, attributes).
 _PAIRS = {

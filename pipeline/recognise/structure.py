@@ -30,8 +30,6 @@ from .brackets import BracketReader, read_unbracketed
 from .markdown import parse_markdown
 from .parts import annotate_role, mark_release, number_and_name, signature_mark_name
 
-#: A file-number line above a document ("711.61/4–2648: Telegram", "761.93/7–745: Telegram").
-_FILE_LINE = re.compile(r"^\d{2,4}(?:\.\d+)*[A-Z]?/\d[\d–/.-]*(?::\s*\w+(?:\s\w+){0,3})?$")
 _EDITION_NUMBER = re.compile(r"^(?:No\.\s*)?\d{1,4}\.?$")
 _HEADING_MARK = re.compile(r"^(?P<indent>\s*)(?P<hashes>#{1,6})\s+")
 _BULLET = re.compile(r"^(?P<indent>\s*)(?P<bullet>[-*•])\s+(?=\S)")
@@ -191,7 +189,7 @@ class Recogniser:
                 break
             # the first line of substance: file-number lines and edition numbers may stand
             # above a document's heading ("711.61/4–2648: Telegram" / "No. 198" / heading)
-            first = all(_FILE_LINE.match(b.text.strip()) or (b.role == "heading" and _EDITION_NUMBER.match(b.text.strip()))
+            first = all(L.FILE_LINE.match(b.text.strip()) or (b.role == "heading" and _EDITION_NUMBER.match(b.text.strip()))
                         for b in division.opener)
             blocks = self._top_blocks(item, first=first)
             if blocks is None:
@@ -450,10 +448,6 @@ def _looks_like_title(para: Para, first: bool) -> bool:
         L.kind_in(text) is not None and len(text.split()) >= 2)
 
 
-#: An office that signs a message ("Embassy in Hungary", "Ministry of Foreign Affairs").
-_SIGNING_OFFICE = re.compile(r"\b(?:Embassy|Ministry|Committee|Legation|Consulate|Mission|Department|"
-                             r"Directorate|Headquarters|Council|Secretariat|Bureau|Institute|Association|"
-                             r"Society|League|Federation|Academy|Party|Government)\b")
 
 
 def _office_line(text: str) -> bool:
@@ -461,7 +455,7 @@ def _office_line(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 14 or "\n" in text or text.rstrip().endswith((".", ":", ";", ",")):
         return False
-    if not _SIGNING_OFFICE.search(text) or L._VERBS.search(text):
+    if not L.office_pattern().search(text) or L._VERBS.search(text):
         return False
     capitals = sum(1 for w in words if w.lstrip("[(")[:1].isupper())
     return capitals * 2 > len(words)

@@ -296,11 +296,12 @@
   <!-- ============================================================ decisions -->
 
   <!-- Elements that record a decision of the encoder, each shown in the review view: in the
-       header, those with a certainty; in the text, those with a certainty and these kinds. -->
+       header, the header facts (tp:header-facts); in the text, those with a certainty or an
+       editor's responsibility, and these kinds. -->
   <xsl:function name="tp:is-decision" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="exists($e/ancestor::teiHeader) and (exists($e/@cert) or tp:from-catalogue($e))
-        or exists($e/ancestor::text) and (exists($e/@cert) or exists($e/(
+    <xsl:sequence select="exists($e/ancestor::teiHeader) and tp:is-header-fact($e)
+        or exists($e/ancestor::text) and (exists($e/@cert) or exists($e/@resp) or exists($e/(
         self::stamp | self::gap | self::supplied | self::persName[@type = 'pseudo'] | self::foreign
         | self::choice | self::note | self::hi | self::del | self::date[@when] | self::fw)))"/>
   </xsl:function>
@@ -355,14 +356,111 @@
         '-')"/>
   </xsl:function>
 
-  <!-- What kind of decision an element is: "gap (redacted)", "persName (pseudo)", "hi (bold)". -->
+  <!-- What kind of decision an element is, in an editor's words: "redaction", "expansion",
+       "alternative name", "identification", "header: sender"; other elements by their name and
+       type: "hi (bold)". -->
   <xsl:function name="tp:decision-label" as="xs:string" cache="yes">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="qualifier" select="($e/@type, $e/@reason, $e/@rend[not($e/self::choice)],
         $e/self::catRef/@target ! tokenize(., '[#.]')[last()])[1]"/>
-    <xsl:sequence select="local-name($e) || $qualifier ! (' (' || normalize-space(.) || ')')
+    <xsl:sequence select="(
+        if ($e/ancestor::teiHeader) then 'header: ' || tp:header-fact-name($e)
+        else if ($e/self::choice[abbr or expan]) then 'expansion'
+        else if ($e/self::choice[orig or reg]) then 'alternative name'
+        else if ($e/self::choice[sic or corr]) then 'correction'
+        else if ($e/self::gap[@reason = 'redacted']) then 'redaction'
+        else if ($e/self::gap[@reason = 'editorial']) then 'omission'
+        else if ($e/self::gap) then 'unreadable (' || ($e/@reason, 'illegible')[1] || ')'
+        else if ($e/self::supplied[@reason = 'identification']) then 'identification'
+        else if ($e/self::supplied) then 'supplied word'
+        else if ($e/self::note[@type = 'received']) then 'note of receipt'
+        else if ($e/self::note) then 'editorial comment'
+        else if ($e/self::foreign) then 'original-language term'
+        else if ($e/self::persName[@type = 'pseudo']) then 'pseudonym'
+        else if ($e/self::stamp[@type = 'classification']) then 'classification marking'
+        else if ($e/self::stamp[@type = ('declassification', 'release')]) then 'release stamp'
+        else if ($e/self::persName) then 'person'
+        else if ($e/self::placeName) then 'place'
+        else if ($e/self::orgName) then 'organisation'
+        else local-name($e) || $qualifier ! (' (' || normalize-space(.) || ')'))
         || (if (tp:catalogue-disagrees($e)) then ', the catalogue disagrees with the text'
             else if (tp:from-catalogue($e)) then ', from the catalogue' else '')"/>
+  </xsl:function>
+
+  <!-- The header facts: who sent, passed on and received the document, where from and when,
+       its classification and its kind; each is listed by the review view, sure or not. -->
+  <xsl:function name="tp:header-facts" as="element()*">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:sequence select="$tei/teiHeader/profileDesc/correspDesc/correspAction/(persName | orgName
+        | placeName | date), $tei/teiHeader/profileDesc/textClass/catRef"/>
+  </xsl:function>
+
+  <xsl:function name="tp:is-header-fact" as="xs:boolean">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="exists($e/self::catRef/parent::textClass/parent::profileDesc
+        | $e[self::persName | self::orgName | self::placeName | self::date]/parent::correspAction)"/>
+  </xsl:function>
+
+  <!-- "sender", "recipient", "date", "classification", "kind"... -->
+  <xsl:function name="tp:header-fact-name" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="action" select="string($e/parent::correspAction/@type)"/>
+    <xsl:sequence select="
+        if ($e/self::catRef) then (if (ends-with($e/@scheme, 'kind')) then 'kind' else 'classification')
+        else if ($e/self::date) then (if ($action = 'sent') then 'date' else 'date ' || $action)
+        else if ($e/self::placeName) then 'place ' || $action
+        else map { 'sent': 'sender', 'received': 'recipient', 'transmitted': 'intermediary' }($action)"/>
+  </xsl:function>
+
+  <!-- The value of a header fact as the review lists it. -->
+  <xsl:function name="tp:header-fact-value" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="scheme" select="$e/ancestor::teiHeader//taxonomy[@xml:id = substring-after($e/@scheme, '#')]"/>
+    <xsl:sequence select="if ($e/self::catRef) then
+          string(($scheme//category[@xml:id = substring-after($e/@target, '#')]/catDesc, $e/@target)[1])
+        else if ($e/self::date) then string-join((tp:words($e), $e/@when ! ('(' || . || ')')), ' ')
+        else tp:words($e)"/>
+  </xsl:function>
+
+  <!-- Where in the text a header fact was read: the first block that prints its words (for the
+       classification, the first classification stamp). -->
+  <xsl:function name="tp:fact-place" as="element()?" cache="yes">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="text" select="$e/ancestor::TEI[1]/text"/>
+    <xsl:variable name="words" select="if ($e/self::catRef) then () else tp:words($e)"/>
+    <xsl:sequence select="
+        if (tp:from-catalogue($e)) then ()
+        else if (starts-with($e/@source, 'src:')) then $e
+        else if ($e/self::catRef[not(ends-with(@scheme, 'kind'))]) then ($text//stamp[@type = 'classification'])[1]
+        else if ($words) then ($text//*[@source][contains(tp:words(.), $words)])[1]
+        else ()"/>
+  </xsl:function>
+
+  <!-- The editor responsible for an element's reading (@resp to a respStmt), by name. -->
+  <xsl:function name="tp:reviewer" as="xs:string?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="id" select="substring-after(string($e/@resp), '#')"/>
+    <xsl:sequence select="if (not($id)) then ()
+        else string(($e/ancestor::TEI[1]//respStmt[@xml:id = $id]/(name | persName), $id)[1])"/>
+  </xsl:function>
+
+  <!-- The decisions of a document in the order of the review panel's counts: every header fact
+       and every decision in the text. -->
+  <xsl:function name="tp:decisions" as="element()*">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:sequence select="tp:header-facts($tei), $tei/text//*[tp:is-decision(.)]"/>
+  </xsl:function>
+
+  <!-- How many decisions the review lists (missing header facts included), how many of those
+       the editors should check first, how many an editor has reviewed. -->
+  <xsl:function name="tp:review-counts" as="map(xs:string, xs:integer)">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:variable name="decisions" select="tp:decisions($tei)"/>
+    <xsl:variable name="missing" select="tp:missing-facts(tp:facts($tei))"/>
+    <xsl:sequence select="map {
+        'decisions': count($decisions) + count($missing),
+        'uncertain': count($decisions[tp:decision-rank(.) lt 5][not(@resp)]) + count($missing),
+        'reviewed': count($decisions[@resp]) }"/>
   </xsl:function>
 
   <!-- Of a document's header facts (tp:facts), those whose absence the review view reports. -->

@@ -26,6 +26,9 @@
 
   <!-- where the page's "all documents" link points -->
   <xsl:param name="index-href" as="xs:string" select="'index.html'"/>
+  <!-- the path from the page's folder to the TEI file's folder ('' : the same), for links to
+       the source file -->
+  <xsl:param name="source-base" as="xs:string" select="''"/>
 
 
   <!-- ============================================================ the page -->
@@ -40,6 +43,7 @@
       <xsl:with-param name="title" select="($facts?title, string(@xml:id))[1]"/>
       <xsl:with-param name="lang" select="(@xml:lang, 'en')[1]"/>
       <xsl:with-param name="class" select="'document ' || $view"/>
+      <xsl:with-param name="script" select="if ($view = 'review') then $filter-script else ()"/>
       <xsl:with-param name="content" as="node()*">
         <nav class="site"><a href="{$index-href}">All documents</a></nav>
         <xsl:call-template name="banner"/>
@@ -394,21 +398,37 @@
     </xsl:element>
   </xsl:template>
 
-  <!-- The side panel: every decision, the uncertain ones first, each linked to its place. -->
+  <!-- The side panel: every header fact and every decision in the text, the uncertain ones
+       first, each linked to its place, its source line and its line in the TEI file, with
+       filters by kind, certainty and review state. -->
   <xsl:template name="review-panel">
     <xsl:param name="facts" as="map(xs:string, xs:string)"/>
-    <xsl:variable name="decisions" select="(teiHeader | text)//*[tp:is-decision(.)]"/>
+    <xsl:variable name="decisions" select="tp:decisions(.)"/>
     <xsl:variable name="missing" select="tp:missing-facts($facts)"/>
+    <xsl:variable name="counts" select="tp:review-counts(.)"/>
     <aside class="review-panel" aria-labelledby="review-heading">
       <h2 id="review-heading">Encoder decisions</h2>
-      <p class="summary">{count($decisions)} decisions, {count($decisions[tp:decision-rank(.) lt 5])
-        + count($missing)} to check first.</p>
+      <p class="summary">{$counts?decisions} decisions, {$counts?uncertain} to check first,
+        {$counts?reviewed} reviewed.</p>
+      <form class="review-filters" aria-label="Filter the decisions">
+        <label>Kind <select name="kind"><option value="">all</option>
+          <xsl:for-each select="distinct-values(($decisions ! tp:decision-label(.),
+              $missing ! ('header: ' || .)))">
+            <xsl:sort select="."/>
+            <option>{.}</option>
+          </xsl:for-each>
+        </select></label>
+        <label>Certainty <select name="cert"><option value="">all</option><option>low</option>
+          <option>medium</option><option>guessed</option><option>missing</option><option>sure</option></select></label>
+        <label>State <select name="state"><option value="">all</option><option>open</option>
+          <option>reviewed</option></select></label>
+      </form>
       <ol class="decisions">
         <xsl:apply-templates select="$decisions[tp:decision-rank(.) lt 4]" mode="panel">
           <xsl:sort select="tp:decision-rank(.)"/>
         </xsl:apply-templates>
         <xsl:for-each select="$missing">
-          <li class="cert-low missing">
+          <li class="cert-low missing" data-kind="header: {.}" data-cert="missing" data-state="open">
             <a href="#missing-{.}"><span class="what">no {.} in the header</span></a>
             <xsl:text> </xsl:text>
             <span class="cert">missing</span>
@@ -419,13 +439,18 @@
     </aside>
   </xsl:template>
 
-  <!-- One entry: what the decision is, its words, its certainty and its source line; a decision
-       in the header links to the header facts. -->
+  <!-- One entry: what the decision is, its words, its certainty, its source line (a link to the
+       line in the source file) and its line in the TEI file, and who reviewed it. A header fact
+       links to the header facts and names the source line its words were read from. -->
   <xsl:template match="*" mode="panel">
-    <xsl:variable name="words" select="tp:words(.)"/>
-    <li class="cert-{tp:certainty(.)}">
-      <a href="#{if (ancestor::teiHeader) then 'facts' else tp:anchor(.)}">
-        <span class="what">{tp:decision-label(.)}{' in the header'[current()/ancestor::teiHeader]}</span>
+    <xsl:variable name="in-header" select="exists(ancestor::teiHeader)"/>
+    <xsl:variable name="words" select="if ($in-header) then tp:header-fact-value(.) else tp:words(.)"/>
+    <xsl:variable name="place" select="if ($in-header) then tp:fact-place(.) else ."/>
+    <xsl:variable name="reviewer" select="tp:reviewer(.)"/>
+    <li class="cert-{tp:certainty(.)}{' reviewed'[$reviewer]}" data-kind="{tp:decision-label(.)}"
+        data-cert="{tp:certainty(.)}" data-state="{if ($reviewer) then 'reviewed' else 'open'}">
+      <a href="#{if ($in-header) then 'facts' else tp:anchor(.)}">
+        <span class="what">{tp:decision-label(.)}</span>
         <xsl:if test="$words">
           <xsl:text> </xsl:text>
           <q class="excerpt">{if (string-length($words) gt 60) then substring($words, 1, 59) || '…' else $words}</q>
@@ -433,11 +458,49 @@
       </a>
       <xsl:text> </xsl:text>
       <span class="cert">{tp:certainty(.)}</span>
-      <xsl:for-each select="tp:source-label(.)">
+      <xsl:for-each select="$place ! tp:source-label(.)">
         <xsl:text> </xsl:text>
-        <span class="where">{.}</span>
+        <span class="where">{if ($in-header) then 'read from ' || . else .}</span>
       </xsl:for-each>
+      <xsl:for-each select="$place ! tp:source-link(.)">
+        <xsl:text> </xsl:text>
+        <a class="source-link" href="{.}">source line</a>
+      </xsl:for-each>
+      <xsl:for-each select="@tp:line">
+        <xsl:text> </xsl:text>
+        <span class="tei-line">TEI line {.}</span>
+      </xsl:for-each>
+      <xsl:if test="$reviewer">
+        <xsl:text> </xsl:text>
+        <span class="state">reviewed by {$reviewer}</span>
+      </xsl:if>
     </li>
   </xsl:template>
+
+  <!-- The link from a decision to its line of the source file (RFC 5147 line=S,E), relative to
+       the page: $source-base leads from the page's folder to the TEI file's. -->
+  <xsl:function name="tp:source-link" as="xs:string?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:variable name="uri" select="tp:source-uri(tp:source-block($e))"/>
+    <xsl:variable name="line" select="tp:source-line($e)"/>
+    <xsl:sequence select="if (empty($line) or not(contains($uri, '#')) or starts-with($uri, 'src:')) then ()
+        else $source-base || substring-before($uri, '#') || '#line=' || ($line - 1) || ',' || $line"/>
+  </xsl:function>
+
+  <!-- The panel's filters: entries of another kind, certainty or state are hidden. -->
+  <xsl:variable name="filter-script" as="xs:string" expand-text="no">
+document.querySelectorAll("form.review-filters").forEach(function (form) {
+  var items = document.querySelectorAll("aside.review-panel ol.decisions > li");
+  function apply() {
+    var kind = form.elements.kind.value, cert = form.elements.cert.value, state = form.elements.state.value;
+    Array.prototype.forEach.call(items, function (li) {
+      li.hidden = !((!kind || li.dataset.kind === kind) &amp;&amp; (!cert || li.dataset.cert === cert)
+        &amp;&amp; (!state || li.dataset.state === state));
+    });
+  }
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", function (event) { event.preventDefault(); });
+});
+</xsl:variable>
 
 </xsl:stylesheet>

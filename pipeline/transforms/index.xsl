@@ -6,7 +6,9 @@
   It has two entry points, so that the page never needs every document at once:
 
     tp:index-facts($document)  what the table shows of one TEI document: its header facts
-                               (tp:facts) and the number of its redactions, as a map of strings.
+                               (tp:facts), the number of its redactions, and of its decisions,
+                               those to check first and those reviewed (tp:review-counts), as
+                               a map of strings.
                                The build takes them when it renders the document, and keeps them.
     the summary                the page itself, made from a summary of the documents:
 
@@ -52,14 +54,18 @@
   <xsl:variable name="columns" as="array(xs:string)+" select="
       ['date', 'Date', 'text'], ['title', 'Document', 'text'], ['kind', 'Kind', 'text'],
       ['number', 'Number', 'text'], ['sender', 'Sender', 'text'], ['recipient', 'Recipient', 'text'],
-      ['classification', 'Classification', 'text'], ['redactions', 'Redactions', 'number']"/>
+      ['classification', 'Classification', 'text'], ['redactions', 'Redactions', 'number'],
+      ['decisions', 'Decisions', 'number'], ['uncertain', 'Uncertain', 'number'], ['reviewed', 'Reviewed', 'number']"/>
 
   <!-- What the table shows of one document, as a map of strings: the header facts and the
        number of redactions; nothing when the document is not a TEI document. -->
   <xsl:function name="tp:index-facts" as="map(xs:string, xs:string)?" visibility="public">
     <xsl:param name="document" as="document-node()"/>
     <xsl:for-each select="$document/TEI">
-      <xsl:sequence select="map:put(tp:facts(.), 'redactions', string(count(tp:redactions(.))))"/>
+      <xsl:variable name="counts" select="tp:review-counts(.)"/>
+      <xsl:sequence select="map:merge((tp:facts(.), map { 'redactions': string(count(tp:redactions(.))),
+          'decisions': string($counts?decisions), 'uncertain': string($counts?uncertain),
+          'reviewed': string($counts?reviewed) }))"/>
     </xsl:for-each>
   </xsl:function>
 

@@ -3,7 +3,7 @@
 The layers, in the order a file goes through them (one module each):
 
 * :mod:`.safe_xml`  reads untrusted XML safely (no entities, DTDs, network or XInclude) and
-  locates elements in the source for messages. Codes TP001 to TP007.
+  locates elements in the source for messages. Codes TP001 to TP009, and TP099 for a fault of teipipe.
 * :mod:`.profile`   validates against ``pipeline/schema/teipipe.xsd``, compiled once. Codes TP010 to TP019.
 * :mod:`.rules`     the rules the grammar cannot say, one row per rule. Codes TP101 and up.
 * :mod:`.grammar`   a RELAX NG grammar and the Schematron it embeds: tei_all (``--tei-all``)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import stat
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
 
+from ..lifeline import die_with_parent
 from . import profile as profile_module
 from . import grammar as grammar_module
 from . import rules, safe_xml, schematron
@@ -35,6 +35,7 @@ class CheckContext:
     profile: Path | None  # pipeline/schema/teipipe.xsd; None to check against ``grammar`` alone
     seeds: Path | None = None  # where the sources are, to compare their SHA-256 (rule TP110)
     tei_all: Path | None = None  # tei_all.rng, to validate against the official grammar too
+    review: Path | None = None  # the editors' review files, whose anchors must still exist (TP115)
     grammar: Path | None = None  # any RELAX NG grammar, instead of the profile (--schema)
     #: What a process without the corpus's files knows of them, in their stead (a worker on
     #: another machine): the rules read no other file then (:class:`rules.KnownFiles`).
@@ -48,37 +49,40 @@ class CheckContext:
 
 def check_file(path: str, context: CheckContext, data: bytes | None = None) -> FileResult:
     """Well-formedness, the profile, the rules and (optionally) tei_all for the file at ``path``,
-    or for ``data`` as the bytes of that file when they are given (the file is not read then)."""
-    try:
-        if data is None:
-            if not stat.S_ISREG(os.stat(path).st_mode):
-                raise OSError(f"{path} is not a regular file")
-            data = Path(path).read_bytes()
-    except OSError as exc:
-        return FileResult(path, (Problem(path, 1, 1, "TP006", ERROR,
-                                         f"cannot read the file: {exc.strerror or exc}; check the path "
-                                         "and its permissions"),))
-    parsed = safe_xml.parse(path, data)
+    or for ``data`` as the bytes of that file when they are given (the file is not read then).
+
+    Whatever the file holds, the answer is its problems: a fault met while checking it is
+    reported as TP099 for this file alone. (A rule that needs a file ``context.known`` does not
+    tell of raises :class:`rules.NotKnownHere`: the file is to be checked where the files are.)"""
+    parsed = safe_xml.read(path) if data is None else safe_xml.parse(path, data)
     if parsed.tree is None:
         return FileResult(path, tuple(parsed.problems))
-
     problems = list(parsed.problems)
-    if context.profile is not None:
-        not_tei = safe_xml.not_tei_problem(path, parsed.tree, parsed.source)
-        if not_tei is not None:  # the profile and the rules would only repeat it in libxml2's words
-            return FileResult(path, tuple(problems) + (not_tei,))
-        profile = profile_module.load(context.profile)
-        document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds, context.known)
-        problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
-        problems += rules.run_rules(document, path)
-        ids = document.ids
-    else:  # another project's TEI: of our rules, only the ids' uniqueness
-        ids = ids_of(parsed.tree)
-        problems += repeated_in_file(ids, parsed.source, path)
-    for rng_path, profile_checked in context.grammars:
-        problems += grammar_module.check(parsed.tree, parsed.source, path, rng_path, profile_checked)
+    try:
+        if context.profile is not None:
+            not_tei = safe_xml.not_tei_problem(path, parsed.tree, parsed.source)
+            if not_tei is not None:  # the profile and the rules would only repeat it in libxml2's words
+                return FileResult(path, tuple(problems) + (not_tei,))
+            profile = profile_module.load(context.profile)
+            document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds,
+                                      review=context.review, known=context.known)
+            problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
+            problems += rules.run_rules(document, path)
+            ids = document.ids
+        else:  # another project's TEI: of our rules, only the ids' uniqueness
+            ids = ids_of(parsed.tree)
+            problems += repeated_in_file(ids, parsed.source, path)
+        for rng_path, profile_checked in context.grammars:
+            problems += grammar_module.check(parsed.tree, parsed.source, path, rng_path, profile_checked)
+        declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in ids.items())
+    except rules.NotKnownHere:
+        raise
+    except (Exception, RecursionError) as exc:  # noqa: BLE001  (one file's fault stays its own)
+        return FileResult(path, (Problem(path, 1, 1, "TP099", ERROR,
+                                         f"the document could not be checked ({type(exc).__name__}: "
+                                         f"{' '.join(str(exc).split())[:200]}); this is a fault of teipipe: "
+                                         "please report it with the file"),))
     problems.sort(key=lambda p: (p.line, p.column, p.code))
-    declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in ids.items())
     return FileResult(path, tuple(problems), declared)
 
 
@@ -186,7 +190,8 @@ def check_files(files: list[str], context: CheckContext, jobs: int = 1) -> list[
     # A forked worker inherits the compiled grammars; an XSLT processor does not survive a fork,
     # so once this process has started one, workers are spawned clean instead.
     method = "spawn" if schematron.processor_started() else "fork"
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                             initializer=die_with_parent) as pool:
         return list(pool.map(check_file, files, repeat(context), chunksize=chunk))
 
 
@@ -206,6 +211,7 @@ def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path |
         profile=None if grammar else Path(profile) if profile else Path(settings.schema) / PROFILE_FILE,
         seeds=Path(settings.seeds) if Path(settings.seeds).is_dir() and not grammar else None,
         tei_all=Path(tei_all) if tei_all else None,
+        review=settings.review if getattr(settings, "review", None) and settings.review.is_dir() else None,
         grammar=Path(grammar) if grammar else None,
     )
     workers = settings.jobs if jobs is None else jobs

@@ -87,8 +87,9 @@ class Profile:
     vocabularies: dict[str, tuple[str, ...]]  # simple type name -> its enumerated values
 
     def vocabulary(self, type_name: str) -> tuple[str, ...]:
-        """The closed list of values of a named simple type, such as ``teipipe.gapReason``."""
-        return self.vocabularies[type_name]
+        """The closed list of values of a named simple type, such as ``teipipe.gapReason``
+        (none when the profile does not define it)."""
+        return self.vocabularies.get(type_name, ())
 
     def check(self, tree, source: SourceText, path: str, repeated_ids: frozenset[str] = frozenset()) -> list[Problem]:
         """The problems of ``tree`` against the profile.

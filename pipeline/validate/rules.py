@@ -117,25 +117,28 @@ class KnownFiles:
     """What the rules would read from other files, given instead of the files: the SHA-256 of
     sources by file name, in a folder named ``seeds_name`` (TP110), and the ids of the files
     pointed at by name relative to the document (``authority.xml``: xml:id -> element name, or
-    None for a file that is missing or not well-formed). A rule that needs a file not named here
-    raises :class:`NotKnownHere`."""
+    None for a file that is missing or not well-formed), and the names of the review files
+    (``<stem>.toml``, which TP115 reads with the source). A rule that needs a file not named
+    here, or a review file, raises :class:`NotKnownHere`."""
 
     seeds_name: str | None = "seeds"  # None: there are no sources to compare with
     digests: dict[str, str | None] = field(default_factory=dict)
     targets: dict[str, dict[str, str] | None] = field(default_factory=dict)
+    reviews: frozenset[str] = frozenset()  # the names of the editors' review files (TP115)
 
 
 class Document:
     """A parsed document with the indexes the rules share, built once."""
 
     def __init__(self, path: Path, tree, source: SourceText, profile: Profile, seeds: Path | None,
-                 known: KnownFiles | None = None):
+                 review: Path | None = None, known: KnownFiles | None = None):
         self.path = path
         self.tree = tree
         self.root = tree.getroot()
         self.source = source
         self.profile = profile
         self.seeds = seeds
+        self.review = review  # the editors' review files (review/<stem>.toml)
         self.known = known
         self.id = self.root.get(XML_ID, "")
         self.ids: dict[str, list[etree._Element]] = {}
@@ -158,7 +161,7 @@ class Document:
                     raise NotKnownHere(file)
                 self._files[file] = self.known.targets[file]
             else:
-                self._files[file] = targets_in_file(self.path.parent / file)
+                self._files[file] = targets_beside(self.path.parent, file)
         return self._files[file]
 
     @property
@@ -359,6 +362,38 @@ def check_source_digest(doc: Document) -> Iterator[Finding]:
                                          "recorded": (digest.text or "").strip()})
 
 
+def check_review_anchors(doc: Document) -> Iterator[Finding]:
+    """Each entry of the document's review file must quote text its source still has."""
+    from ..corrections import ReviewError, anchored, load, review_path
+
+    if doc.known is not None:  # the review files and the sources are where the build is
+        for bibl in _SOURCE_BIBL(doc.tree):
+            name = (bibl.findtext("t:idno[@type='filename']", namespaces=NS) or "").strip()
+            if name.lower().endswith(".txt") and f"{Path(name).name[:-4]}.toml" in doc.known.reviews:
+                raise NotKnownHere(f"{Path(name).name[:-4]}.toml")
+        return
+    if doc.seeds is None or doc.review is None:
+        return
+    for bibl in _SOURCE_BIBL(doc.tree):
+        element = bibl.find("t:idno[@type='filename']", NS)
+        name = (element.text or "").strip() if element is not None else ""
+        if not name.lower().endswith(".txt"):
+            continue
+        review = review_path(doc.review, Path(name).name[:-4])
+        try:
+            entries = load(review)
+            text = (doc.seeds / Path(name).name).read_text(encoding="utf-8")
+        except (ReviewError, OSError, UnicodeDecodeError):
+            continue  # the encoder reports a review file it cannot read; TP110 a missing source
+        from ..source import normalise
+
+        lines = normalise(text)[0].split("\n")
+        for entry in entries:
+            if not anchored(entry, lines):
+                yield Finding(element, None, {"file": f"{doc.review.name}/{review.name}", "entry": entry.describe(),
+                                              "line": entry.line, "quote": entry.quote})
+
+
 def check_catref_taxonomy(doc: Document) -> Iterator[Finding]:
     for catref in _CATREFS(doc.tree):
         scheme = catref.get("scheme", "")
@@ -438,6 +473,16 @@ def _stat_key(path: Path) -> tuple[str, int, int] | None:
     if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_REFERENCED_FILE:
         return None
     return str(path), status.st_mtime_ns, status.st_size
+
+
+def targets_beside(folder: Path, file: str) -> dict[str, str] | None:
+    """:func:`targets_in_file` for ``file`` in ``folder``, the folder of the document pointing
+    at it. Only a file of that folder is read: a pointer to another folder (``/etc/x.xml``,
+    ``../x.xml``, ``sub/x.xml``) leads nowhere, so that checking a document (in a bag, say)
+    never reads a file outside its folder."""
+    if not file or file in (".", "..") or "/" in file or "\\" in file or "\0" in file:
+        return None
+    return targets_in_file(folder / file)
 
 
 def targets_in_file(path: Path) -> dict[str, str] | None:
@@ -543,6 +588,11 @@ RULES = (
          "source and correct the catalogue or the text's reading",
          check_catalogue_agrees,
          "check the source, and correct the catalogue or the text's reading"),
+    Rule("TP115", WARNING, "an editor's correction is anchored to source text that is no longer there",
+         "{file}: {entry} no longer exists in the source (line {line} does not read “{quote}”): the "
+         "editor's entry is not applied",
+         check_review_anchors,
+         "review the document again (teipipe review), or edit the entry in review/<stem>.toml"),
 )
 
 CODES = RULES

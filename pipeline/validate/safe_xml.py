@@ -1,16 +1,27 @@
 """Reading untrusted XML without being harmed by it, and finding where things are in it.
 
-The parser expands no entity beyond the five predefined ones, loads no DTD, reaches no network
-and does no XInclude. A document whose DOCTYPE declares entities (the "billion laughs" and the
-XXE attacks both need one) is refused with TP004 before anything in it is used; an empty or a
-binary file is refused with TP001 or TP002 before parsing.
+This is the one parser of TEI in teipipe: validation, rendering, the build and the deposit all
+read documents through :func:`parse` (or :func:`read`), and the XSLT processor is handed the
+tree parsed here, serialised without its DOCTYPE (:func:`serialise`), never a file to read.
+
+The parser expands no entity beyond the five predefined ones, loads no DTD, applies no
+attribute default, reaches no network and does no XInclude. A document whose DOCTYPE declares
+entities (the "billion laughs" and the XXE attacks both need one) is refused with TP004 before
+anything in it is used; one that names an external DTD, or uses an entity nobody declared, with
+TP005; one whose DOCTYPE declares attribute defaults or elements (which other tools would apply)
+with TP009; an empty or a binary file is refused with TP001 or TP002 before parsing. libxml2's
+own limits on the size of a text node are lifted (a 20 MB telegram is one long text node)
+and teipipe's are applied instead: :data:`MAX_BYTES` for a file and :data:`MAX_DEPTH` for the
+nesting of elements (TP008).
 
 :class:`SourceText` turns an element into the line and column of its start tag, for messages.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -30,7 +41,20 @@ CODES = (
     Code("TP006", ERROR, "the file cannot be read", "check the path and its permissions"),
     Code("TP007", ERROR, "the file is XML but not a TEI document (its root element is not TEI)",
          "check that the right file was given; a TEI document's root is TEI in the TEI namespace"),
+    Code("TP008", ERROR, "the file is larger or nested deeper than teipipe reads",
+         "check that it is the right file; split it, or remove the nesting"),
+    Code("TP009", ERROR, "the DOCTYPE declares attribute defaults or elements (not applied here; other tools would)",
+         "remove the DOCTYPE; write the attributes where they apply"),
+    Code("TP099", ERROR, "the document could not be checked (a fault of teipipe)",
+         "report it with the file"),
 )
+
+#: The largest TEI file read (bytes): the TEI of the largest source convert accepts (64 MB),
+#: with room for its markup.
+MAX_BYTES = 256 * 1024 * 1024
+#: The deepest nesting of elements read; teipipe's own documents stay far below it.
+MAX_DEPTH = 256
+_TOO_DEEP = etree.XPath("(/*" + "/*" * MAX_DEPTH + ")[1]")
 
 #: Byte-order marks of the UTF-16 and UTF-32 encodings, whose text legitimately holds NUL bytes.
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -49,7 +73,7 @@ def _parser() -> etree.XMLParser:
         load_dtd=False,
         dtd_validation=False,
         no_network=True,
-        huge_tree=False,  # keep libxml2's limits on depth and size
+        huge_tree=True,  # no limit on a text node's size: MAX_BYTES and MAX_DEPTH are the limits
         recover=True,  # so that a repeated xml:id does not stop parsing; fatal errors are reported
         remove_comments=False,
         remove_pis=False,
@@ -65,9 +89,35 @@ class Parsed:
     problems: list[Problem]
 
 
+def read(path: str | os.PathLike) -> Parsed:
+    """Read and parse the file at ``path`` safely; a file that cannot be read is TP006."""
+    name = str(path)
+    try:
+        status = os.stat(name)
+        if not stat.S_ISREG(status.st_mode):
+            raise OSError(f"{name} is not a regular file")
+        if status.st_size > MAX_BYTES:
+            return Parsed(None, SourceText(b""), [_too_large(name, status.st_size)])
+        with open(name, "rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return Parsed(None, SourceText(b""), [Problem(name, 1, 1, "TP006", ERROR,
+                                                      f"cannot read the file: {exc.strerror or exc}; check "
+                                                      "the path and its permissions")])
+    return parse(name, data)
+
+
+def _too_large(path: str, size: int) -> Problem:
+    return Problem(path, 1, 1, "TP008", ERROR, f"the file is too large ({size} bytes; teipipe reads TEI files "
+                                               f"of up to {MAX_BYTES} bytes): check that it is the right file, or split "
+                                               "the document")
+
+
 def parse(path: str, data: bytes) -> Parsed:
     """Parse ``data`` (the bytes of the file at ``path``) safely."""
     source = SourceText(data)
+    if len(data) > MAX_BYTES:
+        return Parsed(None, source, [_too_large(path, len(data))])
     if not data.strip():
         return Parsed(None, source, [Problem(path, 1, 1, "TP001", ERROR,
                                              "the file is empty: write a TEI document into it or delete it")])
@@ -96,6 +146,28 @@ def parse(path: str, data: bytes) -> Parsed:
         line, column, message = (first.line, first.column, first.message) if first else fallback
         return Parsed(None, source, [Problem(path, max(line, 1), max(column, 1), "TP003", ERROR,
                                              f"not well-formed: {message.strip()}; fix the markup at this place")])
+
+    too_deep = _TOO_DEEP(tree)
+    if too_deep:
+        line, column = source.position(too_deep[0])
+        return Parsed(None, source, [Problem(path, line, column, "TP008", ERROR,
+                                             f"elements are nested more than {MAX_DEPTH} deep here: teipipe does "
+                                             "not read a document nested so deeply; check that it is the right "
+                                             "file, or remove the needless levels")])
+    declared = _other_declarations(tree, data)
+    if declared:
+        line, column = source.position_of_bytes(b"<!DOCTYPE")
+        return Parsed(None, source, [Problem(path, line, column, "TP009", ERROR,
+                                             f"the DOCTYPE declares {declared}: teipipe does not apply them, but "
+                                             "other tools reading the file would, and would read another "
+                                             "document; remove the DOCTYPE (TEI documents need none)")])
+    entity = next(tree.getroot().iter(etree.Entity), None)
+    if entity is not None:
+        line, column = source.position_of_bytes(f"&{entity.name};".encode("utf-8"))
+        return Parsed(None, source, [Problem(path, line, column, "TP005", ERROR,
+                                             f"the entity &{entity.name}; is declared nowhere in the file (an "
+                                             "external DTD would have to say what it is, and teipipe loads "
+                                             "none): write the characters themselves and remove the DOCTYPE")])
 
     problems = []
     if tree.docinfo.system_url or tree.docinfo.public_id:
@@ -158,6 +230,29 @@ def _entity_declarations(path: str, tree, data: bytes) -> Problem | None:
     return Problem(path, line, column, "TP004", ERROR,
                    f"the DOCTYPE declares {what}; they are not expanded and the document is refused: "
                    "remove the DOCTYPE and write the characters themselves")
+
+
+def _other_declarations(tree, data: bytes) -> str:
+    """What the internal DTD subset declares besides entities (attribute lists, elements), as
+    words; empty when it declares nothing else. (libxml2 keeps an attribute list of an element
+    that is not declared out of reach of lxml, so the bytes are searched too.)"""
+    doctype = data.find(b"<!DOCTYPE")
+    if tree.docinfo.internalDTD is None or doctype < 0:
+        return ""
+    kinds = [words for declaration, words in ((b"<!ATTLIST", "attribute defaults"), (b"<!ELEMENT", "elements"))
+             if data.find(declaration, doctype) >= 0]
+    return " and ".join(kinds)
+
+
+def serialise(tree: etree._ElementTree) -> str:
+    """The document as text for another XML processor: the root element with the comments and
+    processing instructions around it, without the XML declaration and the DOCTYPE (so that the
+    other processor has no DTD to load and no entity or attribute default to apply)."""
+    root = tree.getroot()
+    before = [etree.tostring(node, encoding="unicode", with_tail=False)
+              for node in reversed(list(root.itersiblings(preceding=True)))]
+    after = [etree.tostring(node, encoding="unicode", with_tail=False) for node in root.itersiblings()]
+    return "\n".join([*before, etree.tostring(root, encoding="unicode", with_tail=False), *after])
 
 
 class SourceText:

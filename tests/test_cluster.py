@@ -74,6 +74,41 @@ def test_a_build_on_a_cluster_is_the_build_of_one_process_and_reads_no_file_ther
         == {address: 2 for address in before}
 
 
+def _with_reviews(project: Path) -> Path:
+    """Review files for two of the project's documents: one correcting the header's date, one
+    whose entry quotes text its source no longer has (a warning of the encoder and TP115)."""
+    from pipeline import corrections
+
+    first, second = sorted((project / "seeds").glob("*.txt"))[:2]
+    (project / "review").mkdir()
+    for seed, entry in ((first, corrections.Entry("fact", "correct", 0, "", field="date", reading="1950-01-02",
+                                                  by="Ann Editor", when="2024-01-02T03:04:05Z")),
+                        (second, corrections.Entry("redaction", "add", 1, "WORDS NOT IN THE SOURCE",
+                                                   by="Ann Editor", when="2024-01-02T03:04:05Z"))):
+        (project / "review" / f"{seed.stem}.toml").write_text(corrections.dumps([entry], seed.name), encoding="utf-8")
+    return project
+
+
+def test_the_editors_review_files_reach_the_build_on_a_cluster(tmp_path: Path, cluster) -> None:
+    local, client = cluster
+    alone = _with_reviews(make_project(tmp_path / "alone", documents=DOCUMENTS))
+    expected = build(load_settings(alone), jobs=1)
+    project = _with_reviews(make_project(tmp_path / "project", documents=DOCUMENTS))
+    client.run(_watch_opens, str(project))
+    report = build(load_settings(project), cluster="dask", scheduler=local.scheduler_address)
+    first = sorted((project / "tei").glob("0*.xml"))[0]
+    assert b'when="1950-01-02"' in first.read_bytes()
+    assert [(p.line, p.code, p.message) for p in report.problems] \
+        == [(p.line, p.code, p.message) for p in expected.problems]
+    assert "TP115" in [p.code for p in report.problems]
+    assert report.warnings == [w.replace("/alone/", "/project/") for w in expected.warnings]
+    assert any("no longer exists in the source" in w for w in report.warnings)
+    # the records name the review files as the warnings do, relative to the working folder
+    assert files(project) == {name: data.replace(b"/alone/", b"/project/") if name.endswith(".sqlite") else data
+                              for name, data in files(alone).items()}
+    assert client.run(_opens) == {address: [] for address in client.run(os.getpid)}
+
+
 def test_a_worker_killed_in_the_middle_of_the_build_changes_nothing(tmp_path: Path, cluster, reference) -> None:
     local, client = cluster
     project = make_project(tmp_path / "project", documents=DOCUMENTS)

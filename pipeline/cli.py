@@ -17,6 +17,16 @@ from .config import BadSettings, NoProject, Settings, load_settings, settings_or
 from .convert import convert_paths
 
 
+def interrupted() -> None:
+    """Ctrl-C: stop the worker processes, say so, and exit with 130 (128 + SIGINT), as shells do.
+    Nothing is half-written; the next run goes on from what is there."""
+    from .lifeline import stop_workers
+
+    stop_workers()
+    click.echo("interrupted: the next run goes on from what was written", err=True)
+    sys.exit(130)
+
+
 def usage_error(message: str) -> None:
     """Say what is wrong with how the command was called, and exit with status 2."""
     click.echo(f"error: {message}", err=True)
@@ -330,7 +340,10 @@ def build(jobs: int | None, force: bool, quiet: bool, engine: str | None, schedu
         raise click.UsageError("--scheduler is the address of a dask cluster: it needs --executor dask")
     if settings.executor not in ("", "dask"):
         raise click.UsageError(f"executor = {settings.executor!r} in [tool.teipipe]: expected \"dask\" or none")
-    report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter())
+    try:
+        report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter())
+    except KeyboardInterrupt:
+        interrupted()
     for problem in report.problems:
         if problem.severity == "error" or not quiet:
             click.echo(str(problem), err=True)
@@ -455,6 +468,8 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
     try:
         report = write_bag(settings, target, allow_invalid=allow_invalid, force=force, jobs=jobs,
                            progress=None if quiet else ProgressPrinter())
+    except KeyboardInterrupt:
+        interrupted()
     except DestinationError as error:
         raise click.UsageError(str(error)) from error
     except DepositError as error:

@@ -251,6 +251,12 @@ _OFFICE = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|C
                      r"Ministry|Directorate|Headquarters|Mission|Legation|Government|Staff)\b", re.I)
 
 
+def _facts_party(text: str):
+    from .facts import _NO_AUTHORITY, party
+
+    return party(text, _NO_AUTHORITY)
+
+
 def _name_span(text: str, authority: Authority) -> Span:
     """A person, or an office or organisation, named in an address or from line. Offices and
     roles ("Secretary of State") are linked when the authority file knows them, never added; a
@@ -263,6 +269,8 @@ def _name_span(text: str, authority: Authority) -> Span:
         return Span("org", [text], {"ref": ref} if ref else {})
     if L._patterns()["roles"].search(text):
         ref = authority.lookup(text, "person")
+        if ref is None and _facts_party(text).kind == "role":
+            return Span("role", [text])  # an office, not its holder: "To Secretary of State"
         return Span("person", [text], {"ref": ref} if ref else {})
     ref = authority.ref_for(text, "person")
     return Span("person", [text], {"ref": ref} if ref else {})

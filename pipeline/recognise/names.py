@@ -43,7 +43,10 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Between the words of a name: spaces, hyphens, full stops (or nothing: "Tse-tung", "Tsetung").
 _SEPARATOR = r"[\s.\-‐]{0,3}"
 # A capitalised word of a name after a title; initials ("A. Ya.") and short first names ("Jos.").
-_NAME_WORD = r"(?:[A-Z][a-z]?\.\s?|[A-Z][a-z]{1,3}\.\s|[A-Z][\w'’]*(?:-[\w'’]+)*)"
+_NAME_WORD = r"(?:[A-Z][a-z]{0,3}\.|[A-Z][\w'’]*(?:-[\w'’]+)*)"
+# Between the words of a name after a title: a space, or nothing after a full stop ("I.V.").
+_NAME_JOIN = r"(?:\s|(?<=\.))"
+_POSSESSIVE = re.compile(r"['’][sS]?$")  # "Corcoran's", "Barretts'": the possessive is no part of the name
 _PARTICLES = frozenset({"de", "van", "von", "der", "da", "la", "le", "al", "bin", "ibn", "of", "the"})
 
 
@@ -150,9 +153,10 @@ class NameMatcher:
         pattern = re.compile(
             r"(?<![^\W_])(?:"
             r"(?P<title>(?i:" + title_alternation + r"))\s{1,3}"
-            r"(?P<titled>" + _NAME_WORD + r"(?:\s" + _NAME_WORD + r"){0,2})(?![^\W_])"
+            r"(?P<titled>" + _NAME_WORD + r"(?:" + _NAME_JOIN + _NAME_WORD + r"){0,2})(?![^\W_])"
             r"|(?P<known>(?i:" + trie + r"))(?![^\W_])"
             r"|\((?P<paren>[A-Z][\w'’-]+(?:\s[A-Z][\w'’.-]+){0,2})\)"
+            r"|(?:(?<=From )|(?<=to ))(?P<holder>" + _NAME_WORD + r"(?:" + _NAME_JOIN + _NAME_WORD + r"){1,3})(?=\s(?:of|at)\s)"
             r"|(?P<word>[A-Z][\w'’-]{2,30})(?![^\W_])"
             r")")
         known_only = re.compile(r"(?<![^\W_])(?P<known>(?i:" + trie + r"))(?![^\W_])")
@@ -194,9 +198,10 @@ class _Pass:
         if words and len(words[-1]) >= 3 and words[-1][:1].isupper():
             self.local.setdefault(_key(words[-1]), entry_id)
 
-    def not_a_name(self, name: str) -> bool:
+    def not_a_name(self, name: str, words_too: bool = True) -> bool:
+        """A place, an office, or (with ``words_too``) words that follow a title but name no one."""
         words = name.split()
-        return any(w.strip(".,'’").lower() in self.matcher.not_names for w in words[:1] + words[-1:]) \
+        return (words_too and any(w.strip(".,'’").lower() in self.matcher.not_names for w in words[:1] + words[-1:])) \
             or self.authority.lookup(name, "place") is not None or L.office_pattern().search(name) is not None
 
     def make(self, m: re.Match) -> Span | list[Inline] | None:
@@ -206,15 +211,18 @@ class _Pass:
             return self.known(m)
         if m.group("paren") is not None:
             return self.parenthesised(m)
+        if m.group("holder") is not None:
+            return self.holder(m)
         return self.word(m)
 
     def titled(self, m: re.Match) -> Span | list[Inline] | None:
         title, printed = m.group("title"), m.group("titled")
+        printed = _POSSESSIVE.sub("", printed)
         words = printed.split(" ")
-        while words and words[-1].strip(".,'’").lower() in self.matcher.not_names:
+        while words and (words[-1].strip(".,'’").lower() in self.matcher.not_names or words[-1].endswith(".")):
             words.pop()  # "President Truman Said": the name ends before the word that is none
         name = " ".join(words).rstrip()
-        rest = printed[len(name):]
+        rest = m.group("titled")[len(name):]
         found = self.matcher.known.get(_key(name)) if name else None
         unknown_in_capitals = m.group().isupper() and _key(title) in self.matcher.rank
         if not name or (found is not None and found.kind != "person") or (found is None and (
@@ -275,24 +283,40 @@ class _Pass:
         before = m.string[max(0, m.start() - 80):m.start()]
         if not (L._patterns()["roles"].search(before) or L.office_pattern().search(before)):
             return None
+        span = self.holder_span(name, after_word=False)
+        return ["(", span, ")"] if span is not None else None
+
+    def holder(self, m: re.Match) -> Span | None:
+        """"Memorandum From W. Park Armstrong of the Office ...": in a heading, a name between
+        "From" or "to" and the office it holds."""
+        if self.role != "heading":
+            return None
+        return self.holder_span(m.group("holder"))
+
+    def holder_span(self, name: str, after_word: bool = True) -> Span | None:
+        """The holder of an office named in a heading; ``after_word`` when the name follows a
+        word ("to") rather than standing in parentheses, where words that name no one are
+        refused too ("to the Chief")."""
         found = self.matcher.known.get(_key(name))
         if found is not None and found.kind != "person":
             return None
-        if found is None and self.not_a_name(name):
+        if found is None and (self.not_a_name(name, words_too=False)
+                              or (after_word and name.split()[0].lower() in self.matcher.not_names)):
             return None
         ref = found.id if found is not None else self.authority.ref_for(name, "person")
         if ref is None:
             return None
         self.remember(name, ref)
-        return ["(", self.person_span([name], ref), ")"]
+        return self.person_span([name], ref)
 
     def word(self, m: re.Match) -> Span | None:
         """A surname met earlier in the document (in its header or after a title)."""
         text = m.group("word")
-        ref = self.local.get(_key(text))
-        if ref is None or not _capitalised(text):
+        name = _POSSESSIVE.sub("", text)
+        ref = self.local.get(_key(name))
+        if ref is None or not _capitalised(name):
             return None
-        return self.person_span([text], ref)
+        return [self.person_span([name], ref)] + ([text[len(name):]] if len(text) > len(name) else [])
 
 
 def _capitalised(text: str) -> bool:

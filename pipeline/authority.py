@@ -90,14 +90,14 @@ class Authority:
         """The id of the person who used ``name`` as a pseudonym."""
         return self._pseudonyms.get(name_key(name))
 
-    def lookup(self, name: str, kind: str | None = None) -> str | None:
-        """The id of the entry named ``name`` (its main or a variant name, a pseudonym, or an
-        unambiguous surname of a person)."""
+    def lookup(self, name: str, kind: str | None = None, surname: bool = True) -> str | None:
+        """The id of the entry named ``name`` (its main or a variant name, a pseudonym, or, with
+        ``surname``, an unambiguous surname of a person)."""
         key = name_key(name)
         if not key:
             return None
         found = self._names.get(key) or self._pseudonyms.get(key)
-        if found is None and (kind in (None, "person")):
+        if found is None and surname and (kind in (None, "person")):
             parts = key.split()
             if parts and self._is_place(parts[-1]):
                 return None  # "... Washington": a place is never a person's surname
@@ -108,9 +108,9 @@ class Authority:
             return None
         return found
 
-    def ref_for(self, name: str, kind: str, add: bool = True) -> str | None:
+    def ref_for(self, name: str, kind: str, add: bool = True, surname: bool = True) -> str | None:
         """The id for ``name``, adding an unreviewed entry when it is not known yet."""
-        found = self.lookup(name, kind)
+        found = self.lookup(name, kind, surname)
         if found is not None or not add:
             return found
         key = name_key(name)

@@ -43,7 +43,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 # Between the words of a name: spaces, hyphens, full stops (or nothing: "Tse-tung", "Tsetung").
 _SEPARATOR = r"[\s.\-‐]{0,3}"
 # A capitalised word of a name after a title; initials ("A. Ya.") and short first names ("Jos.").
-_NAME_WORD = r"(?:[A-Z][a-z]{0,3}\.|[A-Z][\w'’]*(?:-[\w'’]+)*)"
+_NAME_WORD = r"(?:[A-Z][a-z]{0,3}\.|[A-Z][^\W\d_'’]*(?:['’-][^\W\d_]+)*['’]?)"
 # Between the words of a name after a title: a space, or nothing after a full stop ("I.V.").
 _NAME_JOIN = r"(?:\s|(?<=\.))"
 _POSSESSIVE = re.compile(r"['’][sS]?$")  # "Corcoran's", "Barretts'": the possessive is no part of the name
@@ -115,6 +115,8 @@ class NameMatcher:
     known: dict[str, Known | None]  # None: a form two entries share, never tagged
     rank: frozenset[str]  # title keys that are a role
     not_names: frozenset[str]
+    prefixes: frozenset[str]  # keys of the first words of known names of several words ("Kim Il")
+    address_prefix: re.Pattern  # the forms of address at the start of a run of titles
 
     @classmethod
     def build(cls, authority: Authority) -> "NameMatcher":
@@ -152,7 +154,7 @@ class NameMatcher:
         trie = _trie_pattern(forms) or "(?!)"
         pattern = re.compile(
             r"(?<![^\W_])(?:"
-            r"(?P<title>(?i:" + title_alternation + r"))\s{1,3}"
+            r"(?P<title>(?i:" + title_alternation + r")(?:\s{1,3}(?i:" + title_alternation + r")){0,2})\s{1,3}"
             r"(?P<titled>" + _NAME_WORD + r"(?:" + _NAME_JOIN + _NAME_WORD + r"){0,2})(?![^\W_])"
             r"|(?P<known>(?i:" + trie + r"))(?![^\W_])"
             r"|\((?P<paren>[A-Z][\w'’-]+(?:\s[A-Z][\w'’.-]+){0,2})\)"
@@ -160,7 +162,11 @@ class NameMatcher:
             r"|(?P<word>[A-Z][\w'’-]{2,30})(?![^\W_])"
             r")")
         known_only = re.compile(r"(?<![^\W_])(?P<known>(?i:" + trie + r"))(?![^\W_])")
-        return cls(pattern, known_only, known, frozenset(_key(t) for t in rank), frozenset(not_names))
+        prefixes = {_key(" ".join(words[:n])) for form in forms
+                    for words in [_TOKEN.findall(form)] for n in range(1, len(words))}
+        address_prefix = re.compile(r"^(?:(?i:" + vocab.phrase_pattern(address) + r")\s{1,3})*")
+        return cls(pattern, known_only, known, frozenset(_key(t) for t in rank), frozenset(not_names),
+                   frozenset(prefixes), address_prefix)
 
 
 _MATCHERS: "weakref.WeakKeyDictionary[Authority, NameMatcher]" = weakref.WeakKeyDictionary()
@@ -217,16 +223,24 @@ class _Pass:
 
     def titled(self, m: re.Match) -> Span | list[Inline] | None:
         title, printed = m.group("title"), m.group("titled")
-        printed = _POSSESSIVE.sub("", printed)
-        words = printed.split(" ")
+        if re.search(r"\b(?:of|of the)\s+$", m.string[max(0, m.start() - 8):m.start()]):
+            return self.known_text(m.group())  # "Ministry of General Machine Building": no title
+        words = _POSSESSIVE.sub("", printed).split(" ")
+        for index, word in enumerate(words[1:], start=1):
+            if word.strip(".,'’").lower() in self.matcher.not_names:
+                words = words[:index]  # "Dulles General Cabell": a name ends at the next title
+                break
         while words and (words[-1].strip(".,'’").lower() in self.matcher.not_names or words[-1].endswith(".")):
             words.pop()  # "President Truman Said": the name ends before the word that is none
         name = " ".join(words).rstrip()
-        rest = m.group("titled")[len(name):]
+        rest = printed[len(name):]
         found = self.matcher.known.get(_key(name)) if name else None
-        unknown_in_capitals = m.group().isupper() and _key(title) in self.matcher.rank
+        # "Comrade Lieutenant General": the forms of address, then the titles of rank
+        address = self.matcher.address_prefix.match(title + " ").group()[:len(title)]
+        rank = title[len(address):].strip()
+        unknown_in_capitals = m.group().isupper() and bool(rank)
         if not name or (found is not None and found.kind != "person") or (found is None and (
-                self.not_a_name(name) or unknown_in_capitals)):
+                self.not_a_name(name) or unknown_in_capitals or _key(name) in self.matcher.prefixes)):
             # a place, an office or no name after the title ("General Assembly", "Ambassador
             # to"); in capitals, a rank before an unknown word is as often a sentence as a name
             # ("GENERAL WILL SEE"), while forms of address ("MR.", "COMRADE") still name a person
@@ -234,16 +248,20 @@ class _Pass:
         if found is not None:
             ref = found.id
         else:
-            ref = self.authority.lookup(name, "person") or self.authority.ref_for(name, "person")
+            # a surname alone is the known person's after a rank ("General Marshall"), not
+            # after a form of address, which anyone is given ("Mr. Smith")
+            ref = self.authority.ref_for(name, "person", surname=bool(rank) or len(name.split()) > 1)
         if ref is None:
             return None
         self.remember(name, ref)
         gap = m.group()[len(title):m.start("titled") - m.start()]
-        tail = [rest] if rest else []
+        tail = _annotate([rest], self) if rest else []
         if found is not None and found.pseudonym:
             return [title + gap, Span("pseudonym", [name], {"ref": ref})] + tail
-        if _key(title) in self.matcher.rank:
-            return [self.person_span([Span("role", [title]), gap, name], ref)] + tail
+        if rank:
+            before = title[: len(title) - len(title[len(address):].lstrip())]
+            person = self.person_span([Span("role", [title[len(before):]]), gap, name], ref)
+            return [piece for piece in (before, person) if piece] + tail
         return [title + gap, self.person_span([name], ref)] + tail
 
     def known_text(self, text: str) -> list[Inline] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .. import vocab
 from ..authority import Authority
 from ..model import Inline, Span, bracketed_text, plain_text
 from . import dates
@@ -251,6 +252,14 @@ _OFFICE = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|C
                      r"Ministry|Directorate|Headquarters|Mission|Legation|Government|Staff)\b", re.I)
 
 
+def _cable_office(text: str) -> bool:
+    """A cable's address: the Department or a post ("SECSTATE WASHDC", "AMEMBASSY BONN", "ALL
+    EUROPEAN DIPLOMATIC POSTS"), an office, never a person."""
+    words = {w.strip(".,").upper() for w in text.split()}
+    cable = vocab.cable_words()
+    return bool(words & (cable["department"] | cable["posts"] | {"POSTS"}))
+
+
 def _facts_party(text: str):
     from .facts import _NO_AUTHORITY, party
 
@@ -264,6 +273,9 @@ def _name_span(text: str, authority: Authority) -> Span:
     place = authority.lookup(text, "place")
     if place is not None and authority.lookup(text, "person") is None:
         return Span("place", [text], {"ref": place})
+    if _cable_office(text):
+        ref = authority.lookup(text, "org")
+        return Span("org", [text], {"ref": ref} if ref else {})
     if _OFFICE.search(text):
         ref = authority.lookup(text, "org") or authority.lookup(re.sub(r"^(?:the|The)\s+", "", text), "org")
         return Span("org", [text], {"ref": ref} if ref else {})

@@ -43,7 +43,7 @@ def person_problem(element: etree._Element, authority: Authority) -> str | None:
         return f"{name!r} is an office or institution"
     cable = vocab.cable_words()
     words = [w.strip(".,()").lower() for w in name.split()]
-    if {w.upper() for w in words} & (cable["department"] | cable["posts"]):
+    if words[0].upper() in cable["department"] | cable["posts"] or "posts" in words:
         return f"{name!r} is a cable address"
     if all(w in _role_words() for w in words if w):
         return f"{name!r} is a role"

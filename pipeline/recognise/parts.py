@@ -255,9 +255,9 @@ _OFFICE = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|C
 def _cable_office(text: str) -> bool:
     """A cable's address: the Department or a post ("SECSTATE WASHDC", "AMEMBASSY BONN", "ALL
     EUROPEAN DIPLOMATIC POSTS"), an office, never a person."""
-    words = {w.strip(".,").upper() for w in text.split()}
+    words = [w.strip(".,").upper() for w in text.split()]
     cable = vocab.cable_words()
-    return bool(words & (cable["department"] | cable["posts"] | {"POSTS"}))
+    return bool(words) and (words[0] in cable["department"] | cable["posts"] or "POSTS" in words)
 
 
 def _facts_party(text: str):

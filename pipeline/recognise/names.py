@@ -152,8 +152,10 @@ class NameMatcher:
         not_names = {w.lower() for w in titles["not_names"]} | {w.lower() for w in words["office_words"]} \
             | {w.lower() for w in words["function_words"]} | {_key(t) for t in address + rank}
         trie = _trie_pattern(forms) or "(?!)"
+        # every branch starts with a capital (or the parenthesis of a name): the other word
+        # starts are passed over at once
         pattern = re.compile(
-            r"(?<![^\W_])(?:"
+            r"(?<![^\W_])(?=[A-Z\u00C0-\u00DE(])(?:"
             r"(?P<title>(?i:" + title_alternation + r")(?:\s{1,3}(?i:" + title_alternation + r")){0,2})\s{1,3}"
             r"(?P<titled>" + _NAME_WORD + r"(?:" + _NAME_JOIN + _NAME_WORD + r"){0,2})(?![^\W_])"
             r"|(?P<known>(?i:" + trie + r"))(?![^\W_])"

@@ -11,10 +11,10 @@ One pass over each string of a block finds, with one compiled pattern:
   entries of the authority file (vocab/persons.toml, places.toml, organisations.toml and the
   entries an editor reviewed in tei/authority.xml), in capitals or not, with or without hyphens
   and full stops, before a possessive "'s";
-* in a heading, a **name in parentheses after an office** ("The Consul General at Calcutta
-  (Wilson) to the Secretary of State"), the way editions name the holder of an office;
+* in a heading, a **name in parentheses after an office** ("The Consul General at Madras
+  (Hollis) to the Secretary of State"), the way editions name the holder of an office;
 * a **name already met in the document**: the surname of a person its header names, or a name
-  met after a title earlier in the text ("Mr. Corcoran ... Corcoran").
+  met after a title earlier in the text ("Mr. Ordway ... Ordway").
 
 The known names are compiled into a trie of characters written as one regular expression, so
 that at each position of the text at most the length of the longest name is read: the pass is
@@ -46,7 +46,7 @@ _SEPARATOR = r"[\s.\-‐]{0,3}"
 _NAME_WORD = r"(?:[A-Z][a-z]{0,3}\.|[A-Z][^\W\d_'’]*(?:['’-][^\W\d_]+)*['’]?)"
 # Between the words of a name after a title: a space, or nothing after a full stop ("I.V.").
 _NAME_JOIN = r"(?:\s|(?<=\.))"
-_POSSESSIVE = re.compile(r"['’][sS]?$")  # "Corcoran's", "Barretts'": the possessive is no part of the name
+_POSSESSIVE = re.compile(r"['’][sS]?$")  # "Ordway's", "Hollis'": the possessive is no part of the name
 _PARTICLES = frozenset({"de", "van", "von", "der", "da", "la", "le", "al", "bin", "ibn", "of", "the"})
 
 
@@ -230,7 +230,7 @@ class _Pass:
         words = _POSSESSIVE.sub("", printed).split(" ")
         for index, word in enumerate(words[1:], start=1):
             if word.strip(".,'’").lower() in self.matcher.not_names:
-                words = words[:index]  # "Dulles General Cabell": a name ends at the next title
+                words = words[:index]  # "Hollis General Brandt": a name ends at the next title
                 break
         while words and (words[-1].strip(".,'’").lower() in self.matcher.not_names or words[-1].endswith(".")):
             words.pop()  # "President Truman Said": the name ends before the word that is none
@@ -296,7 +296,7 @@ class _Pass:
         return Span(found.kind, [text], {"ref": found.id})
 
     def parenthesised(self, m: re.Match) -> list[Inline] | None:
-        """"(Wilson)" after an office in a heading: the holder of the office."""
+        """"(Hollis)" after an office in a heading: the holder of the office."""
         name = m.group("paren")
         if self.role != "heading":
             return None
@@ -307,7 +307,7 @@ class _Pass:
         return ["(", span, ")"] if span is not None else None
 
     def holder(self, m: re.Match) -> Span | None:
-        """"Memorandum From W. Park Armstrong of the Office ...": in a heading, a name between
+        """"Memorandum From J. Hollis of the Office ...": in a heading, a name between
         "From" or "to" and the office it holds."""
         if self.role != "heading":
             return None

@@ -17,6 +17,16 @@ from .config import BadSettings, NoProject, Settings, load_settings, settings_or
 from .convert import convert_paths
 
 
+def interrupted() -> None:
+    """Ctrl-C: stop the worker processes, say so, and exit with 130 (128 + SIGINT), as shells do.
+    Nothing is half-written; the next run goes on from what is there."""
+    from .lifeline import stop_workers
+
+    stop_workers()
+    click.echo("interrupted: the next run goes on from what was written", err=True)
+    sys.exit(130)
+
+
 def usage_error(message: str) -> None:
     """Say what is wrong with how the command was called, and exit with status 2."""
     click.echo(f"error: {message}", err=True)
@@ -312,7 +322,10 @@ def build(jobs: int | None, force: bool, quiet: bool, seeds: Path | None, tei: P
     overrides |= {name: value.resolve() for name, value in (("seeds", seeds), ("tei", tei), ("build", out))
                   if value is not None}
     settings = dataclasses.replace(settings, **overrides)
-    report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter())
+    try:
+        report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter())
+    except KeyboardInterrupt:
+        interrupted()
     for problem in report.problems:
         if problem.severity == "error" or not quiet:
             click.echo(str(problem), err=True)
@@ -437,6 +450,8 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
     try:
         report = write_bag(settings, target, allow_invalid=allow_invalid, force=force, jobs=jobs,
                            progress=None if quiet else ProgressPrinter())
+    except KeyboardInterrupt:
+        interrupted()
     except DestinationError as error:
         raise click.UsageError(str(error)) from error
     except DepositError as error:

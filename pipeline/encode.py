@@ -151,6 +151,11 @@ def _el(parent, name: str, text: str | None = None, **attrs) -> etree._Element:
     return element
 
 
+def _running_text(parts) -> bool:
+    """Whether ``parts`` hold running text: anything but page furniture (TEI's globals)."""
+    return any(not (isinstance(p, Block) and p.role in FURNITURE_ROLES) for p in parts)
+
+
 class Writer:
     def __init__(self, document: Document, context: EncodingContext):
         self.doc = document
@@ -410,7 +415,13 @@ class Writer:
     # --- text ----------------------------------------------------------------------------------
     def division(self, container, division: Division, top_level: bool) -> None:
         group = None
-        for block in division.opener:
+        opener, body, closer = division.opener, division.body, division.closer
+        running = _running_text(body)
+        if closer and not running:
+            # TEI allows a closer only after running text; with none, the closing lines (signed,
+            # dateline, salute) stand in the opener, which may hold them too, in their order.
+            opener, body, closer = [*opener, *body, *closer], [], []
+        for block in opener:
             if block.role == "heading":
                 group = None
                 self.block(container, block)
@@ -418,14 +429,16 @@ class Writer:
             if group is None:
                 group = _el(container, "opener")
             self.block(group, block)
-        self.parts(container, division.body)
-        if division.closer:
-            closer = _el(container, "closer")
-            for block in division.closer:
-                self.block(closer, block)
+        self.parts(container, body)
+        if closer:
+            element = _el(container, "closer")
+            for block in closer:
+                self.block(element, block)
         if division.postscript:
-            # Page furniture may stand after a closer on its own; anything else needs a postscript.
-            if all(isinstance(p, Block) and p.role in FURNITURE_ROLES for p in division.postscript):
+            # Page furniture may stand after a closer on its own; anything else needs a postscript,
+            # which TEI allows only after running text: with none, it is the running text.
+            furniture = all(isinstance(p, Block) and p.role in FURNITURE_ROLES for p in division.postscript)
+            if furniture or not running:
                 self.parts(container, division.postscript)
             else:
                 self.parts(_el(container, "postscript"), division.postscript)

@@ -33,3 +33,20 @@ def die_with_parent() -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, name="teipipe-lifeline", daemon=True).start()
+
+
+def stop_workers() -> None:
+    """End every worker process this process started and wait for them to go.
+
+    Called when a run is interrupted (Ctrl-C): the pool of a stage may be half made or still
+    waiting for work that will never come, and the interpreter would wait for its workers at
+    exit for ever. Every output is written whole or not at all, so stopping them loses nothing.
+    """
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join()

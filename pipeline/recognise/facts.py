@@ -302,7 +302,7 @@ def extract(division: Division, authority: Authority) -> Facts:
         for span in iter_spans(from_line.inlines):
             if span.kind == "place" and place is None:
                 place = span
-            elif span.kind in ("person", "org") and not facts.senders and not heading.get("sender"):
+            elif span.kind in ("person", "org", "role") and not facts.senders and not heading.get("sender"):
                 facts.senders.append(Party(list(span.children), span.kind, span.attrs.get("ref")))
     if place is not None:
         facts.place = plain_text(place.children)

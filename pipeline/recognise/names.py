@@ -175,10 +175,12 @@ _MATCHERS: "weakref.WeakKeyDictionary[Authority, NameMatcher]" = weakref.WeakKey
 
 
 def matcher_for(authority: Authority) -> NameMatcher:
-    """The matcher of an authority's reviewed entries, built once per authority."""
-    found = _MATCHERS.get(authority)
+    """The matcher of an authority's reviewed entries, built once per authority (once per
+    authority behind a build's log of lookups, pipeline/executor.py NameLog)."""
+    base = getattr(authority, "authority", authority)
+    found = _MATCHERS.get(base)
     if found is None:
-        found = _MATCHERS[authority] = NameMatcher.build(authority)
+        found = _MATCHERS[base] = NameMatcher.build(base)
     return found
 
 

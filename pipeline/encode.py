@@ -85,6 +85,7 @@ SPAN_ELEMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "place": ("placeName", {}),
     "person": ("persName", {}),
     "org": ("orgName", {}),
+    "role": ("roleName", {}),
     "number": ("idno", {}),
     "label": ("label", {}),
 }

@@ -202,14 +202,20 @@ class NameLog:
         self.authority = authority
         self.calls: list[list] = []
 
-    def lookup(self, name: str, kind: str | None = None) -> str | None:
-        answer = self.authority.lookup(name, kind)
-        self.calls.append(["lookup", name, kind, answer])
+    @property
+    def entries(self):
+        """The entries, read by the name pass for the reviewed names it looks for: they come
+        from the seed and the authority file the job starts from, the same in every worker."""
+        return self.authority.entries
+
+    def lookup(self, name: str, kind: str | None = None, surname: bool = True) -> str | None:
+        answer = self.authority.lookup(name, kind, surname)
+        self.calls.append(["lookup", name, kind, surname, answer])
         return answer
 
-    def ref_for(self, name: str, kind: str, add: bool = True) -> str | None:
-        answer = self.authority.ref_for(name, kind, add)
-        self.calls.append(["ref_for", name, kind, add, answer])
+    def ref_for(self, name: str, kind: str, add: bool = True, surname: bool = True) -> str | None:
+        answer = self.authority.ref_for(name, kind, add, surname)
+        self.calls.append(["ref_for", name, kind, add, surname, answer])
         return answer
 
     def person_for_pseudonym(self, name: str) -> str | None:

@@ -15,6 +15,7 @@ from . import cable as _cable
 from . import cover as _cover
 from . import facts as _facts
 from . import lines as _lines
+from . import names as _names
 from .structure import Recogniser
 
 
@@ -37,6 +38,7 @@ def recognise(source: Source, authority: Authority) -> Document:
     else:
         _apply_cover(facts, source.text, authority)
     division.kind = facts.kind
+    _names.mark_names(division, facts, authority)
     return Document(stem=source.stem, source_name=source.name, sha256=source.sha256, facts=facts,
                     text=division, leading_blank=leading, warnings=list(source.warnings))
 

@@ -175,13 +175,14 @@ def seed_entries() -> list[Entry]:
     return entries
 
 
-def read_entries(path: Path) -> list[Entry]:
-    """The entries of an authority file (names, pseudonyms, Wikidata ids). The file is read by
-    the safe parser of every TEI file (:mod:`pipeline.validate.safe_xml`); one it refuses raises
-    ``etree.XMLSyntaxError`` with the place and the reason (OSError when it cannot be read)."""
+def read_entries(path: Path, data: bytes | None = None) -> list[Entry]:
+    """The entries of an authority file (names, pseudonyms, Wikidata ids): the file at ``path``,
+    or ``data`` as its bytes when they are given. The file is read by the safe parser of every
+    TEI file (:mod:`pipeline.validate.safe_xml`); one it refuses raises ``etree.XMLSyntaxError``
+    with the place and the reason (OSError when it cannot be read)."""
     from .validate import safe_xml
 
-    parsed = safe_xml.read(path)
+    parsed = safe_xml.read(path) if data is None else safe_xml.parse(str(path), data)
     if parsed.tree is None:
         problem = parsed.problems[0]
         if problem.code == "TP006":

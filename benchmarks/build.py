@@ -71,6 +71,7 @@ def floor(tei: Path) -> float:
 def measure(documents: int, jobs: int) -> dict:
     from benchmarks.corpus import generate
 
+    load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="teipipe-bench-") as folder:
         project = Path(folder)
         shutil.copy(ROOT / "pyproject.toml", project)
@@ -82,9 +83,10 @@ def measure(documents: int, jobs: int) -> dict:
         noop_wall = time.perf_counter() - started
         _, again = run_child(project, jobs)
         floor_rate = floor(project / "tei")
-        manifest = (project / "build" / "manifest.json").stat().st_size
+        manifest = sum(p.stat().st_size for p in (project / "build").glob("manifest.sqlite*"))
     return {"documents": documents, "cold_wall": cold_wall, "cold": cold, "noop_wall": noop_wall,
-            "noop_exit": noop.returncode, "noop": again, "floor": floor_rate, "manifest_bytes": manifest}
+            "noop_exit": noop.returncode, "noop": again, "floor": floor_rate, "manifest_bytes": manifest,
+            "load": (load, os.getloadavg()[0])}
 
 
 def show(result: dict) -> None:
@@ -103,8 +105,13 @@ def show(result: dict) -> None:
     print(f"  peak memory       {cold['peak_mib']:7.0f} MiB build process, {cold['worker_peak_mib']:.0f} MiB largest worker"
           f" (no-op: {result['noop']['peak_mib']:.0f} MiB)")
     print(f"  manifest          {result['manifest_bytes'] / 1024:7.0f} KiB")
-    print(f"  floor (lxml parse + serialise, one core) {result['floor']:7.0f} documents/s;"
-          f" the cold build is {result['floor'] / (n / times['total']):.0f}x slower")
+    floor_seconds = n / result["floor"]
+    ratio = times["total"] / floor_seconds
+    print(f"  floor (lxml parse + serialise, one core) {result['floor']:7.0f} documents/s, {floor_seconds:.2f} s")
+    print(f"  cold build / floor {ratio:7.1f}x  (target: within 20x)")
+    print(f"  no-op rebuild      {result['noop_wall']:7.2f} s  (target: under 1 s)")
+    print(f"  peak memory        {max(cold['peak_mib'], cold['worker_peak_mib']):7.0f} MiB  (target: under 1024 MiB)")
+    print(f"  load average       {result['load'][0]:.2f} before, {result['load'][1]:.2f} after (1 minute)")
 
 
 def main() -> None:
@@ -118,6 +125,7 @@ def main() -> None:
         return
     for documents in arguments.documents:
         show(measure(documents, arguments.jobs))
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """The authority file: the people, places and organisations that documents name.
 
 ``tei/authority.xml`` is a TEI document whose ``standOff`` holds a ``listPerson``, a
-``listPlace`` and a ``listOrg``. It is seeded from ``vocab/authority.toml`` (names, pseudonyms,
-variant spellings, Wikidata ids) and grows as documents are encoded: a sender, recipient or
+``listPlace`` and a ``listOrg``. It is seeded from ``vocab/persons.toml``, ``vocab/places.toml`` and
+``vocab/organisations.toml`` (names, pseudonyms, variant spellings, Wikidata ids, dates of life) and grows as documents are encoded: a sender, recipient or
 signer the file does not know yet is added, marked as not yet reviewed. Entries an editor has
 written or corrected by hand in ``tei/authority.xml`` are kept as they are and are used for
 matching.
@@ -36,6 +36,8 @@ class Entry:
     wikidata: str | None = None
     note: str | None = None
     reviewed: bool = True
+    birth: str | None = None  # ISO date or year
+    death: str | None = None
 
 
 def name_key(name: str) -> str:
@@ -79,20 +81,26 @@ class Authority:
         for name in entry.pseudonyms:
             self._pseudonyms.setdefault(name_key(name), entry.id)
 
+    def _is_place(self, key: str) -> bool:
+        found = self._names.get(key)
+        return found is not None and self.entries[found].kind == "place"
+
     # --- lookups ---------------------------------------------------------------------------
     def person_for_pseudonym(self, name: str) -> str | None:
         """The id of the person who used ``name`` as a pseudonym."""
         return self._pseudonyms.get(name_key(name))
 
-    def lookup(self, name: str, kind: str | None = None) -> str | None:
-        """The id of the entry named ``name`` (its main or a variant name, a pseudonym, or an
-        unambiguous surname of a person)."""
+    def lookup(self, name: str, kind: str | None = None, surname: bool = True) -> str | None:
+        """The id of the entry named ``name`` (its main or a variant name, a pseudonym, or, with
+        ``surname``, an unambiguous surname of a person)."""
         key = name_key(name)
         if not key:
             return None
         found = self._names.get(key) or self._pseudonyms.get(key)
-        if found is None and (kind in (None, "person")):
+        if found is None and surname and (kind in (None, "person")):
             parts = key.split()
+            if parts and self._is_place(parts[-1]):
+                return None  # "... Washington": a place is never a person's surname
             candidates = self._surnames.get(parts[-1], set()) if parts else set()
             if len(candidates) == 1 and (len(parts) == 1 or len(parts[-1]) > 3):
                 found = next(iter(candidates))
@@ -100,14 +108,16 @@ class Authority:
             return None
         return found
 
-    def ref_for(self, name: str, kind: str, add: bool = True) -> str | None:
+    def ref_for(self, name: str, kind: str, add: bool = True, surname: bool = True) -> str | None:
         """The id for ``name``, adding an unreviewed entry when it is not known yet."""
-        found = self.lookup(name, kind)
+        found = self.lookup(name, kind, surname)
         if found is not None or not add:
             return found
         key = name_key(name)
         if not key or not any(ch.isalpha() for ch in key):
             return None
+        if kind == "person" and self._is_place(key.split()[-1]):
+            return None  # places never become persons ("To Secretary of State, Washington")
         new_id = PREFIX[kind] + slug(name)
         if new_id in self.entries:  # same slug, other kind or spelling: make it unique
             number = 2
@@ -160,17 +170,19 @@ def seed_entries() -> list[Entry]:
     for kind in ("person", "place", "org"):
         for row in data.get(kind, []):
             entries.append(Entry(kind, PREFIX[kind] + row["id"], list(row["names"]),
-                                 list(row.get("pseudonyms", [])), row.get("wikidata"), row.get("note")))
+                                 list(row.get("pseudonyms", [])), row.get("wikidata"), row.get("note"),
+                                 birth=row.get("birth"), death=row.get("death")))
     return entries
 
 
-def read_entries(path: Path) -> list[Entry]:
-    """The entries of an authority file (names, pseudonyms, Wikidata ids). The file is read by
-    the safe parser of every TEI file (:mod:`pipeline.validate.safe_xml`); one it refuses raises
-    ``etree.XMLSyntaxError`` with the place and the reason (OSError when it cannot be read)."""
+def read_entries(path: Path, data: bytes | None = None) -> list[Entry]:
+    """The entries of an authority file (names, pseudonyms, Wikidata ids): the file at ``path``,
+    or ``data`` as its bytes when they are given. The file is read by the safe parser of every
+    TEI file (:mod:`pipeline.validate.safe_xml`); one it refuses raises ``etree.XMLSyntaxError``
+    with the place and the reason (OSError when it cannot be read)."""
     from .validate import safe_xml
 
-    parsed = safe_xml.read(path)
+    parsed = safe_xml.read(path) if data is None else safe_xml.parse(str(path), data)
     if parsed.tree is None:
         problem = parsed.problems[0]
         if problem.code == "TP006":
@@ -191,7 +203,11 @@ def read_entries(path: Path) -> list[Entry]:
             wikidata = element.findtext("t:idno[@type='wikidata']", namespaces=ns)
             note = element.findtext("t:note[@type='description']", namespaces=ns)
             reviewed = element.find("t:note[@type='status']", ns) is None
-            entries.append(Entry(kind, ident, names, pseudonyms, wikidata, note, reviewed))
+            birth = element.find("t:birth", ns)
+            death = element.find("t:death", ns)
+            entries.append(Entry(kind, ident, names, pseudonyms, wikidata, note, reviewed,
+                                 birth.get("when") if birth is not None else None,
+                                 death.get("when") if death is not None else None))
     return entries
 
 
@@ -228,6 +244,9 @@ def build_authority_tree(authority: Authority, publisher: str) -> etree._Element
                 name_el = etree.SubElement(element, T + NAME_OF[kind])
                 name_el.set("type", "pseudonym")
                 name_el.text = name
+            for event, when in (("birth", entry.birth), ("death", entry.death)):
+                if when:
+                    etree.SubElement(element, T + event).set("when", when)
             if entry.wikidata:
                 idno = etree.SubElement(element, T + "idno")
                 idno.set("type", "wikidata")

@@ -12,7 +12,7 @@
 4. **index**: ``index.html`` (and the stylesheet) when the set of documents or any of them
    changed.
 
-What "changed" means is decided against ``build/manifest.json`` (:mod:`pipeline.manifest`).
+What "changed" means is decided against the manifest, ``build/manifest.sqlite`` (:mod:`pipeline.manifest`).
 
 **Editors' work is the master copy.** A TEI file that is not what the encoder last wrote there
 has been edited by hand: it is kept, checked and rendered as it is, and the build reports that
@@ -35,19 +35,15 @@ convert`` writes (see :mod:`pipeline.executor` for how the authority file is kep
 
 from __future__ import annotations
 
-import hashlib
-import json
-import multiprocessing
 import os
+import sqlite3
 import sys
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from dataclasses import asdict, astuple, dataclass, field, replace
-from itertools import islice
 from pathlib import Path
-from typing import TextIO
 
 from lxml import etree
 
@@ -57,31 +53,32 @@ from .atomic import NAME_MAX, remove_leftovers, write_atomic
 from .authority import build_authority_tree
 from .config import Settings
 from . import catalogue
-from .convert import collect_sources, encoding_context, review_for
+from .convert import collect_sources, encoding_context, review_for, review_text
+from .corrections import ReviewError
 from .names import BatchNames
 from .manifest import (
     MANIFEST_NAME,
-    PACKAGE,
-    SETTLED_NS,
-    STATS_NAME,
     FileDigests,
     Manifest,
+    Records,
+    Store,
     Versions,
     digest,
-    folder_digest,
     key,
 )
+from .build_report import BuildReport, Progress, ProgressPrinter, _shown, summary  # noqa: F401
+from .build_state import _as_left, _left, snapshot  # noqa: F401
+from .workers import CHUNK, PARALLEL_FROM, Workers  # noqa: F401
 from .registers import registers_stage
-from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, render_rows
-from .source import stem_of
+from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, index_parts, page_name
+from .source import SourceError, read_source_bytes, stem_of
 from .validate import CheckContext, check_file
 from .validate.check import PROFILE_FILE, repeated_across_files
 from .validate.report import ERROR, Problem
-from .validate.rules import targets_beside
+from .validate.rules import KnownFiles, targets_beside, targets_in_file
 
 STAGES = ("encode", "check", "render", "index")
-#: Below this many documents a stage runs in this process: starting workers would cost more.
-PARALLEL_FROM = 16
+
 #: How often the manifest is saved during a stage, at least (seconds) ...
 CHECKPOINT_EVERY = 5.0
 #: ... after a first save this soon after the build starts recording, the pause doubling from
@@ -90,50 +87,6 @@ FIRST_CHECKPOINT = 0.25
 #: ... and the pause between two saves is at least this many times what a save takes, so that
 #: saving a large manifest stays a small part of a build.
 SAVING_SHARE = 20
-#: The most documents handed to a worker at once.
-CHUNK = 16
-
-Progress = Callable[[str, int, int], None]  # (stage, documents done, documents to do)
-
-
-# ------------------------------------------------------------------------------------ the report
-
-@dataclass
-class BuildReport:
-    """What one build did, document by document (file stems), and how long each stage took."""
-
-    documents: int = 0
-    converted: list[str] = field(default_factory=list)  # the encoder ran and its TEI is in tei/
-    unchanged: list[str] = field(default_factory=list)  # no stage had anything to do
-    diverged: list[str] = field(default_factory=list)  # the TEI was edited by hand: kept
-    replaced: dict[str, Path] = field(default_factory=dict)  # --force: stem -> backup of the edit
-    without_seed: list[str] = field(default_factory=list)  # a TEI file with no seed
-    checked: list[str] = field(default_factory=list)
-    invalid: list[str] = field(default_factory=list)
-    rendered: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)  # not rendered: not converted, or invalid
-    removed: list[str] = field(default_factory=list)  # gone from seeds/ and tei/: outputs deleted
-    index: bool = False  # index.html was rendered
-    authority: bool = False  # tei/authority.xml was written
-    failures: list[str] = field(default_factory=list)  # documents that failed to convert or render
-    problems: list[Problem] = field(default_factory=list)  # of the documents checked, and the invalid
-    warnings: list[str] = field(default_factory=list)  # the encoder's
-    errors: list[str] = field(default_factory=list)  # not tied to a document
-    times: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def did_nothing(self) -> bool:
-        return not (self.converted or self.checked or self.rendered or self.index or self.authority
-                    or self.removed or self.replaced)
-
-    @property
-    def ok(self) -> bool:
-        return not (self.failures or self.invalid or self.errors)
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.ok else 1
-
 
 # ------------------------------------------------------------------------------------ the corpus
 
@@ -144,12 +97,21 @@ class Document:
     stem: str
     seed: Path | None
     tei: Path
-    record: dict
+    records: Records  # where its record is kept
     seed_digest: str | None = None
     tei_digest: str | None = None  # of the file in tei/ now
     failed: bool = False  # the encoder failed: nothing further is done with it
     valid: bool = False
     worked: bool = False  # some stage did something for it in this build
+
+    @property
+    def record(self) -> dict:
+        """Its manifest record (read from the store when it is not at hand)."""
+        return self.records.setdefault(self.stem, {})
+
+    def recorded(self) -> None:
+        """Its record was changed: the manifest must save it."""
+        self.records.changed(self.stem)
 
 
 def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: BuildReport) -> list[Document]:
@@ -168,11 +130,11 @@ def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: B
         if refused:
             report.failures.append(refused)
             continue
-        documents.append(Document(stem, seed, settings.tei / f"{stem}.xml", manifest.documents.setdefault(stem, {})))
+        documents.append(Document(stem, seed, settings.tei / f"{stem}.xml", manifest.documents))
     if settings.tei.is_dir():
         for tei in sorted(settings.tei.glob("*.xml")):
             if tei.name != AUTHORITY_NAME and tei.stem not in stems.files:
-                documents.append(Document(tei.stem, None, tei, manifest.documents.setdefault(tei.stem, {})))
+                documents.append(Document(tei.stem, None, tei, manifest.documents))
                 report.without_seed.append(tei.stem)
     for document in documents:
         document.seed_digest = digests.digest(document.seed) if document.seed else None
@@ -180,61 +142,7 @@ def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: B
     return documents
 
 
-# ------------------------------------------------------------------------------------ where work runs
-
-class Workers:
-    """Runs per-document work: in this process, on the executor given, or on a pool of ``jobs``
-    worker processes started the first time a stage has enough documents for it."""
-
-    def __init__(self, executor: Executor | None, jobs: int, warm_up: tuple) -> None:
-        self.executor = executor
-        self.jobs = jobs
-        self.warm_up = warm_up
-        self.own: ProcessPoolExecutor | None = None
-
-    def parallel(self, count: int) -> bool:
-        """Whether ``count`` documents are worth handing to other processes."""
-        return count >= PARALLEL_FROM and (self.executor is not None or self.jobs > 1)
-
-    def map(self, function: Callable, jobs: Iterable, count: int) -> Iterator:
-        """``function(job)`` for each of the ``count`` jobs, in order, as each becomes ready. The
-        jobs are taken from ``jobs`` only as they are handed out, so a job can depend on the
-        results taken before it."""
-        if not self.parallel(count):
-            return map(function, jobs)
-        if self.executor is None and self.own is None:
-            # "spawn": workers start clean, without the state of this process (an XSLT
-            # processor does not survive a fork).
-            self.own = ProcessPoolExecutor(self.jobs, multiprocessing.get_context("spawn"),
-                                           initializer=work.warm_up, initargs=self.warm_up)
-        executor = self.executor or self.own
-        workers = self.jobs if self.executor is None else max(self.jobs, 1)
-        size = max(1, min(CHUNK, count // (workers * 8)))
-        chunks = iter(lambda: list(islice(jobs, size)), [])
-        return (result for chunk in _in_order(executor, chunks, function, window=workers * 4) for result in chunk)
-
-    def close(self, cancel: bool = False) -> None:
-        if self.own is not None:
-            self.own.shutdown(wait=True, cancel_futures=cancel)
-            self.own = None
-
-
-def _in_order(executor: Executor, chunks: Iterator[list], function: Callable, window: int) -> Iterator[list]:
-    """Submit ``work.run_all(function, chunk)`` for the chunks, at most ``window`` at a time, and
-    yield the results in order: memory stays flat however long the list. A chunk is taken from
-    ``chunks`` when the results before it have been used, to keep ``window`` chunks in flight."""
-    pending: deque[Future] = deque()
-    try:
-        for chunk in islice(chunks, window):
-            pending.append(executor.submit(work.run_all, function, chunk))
-        while pending:
-            yield pending.popleft().result()
-            for chunk in islice(chunks, 1):
-                pending.append(executor.submit(work.run_all, function, chunk))
-    finally:
-        for future in pending:
-            future.cancel()
-
+# ------------------------------------------------------------------------------------ saving as it goes
 
 class Checkpoints:
     """Saves the manifest now and then during a stage, and at its end, when something was
@@ -264,10 +172,11 @@ class Checkpoints:
         os.sync()
         try:
             self.manifest.save(self.path)
-        except OSError as error:
+        except (OSError, sqlite3.Error) as error:
             # The outputs are in place but not recorded: the next build does their work again.
             if not self.errors:
-                self.errors.append(f"{_shown(self.path)}: error: cannot be written: {error.strerror or error}; "
+                self.errors.append(f"{_shown(self.path)}: error: cannot be written: "
+                                   f"{getattr(error, 'strerror', None) or error}; "
                                    "what this build did will be done again by the next")
             self.last = time.monotonic()
             return
@@ -288,22 +197,32 @@ def _stage(name: str, progress: Progress | None, results: Iterable, total: int) 
 # ------------------------------------------------------------------------------------ the build
 
 def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
-          executor: Executor | None = None, progress: Progress | None = None) -> BuildReport:
+          executor: Executor | None = None, progress: Progress | None = None,
+          cluster: str | None = None, scheduler: str | None = None) -> BuildReport:
     """Bring ``tei/`` and ``build/`` up to date with ``seeds/`` and return what was done.
 
     ``jobs`` is the number of worker processes (default ``settings.jobs``; 0: one per core);
     ``executor`` is any ``concurrent.futures.Executor`` to run the per-document work on instead
-    (the caller starts and stops it; its workers need the package installed). ``force``
+    (the caller starts and stops it; its workers need the package installed and see this
+    machine's files). ``cluster`` names another engine to run it on (default
+    ``settings.executor``): ``"dask"`` is a ``dask.distributed`` cluster, the one whose scheduler
+    is at ``scheduler`` (default ``settings.scheduler``), or a local one of ``jobs`` worker
+    processes started for the build when there is no address (:mod:`pipeline.cluster`); its
+    workers get the bytes they need and share no file system with the build. ``force``
     re-encodes TEI files that were edited by hand, keeping a backup of each. ``progress`` is
     called as ``progress(stage, done, total)`` while a stage runs.
     """
     started = time.perf_counter()
     versions = Versions.of(settings.schema, settings.transforms)
-    digests = FileDigests.load(settings.build / STATS_NAME)
-    if not force and digests.last.get("key") == snapshot(settings, versions)[0]:
-        report = _as_left(digests.last, settings)
-        report.times["total"] = time.perf_counter() - started
-        return report
+    if not force and (settings.build / MANIFEST_NAME).is_file():
+        store = Store(settings.build / MANIFEST_NAME)
+        last = store.meta("last", {})
+        if last.get("key") == snapshot(settings, versions)[0]:
+            store.close()
+            report = _as_left(last, settings)
+            report.times["total"] = time.perf_counter() - started
+            return report
+        store.close()
     report = BuildReport()
     if settings.catalogue is not None:
         try:
@@ -313,16 +232,35 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
                                  else f"{settings.catalogue}: error: cannot be read: {exc.strerror or exc}")
             return report
     manifest_path = settings.build / MANIFEST_NAME
-    manifest = Manifest.load(manifest_path)
-    checkpoints = Checkpoints(manifest, manifest_path)
-    run = Run(settings, manifest, versions, digests, checkpoints, report, force, progress)
-    workers_wanted = settings.jobs if jobs is None else jobs
-    run.workers = Workers(executor, workers_wanted or os.cpu_count() or 1,
-                          (settings.schema / PROFILE_FILE, settings.transforms, settings.tei,
-                           digests.digest(settings.authority)))
-    finished = False
     try:
         settings.build.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # the build folder itself cannot be made
+        report.errors.append(f"{_shown(Path(error.filename or settings.build))}: error: {error.strerror or error}")
+        return report
+    try:
+        store = Store(manifest_path)
+        unsaved = None
+    except OSError as error:  # the build is done all the same, its records kept in memory
+        store = Store(":memory:")
+        unsaved = (f"{_shown(manifest_path)}: error: cannot be written: {error.strerror or error}; "
+                   "what this build did will be done again by the next")
+    manifest = Manifest(store)
+    digests = FileDigests(store)
+    if digests.last:  # a build that stops half-way leaves no state to trust
+        digests.last = {}
+        store.set_meta("last", {})
+        store.commit()
+    checkpoints = Checkpoints(manifest, manifest_path)
+    if unsaved:
+        checkpoints.errors.append(unsaved)
+    run = Run(settings, manifest, versions, digests, checkpoints, report, force, progress)
+    workers_wanted = settings.jobs if jobs is None else jobs
+    run.toolkit = work.Toolkit.of(settings.schema, settings.transforms, _read(settings.authority))
+    cluster = settings.executor if cluster is None else cluster
+    finished = False
+    try:
+        run.workers = Workers.for_build(executor, workers_wanted or os.cpu_count() or 1, run.toolkit,
+                                        cluster, scheduler or settings.scheduler or None)
         for folder in (settings.tei, settings.build, *(settings.build / Path(v).parent for v in work.VIEWS.values())):
             remove_leftovers(folder)  # of a build that was killed while writing
         documents = scan(settings, manifest, digests, report)
@@ -341,80 +279,23 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         report.errors.append(f"{_shown(Path(error.filename or settings.build))}: error: "
                              f"{error.strerror or error}")
     finally:
-        run.workers.close(cancel=not finished)
-        checkpoints.changed |= not report.did_nothing or not manifest_path.exists()
+        if run.workers is not None:
+            run.workers.close(cancel=not finished)
+        checkpoints.changed |= not report.did_nothing
         checkpoints.save()
     report.errors += checkpoints.errors
-    left = _left(settings, versions, documents, run) if finished and not (report.failures or report.errors) else {}
-    if left != digests.last:
-        digests.last = left
-        digests.changed = True
     try:
-        digests.save(settings.build / STATS_NAME)
-    except OSError:
-        pass  # only a shortcut for the next build, which reads the files instead
+        left = _left(settings, versions, documents, run) if finished and not (report.failures or report.errors) else {}
+        if left != digests.last:
+            digests.last = left
+            digests.changed = True
+        try:
+            digests.save()
+        except (OSError, sqlite3.Error):
+            pass  # only a shortcut for the next build, which reads the files instead
+    finally:
+        store.close()
     report.times["total"] = time.perf_counter() - started
-    return report
-
-
-def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
-    """What a build depends on, as one digest: the versions of the stages, the whole package
-    (the build's own code too), the settings, and the name, size, times and inode of every entry
-    of ``seeds/``, ``tei/``, the build folder and its output folders. Also whether every seed and
-    TEI file was settled (:data:`SETTLED_NS`), so that a later change to any of them must change
-    the digest."""
-    looked_at = time.time_ns()
-    hasher = hashlib.sha256(json.dumps([asdict(versions), folder_digest(PACKAGE),
-                                        {k: str(v) for k, v in asdict(settings).items()},
-                                        os.environ.get("SOURCE_DATE_EPOCH")]).encode("utf-8"))
-    if settings.catalogue is not None:  # the catalogue's records go into every header
-        try:
-            status = os.stat(settings.catalogue)
-            hasher.update(f"catalogue\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ino}\n".encode("ascii"))
-        except OSError:
-            hasher.update(b"catalogue\0?\n")
-    settled = True
-    outputs = sorted({str(Path(v).parent) for v in work.VIEWS.values()})
-    for folder, inputs in ((settings.seeds, True), (settings.tei, True), (settings.review, True), (settings.build, False),
-                           *((settings.build / output, False) for output in outputs)):
-        hasher.update(os.fsencode(folder) + b"\n")
-        try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name == STATS_NAME and not inputs:
-                continue
-            try:
-                status = entry.stat()
-            except OSError:  # a link to nothing
-                hasher.update(os.fsencode(entry.name) + b"\0?\n")
-                continue
-            hasher.update(os.fsencode(entry.name) + f"\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ctime_ns}"
-                          f"\0{status.st_ino}\0{entry.is_symlink():d}\n".encode("ascii"))
-            settled = settled and not (inputs and status.st_mtime_ns >= looked_at - SETTLED_NS)
-    return hasher.hexdigest(), settled
-
-
-def _left(settings: Settings, versions: Versions, documents: list[Document], run: "Run") -> dict:
-    """The state a build that has done its work leaves, with what a build after it would
-    report; nothing when a seed or TEI file may still be changing."""
-    key, settled = snapshot(settings, versions)
-    if not settled:
-        return {}
-    report = run.report
-    warnings = [w for d in documents for w in ((d.record.get("encoded") or {}).get("review_warnings") or [])]
-    return {"key": key, "documents": [d.stem for d in documents], "diverged": report.diverged,
-            "without_seed": report.without_seed, "invalid": report.invalid, "problems": run.standing,
-            "warnings": warnings}
-
-
-def _as_left(left: dict, settings: Settings) -> BuildReport:
-    """The report of a build that finds everything as the last build left it."""
-    report = BuildReport(documents=len(left["documents"]), unchanged=list(left["documents"]),
-                         diverged=left["diverged"], without_seed=left["without_seed"], invalid=left["invalid"],
-                         warnings=list(left.get("warnings", [])))
-    report.problems = [Problem(_shown(settings.tei / f"{stem}.xml"), *problem) for stem, *problem in left["problems"]]
     return report
 
 
@@ -431,6 +312,7 @@ class Run:
     force: bool
     progress: Progress | None
     workers: Workers = None  # type: ignore[assignment]
+    toolkit: work.Toolkit = None  # type: ignore[assignment]
     standing: list[list] = field(default_factory=list)  # [stem, *problem] of the invalid documents
 
 
@@ -438,7 +320,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     """Encode what is due, in document order, against one authority; then write the authority file."""
     settings, report = run.settings, run.report
     try:
-        authority = work.editors_authority(settings.tei)
+        authority = work.editors_authority(run.toolkit.authority)
     except etree.XMLSyntaxError as error:  # kept as it is: it may hold reviewed entries
         line, column = error.position
         report.errors.append(f"{_shown(settings.authority)}:{line}:{column}: error: the authority file cannot be "
@@ -451,7 +333,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     for document in seeded:
         review = review_for(settings, document.seed)
         job = work.EncodeJob(document.stem, document.seed, encoding_context(settings, document.seed),
-                             settings.tei, authority_digest, review=review,
+                             None, run.workers.toolkit, review=review,
                              review_digest=run.digests.digest(review) if review else None)
         jobs[document.stem] = job
         encoded = document.record.get("encoded") or {}
@@ -470,7 +352,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     # same answers (executor.py).
     in_parallel = run.workers.parallel(len(due))
     added = _Additions(authority)
-    handed_out = (replace(jobs[d.stem], added=added.now()) for d in due)
+    handed_out = (replace(_with_seed(jobs[d.stem]), added=added.now()) for d in due)
     speculative = run.workers.map(work.encode_document, handed_out, len(due)) if in_parallel else iter(())
     due_stems = {d.stem for d in due}
     for document in _stage("encode", run.progress if due else None, seeded, len(seeded)):
@@ -480,9 +362,9 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
         if document.stem in due_stems:
             result = next(speculative) if in_parallel else None
             if result is None or not work.replay(authority, result.names):
-                result = work.encode_with(job, authority)
+                result = work.encode_with(_with_seed(job), authority)
         elif replayed and not work.replay(authority, encoded.get("names", [])):
-            result = work.encode_with(job, authority)  # a name it met now means something else
+            result = work.encode_with(_with_seed(job), authority)  # a name it met now means something else
         if result is not None:
             _keep_encoding(run, document, job, result)
             run.checkpoints.recorded()
@@ -509,6 +391,23 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
         run.manifest.authority = {"key": sequence, "written": written}
         run.checkpoints.recorded()
     run.checkpoints.save()
+
+
+def _with_seed(job: work.EncodeJob) -> work.EncodeJob:
+    """The job with its seed's bytes and its review file's, or why they cannot be read."""
+    try:
+        data = read_source_bytes(job.seed)
+        review = review_text(job.review) if job.review is not None else None
+    except (SourceError, ReviewError) as error:
+        return replace(job, refused=error.describe())
+    return replace(job, data=data, review_text=review)
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 class _Additions:
@@ -552,6 +451,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     if not by_encoder and not run.force:
         record["tei"] = encoded.get("tei")  # still what the encoder last wrote there
         document.record["encoded"] = record
+        document.recorded()
         report.diverged.append(document.stem)
         return
     try:
@@ -567,6 +467,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
             report.replaced.pop(document.stem, None)
             record["tei"] = encoded.get("tei")
             document.record["encoded"] = record
+            document.recorded()
             report.diverged.append(document.stem)
             return
     except OSError as error:
@@ -577,6 +478,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
         run.digests.forget(document.tei)
         document.tei_digest = result.digest
     document.record["encoded"] = record
+    document.recorded()
     report.converted.append(document.stem)
 
 
@@ -605,11 +507,20 @@ def check_stage(run: Run, documents: list[Document]) -> None:
                 or targets.kinds(checked.get("links", {})) != checked.get("links"):
             due.append(document)
     by_stem = {d.stem: d for d in due}
-    jobs = (work.CheckJob(d.stem, d.tei, context) for d in due)
+    if run.workers.elsewhere:  # workers without the corpus's files: tell them what the rules read
+        run.workers.provide(run.toolkit.knowing(KnownFiles(
+            settings.seeds.name if context.seeds else None, {},
+            {AUTHORITY_NAME: targets_in_file(settings.authority)}, _review_files(context.review))))
+    jobs = (work.CheckJob(d.stem, d.tei, _read(d.tei), run.workers.toolkit, context.seeds,
+                          (d.seed.name, d.seed_digest) if d.seed else None, context.review) for d in due)
     for result in _stage("check", run.progress, run.workers.map(work.check_document, jobs, len(due)), len(due)):
         document = by_stem[result.stem]
+        if result.elsewhere is not None:  # it needs a file the workers do not know
+            result = work.check_document(work.CheckJob(result.stem, document.tei, _read(document.tei),
+                                                       run.toolkit.key, context.seeds, review=context.review))
         document.record["checked"] = {"key": _check_key(run.versions, document), "problems": result.problems,
                                       "ids": result.ids, "links": targets.kinds(result.links)}
+        document.recorded()
         document.worked = True
         report.checked.append(document.stem)
         run.checkpoints.recorded()
@@ -629,6 +540,15 @@ def check_stage(run: Run, documents: list[Document]) -> None:
         if not document.valid or document.stem in by_stem:
             report.problems += found
     run.checkpoints.save()
+
+
+def _review_files(folder: Path | None) -> frozenset[str]:
+    """The names of the review files in ``folder`` (none when there is no folder)."""
+    try:
+        return frozenset(entry.name for entry in os.scandir(folder) if entry.name.endswith(".toml")) \
+            if folder is not None else frozenset()
+    except OSError:
+        return frozenset()
 
 
 def _check_key(versions: Versions, document: Document) -> str:
@@ -705,13 +625,14 @@ def render_stage(run: Run, documents: list[Document]) -> None:
             if rendered:
                 _delete_outputs(settings, rendered)
                 del document.record["rendered"]
+                document.recorded()
                 document.worked = True
                 run.checkpoints.changed = True
         elif rendered.get("key") != _render_key(run.versions, document) or "row" not in rendered \
                 or not _present(settings, rendered):
             due.append(document)
     by_stem = {d.stem: d for d in due}
-    jobs = (work.RenderJob(d.stem, d.tei, settings.transforms, settings.build) for d in due)
+    jobs = (work.RenderJob(d.stem, d.tei, _read(d.tei) or b"", run.workers.toolkit, settings.build) for d in due)
     for result in _stage("render", run.progress, run.workers.map(work.render_document, jobs, len(due)), len(due)):
         document = by_stem[result.stem]
         document.worked = True
@@ -720,6 +641,7 @@ def render_stage(run: Run, documents: list[Document]) -> None:
             report.skipped.append(document.stem)
             document.valid = False  # keeps it out of the index
             _delete_outputs(settings, document.record.pop("rendered", {}))
+            document.recorded()
             run.checkpoints.changed = True
             continue
         outputs = {}
@@ -733,11 +655,14 @@ def render_stage(run: Run, documents: list[Document]) -> None:
             report.skipped.append(document.stem)
             document.valid = False  # keeps it out of the index
             document.record.pop("rendered", None)
+            document.recorded()
             run.checkpoints.changed = True
             continue
+        facts = result.facts
         document.record["rendered"] = {"key": _render_key(run.versions, document), "outputs": outputs,
-                                       "row": result.row and {"page": result.row.page,
-                                                              "facts": dict(zip(result.row.facts, _shared(result.row.facts.values())))}}
+                                       "row": facts and {"page": page_name(document.tei),
+                                                         "facts": dict(zip(facts, _shared(facts.values())))}}
+        document.recorded()
         report.rendered.append(document.stem)
         run.checkpoints.recorded()
     run.checkpoints.save()
@@ -777,7 +702,9 @@ def index_stage(run: Run, documents: list[Document]) -> None:
         run.progress("index", 0, 1)
     rows = (IndexRow(**row) for row in (d.record["rendered"]["row"] for d in listed) if row)
     try:
-        page = render_rows(rows, transforms=settings.transforms).encode("utf-8")
+        page = bytearray()  # a large index is made in parts, and kept as bytes alone
+        for part in index_parts(rows, transforms=settings.transforms):
+            page += part.encode("utf-8")
     except RenderError as error:
         report.failures.append(f"error: {error}")
         return
@@ -813,65 +740,3 @@ def _shared(values: Iterable) -> list:
     """``values`` with each string shared with its equals in other records (the same names and
     facts recur from document to document): a large manifest takes less memory."""
     return [sys.intern(value) if isinstance(value, str) else value for value in values]
-
-
-def _shown(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when under it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
-
-# ------------------------------------------------------------------------------------ telling the user
-
-class ProgressPrinter:
-    """Shows how a stage advances: a bar redrawn in place on a terminal, a line for every tenth
-    of the work otherwise (logs of CI stay short)."""
-
-    WIDTH = 30
-
-    def __init__(self, stream: TextIO = sys.stderr, terminal: bool | None = None) -> None:
-        self.stream = stream
-        self.terminal = stream.isatty() if terminal is None else terminal
-        self.shown = -1
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if total == 0:
-            return
-        if self.terminal:
-            filled = self.WIDTH * done // total
-            self.stream.write(f"\r{stage:<7} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}")
-            if done == total:
-                self.stream.write("\n")
-            self.stream.flush()
-            return
-        tenth = 10 * done // total
-        if done == 0:
-            self.shown = -1
-        if tenth != self.shown:
-            self.shown = tenth
-            self.stream.write(f"{stage}: {done}/{total}\n")
-            self.stream.flush()
-
-
-def summary(report: BuildReport) -> list[str]:
-    """The closing lines: what each stage did and how long it took, then the totals."""
-    times = report.times
-    if report.did_nothing:
-        return [f"nothing to do: {report.documents} documents unchanged ({times.get('total', 0):.2f} s)"
-                + (f"; {len(report.invalid)} invalid" if report.invalid else "")
-                + (f"; {len(report.diverged)} diverged" if report.diverged else "")]
-    lines = [
-        f"encode  {len(report.converted)} converted, {len(report.diverged)} diverged"
-        + (f", {len(report.replaced)} replaced" if report.replaced else "")
-        + (", authority.xml written" if report.authority else "") + f"  ({times.get('encode', 0):.2f} s)",
-        f"check   {len(report.checked)} checked, {len(report.invalid)} invalid  ({times.get('check', 0):.2f} s)",
-        f"render  {len(report.rendered)} rendered, {len(report.skipped)} skipped  ({times.get('render', 0):.2f} s)",
-        f"index   {'written' if report.index else 'unchanged'}  ({times.get('index', 0):.2f} s)",
-        f"{report.documents} documents: {len(report.converted)} converted, {len(report.unchanged)} unchanged, "
-        f"{len(report.invalid)} invalid, {len(report.rendered)} rendered, {len(report.skipped)} skipped"
-        + (f", {len(report.failures)} failed" if report.failures else "")
-        + f" ({times.get('total', 0):.2f} s)",
-    ]
-    return lines

@@ -300,6 +300,12 @@ def schema_build(check: bool) -> None:
 @click.option("--force", is_flag=True,
               help="Re-encode TEI files edited by hand (each edit is kept as tei/<name>.xml.<digest>.bak).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only: no progress, no summary.")
+@click.option("--executor", "engine", type=click.Choice(["local", "dask"]), default=None,
+              help="Where the per-document work runs: worker processes of this machine (local), or a "
+                   "dask.distributed cluster (dask) [default: executor of [tool.teipipe], else local].")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --executor dask: the cluster's scheduler (tcp://host:8786) [default: scheduler of "
+                   "[tool.teipipe]; none: a local cluster of --jobs worker processes is started].")
 @click.option("--seeds", type=click.Path(file_okay=False, path_type=Path), help="Folder of the sources.")
 @click.option("--tei", type=click.Path(file_okay=False, path_type=Path), help="Folder of the TEI files.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
@@ -307,7 +313,8 @@ def schema_build(check: bool) -> None:
 @click.option("--publisher", help="Publisher named in each TEI header.")
 @click.option("--licence", help="Licence named in each TEI header.")
 @click.option("--licence-url", help="Address of that licence.")
-def build(jobs: int | None, force: bool, quiet: bool, seeds: Path | None, tei: Path | None, out: Path | None,
+def build(jobs: int | None, force: bool, quiet: bool, engine: str | None, scheduler: str | None,
+          seeds: Path | None, tei: Path | None, out: Path | None,
           publisher: str | None, licence: str | None, licence_url: str | None) -> None:
     """Encode, check and render the whole corpus, doing only what changed since the last build.
 
@@ -315,7 +322,10 @@ def build(jobs: int | None, force: bool, quiet: bool, seeds: Path | None, tei: P
     build/text (reading and diplomatic texts). Defaults come from [tool.teipipe] of
     pyproject.toml. A TEI file edited by hand is kept, checked and rendered as it is; the build
     reports that it has diverged from its seed (--force re-encodes it). docs/build.md explains
-    the manifest (build/manifest.json) and what happens after an interrupted build.
+    the manifest (build/manifest.sqlite) and what happens after an interrupted build.
+
+    With --executor dask the work runs on a dask.distributed cluster whose workers need the
+    teipipe package but no shared file system (docs/build.md: on Slurm, on Kubernetes).
 
     Exit status: 0 when every document converted, is valid and rendered; 1 when any failed to
     convert, is invalid or failed to render; 2 for a usage error.
@@ -329,7 +339,15 @@ def build(jobs: int | None, force: bool, quiet: bool, seeds: Path | None, tei: P
                                                   ("licence_url", licence_url)) if value is not None}
     overrides |= {name: value.resolve() for name, value in (("seeds", seeds), ("tei", tei), ("build", out))
                   if value is not None}
+    if engine is not None:
+        overrides["executor"] = "" if engine == "local" else engine
+    if scheduler is not None:
+        overrides["scheduler"] = scheduler
     settings = dataclasses.replace(settings, **overrides)
+    if settings.scheduler and settings.executor != "dask":
+        raise click.UsageError("--scheduler is the address of a dask cluster: it needs --executor dask")
+    if settings.executor not in ("", "dask"):
+        raise click.UsageError(f"executor = {settings.executor!r} in [tool.teipipe]: expected \"dask\" or none")
     try:
         report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter())
     except KeyboardInterrupt:

@@ -31,6 +31,10 @@ class Settings:
     licence: str = "CC BY 4.0"
     licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
     jobs: int = 0  # 0: one worker per core
+    # Where `teipipe build` runs the per-document work: "" (worker processes of this machine) or
+    # "dask" (a dask.distributed cluster: the one at `scheduler`, or a local one started for it).
+    executor: str = ""
+    scheduler: str = ""
     # Who deposits the corpus (bag-info.txt of `teipipe deposit`); the publisher when empty.
     organization: str = ""
     contact_name: str = ""

@@ -75,10 +75,14 @@ def encoding_context(settings: Settings, source: Path) -> EncodingContext:
 
 
 def convert_text(data: bytes, name: str, authority: Authority, context: EncodingContext,
-                 encoding: str | None = None) -> tuple[bytes, Document]:
-    """Encode one source (its bytes and file name) as TEI. Raises SourceError for a refused file."""
+                 encoding: str | None = None, review: ReviewText | None = None) -> tuple[bytes, Document]:
+    """Encode one source (its bytes and file name) as TEI, with the editors' corrections of
+    ``review`` (the bytes of its review file) applied. Raises SourceError for a refused file,
+    or ReviewError for a review file that cannot be read."""
     source = source_from_bytes(data, Path(name), encoding)
     document = recognise(source, authority)
+    if review is not None:
+        _apply_review(document, source, corrections.load(review.path, review.data), review.shown)
     return encode(document, context), document
 
 
@@ -90,9 +94,33 @@ def convert_file(path: Path, authority: Authority, context: EncodingContext,
     source = read_source(path, encoding)
     document = recognise(source, authority)
     if review is not None:
-        document.warnings += corrections.apply(document, source.text.split("\n"), corrections.load(review),
-                                               _shown(review))
+        _apply_review(document, source, corrections.load(review), _shown(review))
     return encode(document, context), document
+
+
+@dataclass(frozen=True)
+class ReviewText:
+    """A review file as :func:`convert_text` applies it: its path (named in errors), its bytes,
+    and its name in warnings (:func:`review_text`)."""
+
+    path: Path
+    data: bytes
+    shown: str
+
+
+def review_text(review: Path) -> ReviewText:
+    """The review file at ``review``, read (none is no correction). Raises ReviewError when it
+    cannot be read."""
+    try:
+        return ReviewText(review, review.read_bytes(), _shown(review))
+    except FileNotFoundError:  # gone since it was found: no corrections, as corrections.load has it
+        return ReviewText(review, b"", _shown(review))
+    except OSError as exc:
+        raise corrections.ReviewError(review, f"the review file cannot be read: {exc.strerror or exc}") from None
+
+
+def _apply_review(document: Document, source, entries: list, shown: str) -> None:
+    document.warnings += corrections.apply(document, source.text.split("\n"), entries, shown)
 
 
 def review_for(settings: Settings, source: Path) -> Path | None:

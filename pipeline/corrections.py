@@ -94,10 +94,11 @@ def review_path(review_folder: Path, stem: str) -> Path:
 
 # ------------------------------------------------------------------------------------ reading
 
-def load(path: Path) -> list[Entry]:
-    """The entries of a review file (none when there is no file). Raises ReviewError."""
+def load(path: Path, data: bytes | None = None) -> list[Entry]:
+    """The entries of a review file (none when there is no file), or of ``data`` as the bytes
+    of that file when they are given (the file is not read then). Raises ReviewError."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if data is None else data.decode("utf-8")
     except FileNotFoundError:
         return []
     except (OSError, UnicodeDecodeError) as exc:

@@ -85,6 +85,7 @@ SPAN_ELEMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "place": ("placeName", {}),
     "person": ("persName", {}),
     "org": ("orgName", {}),
+    "role": ("roleName", {}),
     "number": ("idno", {}),
     "label": ("label", {}),
 }
@@ -595,19 +596,25 @@ def _human_date(when: str) -> str:
     return f"{date.day} {date.strftime('%B')} {date.year}"
 
 
+#: The element-only elements by their tags (every element the writer makes is in the TEI namespace).
+_ELEMENT_ONLY_TAGS = frozenset(T + name for name in ELEMENT_ONLY)
+
+
 def _indent(element, level: int = 0) -> None:
     """Indent the children of element-only elements; mixed content is never touched."""
-    local = etree.QName(element).localname
-    if local not in ELEMENT_ONLY or len(element) == 0:
+    if element.tag not in _ELEMENT_ONLY_TAGS:
         return
-    if (element.text and element.text.strip()) or any(child.tail and child.tail.strip() for child in element):
+    children = list(element)
+    if not children or (element.text and element.text.strip()) \
+            or any(child.tail and child.tail.strip() for child in children):
         return
     pad = "\n" + "  " * (level + 1)
     element.text = pad
-    for child in element:
+    for child in children:
         child.tail = pad
-        _indent(child, level + 1)
-    element[-1].tail = "\n" + "  " * level
+        if child.tag in _ELEMENT_ONLY_TAGS:
+            _indent(child, level + 1)
+    children[-1].tail = "\n" + "  " * level
 
 
 def encode(document: Document, context: EncodingContext) -> bytes:

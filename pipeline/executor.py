@@ -1,11 +1,16 @@
 """The work the build hands out, one document at a time: encode, check, render.
 
-Each function here is a pure function of its job (paths and settings, which pickle) and returns
-plain data (bytes to write, problems, digests); none of them writes a file. So they can run in
-this process, in worker processes, or on any other ``concurrent.futures`` executor (such as
-Dask's ``Client.get_executor()``) without changing the result. Whatever a worker compiles or
-loads (schemas, stylesheets, the authority file) is cached per process and keyed by what it was
-made from; :func:`warm_up` fills those caches when a worker starts.
+Each function here is a pure function of its job and returns plain data (bytes to write,
+problems, digests); none of them writes or reads a file of the corpus: a job carries the bytes
+of its document (the seed, the TEI). So they can run in this process, in worker processes, or on
+the workers of a cluster that share no file system with the build (:mod:`pipeline.cluster`),
+without changing the result.
+
+What every job of a build needs besides its document is its :class:`Toolkit`: the schema and
+the stylesheets (as folders on this machine, or shipped as bytes), the authority file the build
+started from, and what the check rules would read from other files. A worker installs a toolkit
+once (:func:`install`): it compiles the profile and the stylesheets and loads the authority, and
+keeps them for every job that names that toolkit by its key.
 
 **The authority file and parallel encoding.** Encoding a document looks names up in the
 authority file and adds the ones it does not know (:meth:`Authority.ref_for`), so in
@@ -23,32 +28,30 @@ one.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+import shutil
+import tempfile
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from lxml import etree
 
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .authority import Authority, read_entries, seed_entries
-from .convert import convert_file
+from .convert import ReviewText, convert_text
 from .corrections import ReviewError
 from .encode import EncodingContext
 from .lifeline import die_with_parent
-from .manifest import digest
-from .render import (
-    IndexRow,
-    RenderError,
-    index_facts,
-    page_name,
-    parse_document,
-    render_node,
-    stylesheet,
-)
+from .manifest import digest, folder_digest
+from .render import RenderError, index_facts, parse_xml, render_node, stylesheet
 from .source import SourceError
 from .validate import CheckContext, check_file
 from .validate import profile as validate_profile
+from .validate.check import PROFILE_FILE
 from .validate.report import ERROR
+from .validate.rules import KnownFiles, NotKnownHere
 
 #: Every rendering of a document: (output, view) -> its path under the build folder.
 VIEWS = {
@@ -57,6 +60,134 @@ VIEWS = {
     ("text", "reading"): "text/{stem}.txt",
     ("text", "diplomatic"): "text/diplomatic/{stem}.txt",
 }
+
+
+# ------------------------------------------------------------------------------------ the toolkit
+
+@dataclass(frozen=True)
+class Toolkit:
+    """What every job of a build needs besides its document.
+
+    ``schema`` and ``transforms`` are the folders of the profile and of the stylesheets on this
+    machine; ``files``, when set, holds their files instead (``{"schema/teipipe.xsd": bytes,
+    …}``), for workers that do not see this machine's folders (:meth:`shipped`). ``authority``
+    is the bytes of ``tei/authority.xml`` as the build found it (None: there is none). ``known``
+    is what the check rules would read from other files, for workers without them (None: they
+    read the files, which they see). ``key`` names the toolkit: a digest of all of it."""
+
+    schema: Path
+    transforms: Path
+    authority: bytes | None
+    files: dict[str, bytes] | None = None
+    known: KnownFiles | None = None
+    key: str = ""
+
+    @classmethod
+    def of(cls, schema: Path, transforms: Path, authority: bytes | None) -> "Toolkit":
+        return cls(schema, transforms, authority)._keyed()
+
+    def shipped(self) -> "Toolkit":
+        """The same toolkit (the same key) with the files of its folders in it."""
+        files = {f"{name}/{path.relative_to(folder).as_posix()}": path.read_bytes()
+                 for name, folder in (("schema", self.schema), ("transforms", self.transforms))
+                 for path in sorted(folder.rglob("*")) if path.is_file() and "__pycache__" not in path.parts}
+        return replace(self, files=files)
+
+    def knowing(self, known: KnownFiles | None) -> "Toolkit":
+        """The same toolkit, with what the check rules would read from other files."""
+        return replace(self, known=known)._keyed()
+
+    def _keyed(self) -> "Toolkit":
+        """The toolkit with its key: a digest of the contents of its folders, of the authority
+        and of what it knows of other files."""
+        hasher = hashlib.sha256(repr((folder_digest(self.schema), folder_digest(self.transforms),
+                                      self.known)).encode("utf-8"))
+        hasher.update(b"\0none" if self.authority is None else b"\1" + self.authority)
+        return replace(self, key=hasher.hexdigest())
+
+
+@dataclass
+class Installed:
+    """A toolkit as a worker uses it: its folders on this machine and the authority loaded."""
+
+    toolkit: Toolkit
+    schema: Path
+    transforms: Path
+    authority: Authority | None  # None: the authority file cannot be read
+    folder: str | None = None  # the temporary folder holding a shipped toolkit's files
+
+
+#: The toolkits installed in this process, by key; the last few only.
+_installed: dict[str, Installed] = {}
+KEEP_TOOLKITS = 3
+#: How many toolkits this process has installed (compiled) since it started.
+installs = 0
+
+
+def install(toolkit: Toolkit) -> Installed:
+    """Make ``toolkit`` ready in this process, once: write a shipped toolkit's files into a
+    temporary folder, compile the profile and the stylesheets, load the authority."""
+    ready = _installed.get(toolkit.key)
+    if ready is not None:
+        return ready
+    folder = None
+    schema, transforms = toolkit.schema, toolkit.transforms
+    if toolkit.files is not None:
+        folder = tempfile.mkdtemp(prefix="teipipe-toolkit-")
+        for name, data in toolkit.files.items():
+            target = Path(folder, name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        schema, transforms = Path(folder, "schema"), Path(folder, "transforms")
+    validate_profile.load(schema / PROFILE_FILE)
+    for name in ("html", "text", "index"):
+        stylesheet(name, transforms)
+    try:
+        authority = editors_authority(toolkit.authority)
+    except etree.XMLSyntaxError:  # the build reports it, and gives out no encoding to do
+        authority = None
+    ready = Installed(toolkit, schema, transforms, authority, folder)
+    _installed[toolkit.key] = ready
+    global installs
+    installs += 1
+    while len(_installed) > KEEP_TOOLKITS:
+        _forget(next(iter(_installed)))
+    return ready
+
+
+#: Toolkits this process may be asked for, installed on first use (the build's own process).
+_registered: dict[str, Toolkit] = {}
+
+
+def register(toolkit: Toolkit) -> None:
+    """Let jobs in this process name ``toolkit`` by its key; it is installed when first used."""
+    _registered[toolkit.key] = toolkit
+    while len(_registered) > KEEP_TOOLKITS:
+        del _registered[next(iter(_registered))]
+
+
+def installed(toolkit: Toolkit | str) -> Installed:
+    """The toolkit a job names: by itself (installed now if need be), or by its key (installed
+    before, as a cluster's workers are when they join, or registered: :func:`register`)."""
+    if isinstance(toolkit, Toolkit):
+        return install(toolkit)
+    ready = _installed.get(toolkit)
+    if ready is None and toolkit in _registered:
+        ready = install(_registered[toolkit])
+    if ready is None:
+        raise RuntimeError(f"this worker has not been given the build's toolkit {toolkit[:12]}")
+    return ready
+
+
+def uninstall(key: str) -> None:
+    """Let the toolkit ``key`` go, with the files of a shipped one."""
+    _forget(key)
+
+
+def _forget(key: str) -> None:
+    gone = _installed.pop(key, None)
+    if gone is not None and gone.folder is not None:
+        shutil.rmtree(gone.folder, ignore_errors=True)
 
 
 # ------------------------------------------------------------------------------------ encode
@@ -71,14 +202,20 @@ class NameLog:
         self.authority = authority
         self.calls: list[list] = []
 
-    def lookup(self, name: str, kind: str | None = None) -> str | None:
-        answer = self.authority.lookup(name, kind)
-        self.calls.append(["lookup", name, kind, answer])
+    @property
+    def entries(self):
+        """The entries, read by the name pass for the reviewed names it looks for: they come
+        from the seed and the authority file the job starts from, the same in every worker."""
+        return self.authority.entries
+
+    def lookup(self, name: str, kind: str | None = None, surname: bool = True) -> str | None:
+        answer = self.authority.lookup(name, kind, surname)
+        self.calls.append(["lookup", name, kind, surname, answer])
         return answer
 
-    def ref_for(self, name: str, kind: str, add: bool = True) -> str | None:
-        answer = self.authority.ref_for(name, kind, add)
-        self.calls.append(["ref_for", name, kind, add, answer])
+    def ref_for(self, name: str, kind: str, add: bool = True, surname: bool = True) -> str | None:
+        answer = self.authority.ref_for(name, kind, add, surname)
+        self.calls.append(["ref_for", name, kind, add, surname, answer])
         return answer
 
     def person_for_pseudonym(self, name: str) -> str | None:
@@ -107,13 +244,15 @@ Addition = tuple[str, str, str]
 @dataclass(frozen=True)
 class EncodeJob:
     stem: str
-    seed: Path
+    seed: Path  # named in errors
     context: EncodingContext
-    tei: Path  # the folder whose authority.xml the worker starts from
-    authority: str | None  # the digest of that authority.xml, None when there is none
+    data: bytes | None  # the seed's bytes; None when it could not be read (``refused`` says why)
+    toolkit: Toolkit | str  # whose authority the worker starts from
     added: tuple[Addition, ...] = ()  # the names the build had added by then, in order
+    refused: str | None = None
     review: Path | None = None  # the editors' review file of the document (review/<stem>.toml)
     review_digest: str | None = None  # its digest, part of what the encoding depends on
+    review_text: ReviewText | None = None  # its bytes, as the job is handed out
 
 
 def additions(authority: Authority) -> tuple[Addition, ...]:
@@ -137,8 +276,11 @@ class Encoded:
 def encode_with(job: EncodeJob, authority: Authority) -> Encoded:
     """Encode the document against ``authority``, which keeps the names the document adds."""
     log = NameLog(authority)
+    if job.data is None:
+        return Encoded(job.stem, error=job.refused)
     try:
-        data, document = convert_file(job.seed, log, job.context, review=job.review)  # type: ignore[arg-type]
+        data, document = convert_text(job.data, str(job.seed), log, job.context,  # type: ignore[arg-type]
+                                      review=job.review_text)
     except (SourceError, ReviewError) as exc:
         return Encoded(job.stem, error=exc.describe())
     except RecursionError:
@@ -149,7 +291,7 @@ def encode_with(job: EncodeJob, authority: Authority) -> Encoded:
 def encode_document(job: EncodeJob) -> Encoded:
     """Encode the document against the authority file as the build found it, with the names the
     build had added (``job.added``); the document's own additions are undone after."""
-    authority = base_authority(job.tei, job.authority)
+    authority = installed(job.toolkit).authority
     mark = _add(authority, job.added)
     try:
         return encode_with(job, authority)
@@ -172,24 +314,18 @@ def _add(authority: Authority, added: tuple[Addition, ...]) -> int:
     return authority.mark()
 
 
-def editors_authority(tei: Path) -> Authority:
+def editors_authority(data: bytes | None) -> Authority:
     """What every build starts from: the vocabulary, and the entries of ``tei/authority.xml``
-    that editors wrote or touched. The entries the encoder added and nobody has changed since
-    (unreviewed, one name, nothing else) are left out: the build adds them again as it meets
-    their names, so that its output depends on the seeds and the editors' entries alone, and a
-    second build finds nothing to do."""
+    (``data``, its bytes; None when there is none) that editors wrote or touched. The entries the
+    encoder added and nobody has changed since (unreviewed, one name, nothing else) are left out:
+    the build adds them again as it meets their names, so that its output depends on the seeds
+    and the editors' entries alone, and a second build finds nothing to do."""
     entries = {entry.id: entry for entry in seed_entries()}
-    if (tei / AUTHORITY_FILE).is_file():
-        for entry in read_entries(tei / AUTHORITY_FILE):
+    if data is not None:
+        for entry in read_entries(Path(AUTHORITY_FILE), data):
             if entry.reviewed or len(entry.names) != 1 or entry.pseudonyms or entry.wikidata or entry.note:
                 entries[entry.id] = entry
     return Authority(list(entries.values()))
-
-
-@lru_cache(maxsize=2)
-def base_authority(tei: Path, version: str | None) -> Authority:
-    """:func:`editors_authority`, loaded once per process and version of the file."""
-    return editors_authority(tei)
 
 
 # ------------------------------------------------------------------------------------ check
@@ -203,8 +339,12 @@ _ROOT_ID = re.compile(rb'<(?:[\w.-]+:)?TEI\b[^>]*?\sxml:id\s*=\s*["\']([^"\']+)[
 @dataclass(frozen=True)
 class CheckJob:
     stem: str
-    tei: Path
-    context: CheckContext
+    tei: Path  # named in problems; pointers into other files are relative to it
+    data: bytes | None  # its bytes; None when it could not be read
+    toolkit: Toolkit | str
+    seeds: Path | None  # the folder of the sources (rule TP110), on this machine
+    seed: tuple[str, str | None] | None = None  # its own seed's file name and digest, for a worker elsewhere
+    review: Path | None = None  # the folder of the editors' review files (rule TP115), on this machine
 
 
 @dataclass
@@ -219,6 +359,7 @@ class Checked:
     problems: list[list] = field(default_factory=list)  # [line, column, code, severity, message]
     ids: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    elsewhere: str | None = None  # a file the worker does not know: check the document where it is
 
     @property
     def valid(self) -> bool:
@@ -226,11 +367,19 @@ class Checked:
 
 
 def check_document(job: CheckJob) -> Checked:
-    result = check_file(str(job.tei), job.context)
-    problems = [[p.line, p.column, p.code, p.severity, p.message] for p in result.problems]
+    ready = installed(job.toolkit)
+    known = ready.toolkit.known
+    if known is not None and job.seed is not None:
+        known = replace(known, digests={job.seed[0]: job.seed[1]})
+    context = CheckContext(profile=ready.schema / PROFILE_FILE, seeds=None if known else job.seeds,
+                           review=None if known else job.review, known=known)
     try:
-        data = job.tei.read_bytes()
-    except OSError:
+        result = check_file(str(job.tei), context, job.data)
+    except NotKnownHere as missing:
+        return Checked(job.stem, elsewhere=str(missing))
+    problems = [[p.line, p.column, p.code, p.severity, p.message] for p in result.problems]
+    data = job.data
+    if data is None:
         return Checked(job.stem, problems)
     root = _ROOT_ID.search(data[:4096])
     own = root.group(1).decode("utf-8", "replace") if root else ""
@@ -262,8 +411,9 @@ def links_in(data: bytes) -> list[str]:
 @dataclass(frozen=True)
 class RenderJob:
     stem: str
-    tei: Path
-    transforms: Path
+    tei: Path  # named in errors
+    data: bytes
+    toolkit: Toolkit | str
     build: Path | None = None  # the build folder: the review pages link from there to the sources
 
 
@@ -271,38 +421,36 @@ class RenderJob:
 class Rendered:
     stem: str
     outputs: dict[str, bytes] = field(default_factory=dict)  # path under the build folder -> bytes
-    row: IndexRow | None = None  # what index.html shows of it
+    facts: dict[str, str] | None = None  # what index.html shows of it (None: not a TEI document)
     error: str | None = None
 
 
 def render_document(job: RenderJob) -> Rendered:
-    """Every view of the document (:data:`VIEWS`) and its row of the index, from one parse of it."""
+    """Every view of the document (:data:`VIEWS`) and what the index shows of it, from one parse."""
+    transforms = installed(job.toolkit).transforms
     try:
-        node = parse_document(job.tei)
+        node = parse_xml(job.data, job.tei)
         outputs = {}
         for to, view in VIEWS:
             relative = VIEWS[(to, view)].format(stem=job.stem)
             base = ""
             if job.build is not None:
                 base = os.path.relpath(job.tei.parent, (job.build / relative).parent).replace(os.sep, "/") + "/"
-            outputs[relative] = render_node(node, to, view, job.tei, transforms=job.transforms,
+            outputs[relative] = render_node(node, to, view, job.tei, transforms=transforms,
                                             source_base=base).encode("utf-8")
-        facts = index_facts(node, job.tei, transforms=job.transforms)
+        facts = index_facts(node, job.tei, transforms=transforms)
     except RenderError as error:
         return Rendered(job.stem, error=str(error))
-    return Rendered(job.stem, outputs, None if facts is None else IndexRow(page_name(job.tei), facts))
+    return Rendered(job.stem, outputs, facts)
 
 
 # ------------------------------------------------------------------------------------ workers
 
-def warm_up(schema: Path, transforms: Path, tei: Path, authority: str | None) -> None:
-    """Compile the profile and the stylesheets and load the authority, once per worker; the
-    worker ends when the build's process does (:mod:`pipeline.lifeline`)."""
+def warm_up(toolkit: Toolkit) -> None:
+    """Install the build's toolkit when a worker of the build's own pool starts
+    (:func:`install`); the worker ends when the build's process does (:mod:`pipeline.lifeline`)."""
     die_with_parent()
-    validate_profile.load(schema)
-    for name in ("html", "text", "index"):
-        stylesheet(name, transforms)
-    base_authority(tei, authority)
+    install(toolkit)
 
 
 def run_all(function, jobs: list) -> list:

@@ -1,13 +1,12 @@
 """The build's memory: what each document was made from, and what was made of it.
 
-``build/manifest.json`` holds one record per document (by file stem), one for the index and one
-for the authority file. Every record says which inputs a stage saw, as SHA-256 digests, so that
-the next build can tell what is still current:
+``build/manifest.sqlite`` is one SQLite database (write-ahead log). Its table ``documents``
+holds one record per document (by file stem), as JSON; ``meta`` holds one for the index and
+one for the authority file. Every record says which inputs a stage saw, as SHA-256 digests, so
+that the next build can tell what is still current:
 
-    "documents": {
-      "000_ecc5…": {
-        "seed": "<digest of seeds/000_ecc5….txt>",
-        "encoded": {"key": "<seed + encoder version + header settings>",
+    documents["000_ecc5…"] = {
+        "encoded": {"key": "<seed + encoder version + header settings>", "seed": "<digest>",
                     "tei": "<digest of what the encoder last wrote to tei/000_ecc5….xml>",
                     "names": [["ref_for", "Stalin", "person", true, "pers-stalin"], …]},
         "checked": {"key": "<tei + validator version + seed>",
@@ -15,28 +14,22 @@ the next build can tell what is still current:
                     "ids": ["doc-000_ecc5…"], "links": {"authority.xml#pers-stalin": "person"}},
         "rendered": {"key": "<tei + renderer version>",
                      "outputs": {"html/000_ecc5….html": [<size>, "<digest>"], …},
-                     "row": {"page": "000_ecc5….html", "facts": {"title": "…", "date": "…", …}}}
-      }, …},
-    "index": {"key": "<renderer version + every indexed document's tei digest>", "outputs": {…}},
-    "authority": {"key": "<encoder version + publisher + the entries the build started from
-                          + every seed's encoding key, in order>",
-                  "written": "<digest of the authority file the build left>"}
+                     "row": {"page": "000_ecc5….html", "facts": {"title": "…", "date": "…", …}}}}
+    meta["index"] = {"key": "<renderer version + every indexed document's tei digest>", "outputs": {…}}
+    meta["authority"] = {"key": "<encoder version + publisher + the entries the build started from
+                                  + every seed's encoding key, in order>",
+                         "written": "<digest of the authority file the build left>"}
 
 A document's ``row`` is what ``index.html`` shows of it (``index.xsl``), so that the index is
 made from the records without reading any document.
 
-Beside it, ``build/stats.json`` holds what the build knows of one machine's file system, kept
-apart from the manifest, which is the same wherever the same build ran:
-
-    {"files": {"/…/seeds/000_ecc5….txt": [<size>, <mtime_ns>, <ctime_ns>, <inode>, "<digest>"], …},
-     "last": {"key": "<digest of the code, the settings and every entry's stat>", "documents": […],
-              "diverged": […], "without_seed": […], "invalid": […], "problems": […]}}
-
-``files`` lets a build know the digest of an input file without reading it (:class:`FileDigests`):
-while the file's size, times and inode are the ones recorded, it is the file that was digested.
-``last`` is the state a build left when a build after it would have nothing to do, with what
-that build would report; a build that finds the same state says so without reading anything
-else (``pipeline/build.py``).
+The same store keeps what the build knows of one machine's file system, apart from the
+records, which are the same wherever the same build ran: the table ``files`` (a path, its
+size, modification and change times, inode and digest) lets a build know the digest of an
+input file without reading it (:class:`FileDigests`): while the file's stat is the one
+recorded, it is the file that was digested. ``meta["last"]`` is the state a build left when a
+build after it would have nothing to do, with what that build would report; a build that finds
+the same state says so without reading anything else (``pipeline/build_state.py``).
 
 The versions are digests of source code and data: the encoder is every module of the package
 that is not the validator, the renderer or the build, with its vocabularies; the validator is
@@ -44,30 +37,33 @@ that is not the validator, the renderer or the build, with its vocabularies; the
 ``pipeline/render.py`` with the transforms folder. Changing any file of one of them makes that
 stage's records stale, and only that stage's.
 
-A record is added only after the outputs it describes are in place, and the file is written
-atomically with sorted keys, so a build that was stopped half-way leaves a manifest that is true
-of every output it names.
-"""
+**Scale and safety.** A build reads a record when it needs it and keeps a few thousand at a
+time (:class:`Records`); it writes a record only when it changed, so a build that changes one
+document writes one record, whatever the size of the corpus. Every change goes into one open
+transaction, committed at each checkpoint of the build once the outputs it names are flushed
+to the disk: a build killed at any moment leaves the database as its last commit left it, true
+of every output it names."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import sqlite3
 import time
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_atomic
-
-MANIFEST_NAME = "manifest.json"
-STATS_NAME = "stats.json"
-FORMAT = 1
+MANIFEST_NAME = "manifest.sqlite"
+FORMAT = 2
 
 PACKAGE = Path(__file__).resolve().parent
 #: Parts of the package that are not the encoder: changing them does not re-encode anything.
-NOT_ENCODER = ("validate", "render.py", "cli.py", "build.py", "manifest.py", "executor.py", "atomic.py",
-               "deposit.py", "header.py", "schema", "transforms", "review", "registers.py", "export")
+NOT_ENCODER = ("validate", "render.py", "cli.py", "build.py", "build_report.py", "build_state.py", "workers.py",
+               "cluster.py", "manifest.py", "executor.py", "atomic.py", "deposit.py", "header.py", "schema",
+               "transforms", "review", "registers.py", "export")
 _CODE_SUFFIXES = (".py", ".toml", ".tsv")
 
 
@@ -129,33 +125,203 @@ class Versions:
         )
 
 
-@dataclass
-class Manifest:
-    """The records of the last build: ``documents`` (stem -> record), ``index`` and ``authority``."""
+class Store:
+    """``build/manifest.sqlite``: one SQLite database (write-ahead log) holding the manifest and
+    what the build knows of the file system. Every change goes into one open transaction, which
+    :meth:`commit` ends: a process killed before that leaves the database as the last commit
+    left it. A database that cannot be read, or of another format, is started afresh; one that
+    cannot be made (a folder in its place, a folder that may not be written) raises OSError."""
 
-    documents: dict[str, dict] = field(default_factory=dict)
-    index: dict = field(default_factory=dict)
-    authority: dict = field(default_factory=dict)
+    def __init__(self, path: Path | str) -> None:
+        self.path = path
+        if str(path) != ":memory:" and os.path.isdir(path):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        try:
+            self.connection = self._open(path)
+        except sqlite3.DatabaseError:
+            try:
+                for suffix in ("", "-wal", "-shm"):
+                    Path(f"{path}{suffix}").unlink(missing_ok=True)
+                self.connection = self._open(path)
+            except sqlite3.Error as error:
+                raise OSError(errno.EIO, str(error), str(path)) from error
+
+    @staticmethod
+    def _open(path: Path | str) -> sqlite3.Connection:
+        connection = sqlite3.connect(str(path), timeout=60)
+        try:
+            connection.execute("PRAGMA synchronous=FULL")
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if tables >= {"meta", "documents", "files"}:
+                found = connection.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
+                if found is not None and json.loads(found[0]) == FORMAT:
+                    return connection  # as the last build left it: nothing to write
+            connection.execute("PRAGMA journal_mode=WAL")  # kept in the file
+            for table in tables:
+                connection.execute(f'DROP TABLE "{table}"')
+            connection.executescript(_SCHEMA)
+            connection.execute("INSERT INTO meta VALUES ('format', ?)", (json.dumps(FORMAT),))
+            connection.commit()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    @classmethod
+    def at(cls, folder: Path) -> "Store":
+        """The store of a build folder; one in memory when the folder does not exist."""
+        return cls(folder / MANIFEST_NAME if folder.is_dir() else ":memory:")
+
+    def meta(self, name: str, default=None):
+        row = self.connection.execute("SELECT value FROM meta WHERE name = ?", (name,)).fetchone()
+        return default if row is None else json.loads(row[0])
+
+    def set_meta(self, name: str, value) -> None:
+        self.connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, _dumps(value)))
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (stem TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
+                                  ctime_ns INTEGER, inode INTEGER, digest TEXT) WITHOUT ROWID;
+"""
+
+
+def _dumps(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class Records:
+    """The documents' records (stem -> record), read from the store when asked for and kept for a
+    while: at most :data:`KEPT` at a time, so that memory does not follow the corpus. A record
+    changed in place must be marked (:meth:`changed`) before another is asked for; changed
+    records go to the store when they are let go and at :meth:`flush`."""
+
+    KEPT = 4096
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.kept: OrderedDict[str, dict] = OrderedDict()
+        self.dirty: set[str] = set()
+        self.gone: set[str] = set()
+        self.written = 0  # records written to the store by this process
+
+    def __getitem__(self, stem: str) -> dict:
+        record = self.kept.get(stem)
+        if record is not None:
+            self.kept.move_to_end(stem)
+            return record
+        row = None if stem in self.gone else self.store.connection.execute(
+            "SELECT record FROM documents WHERE stem = ?", (stem,)).fetchone()
+        if row is None:
+            raise KeyError(stem)
+        return self._keep(stem, json.loads(row[0]))
+
+    def get(self, stem: str, default=None):
+        try:
+            return self[stem]
+        except KeyError:
+            return default
+
+    def setdefault(self, stem: str, default: dict) -> dict:
+        try:
+            return self[stem]
+        except KeyError:
+            self.gone.discard(stem)
+            return self._keep(stem, default)
+
+    def __setitem__(self, stem: str, record: dict) -> None:
+        self.gone.discard(stem)
+        self._keep(stem, record)
+        self.dirty.add(stem)
+
+    def changed(self, stem: str) -> None:
+        """The record of ``stem`` (the last one asked for, or one of the few before) was changed."""
+        if stem not in self.kept:
+            raise KeyError(f"{stem}: its record was let go before it was marked as changed")
+        self.dirty.add(stem)
+
+    def pop(self, stem: str, *default):
+        try:
+            record = self[stem]
+        except KeyError:
+            if default:
+                return default[0]
+            raise
+        del self.kept[stem]
+        self.dirty.discard(stem)
+        self.gone.add(stem)
+        self.store.connection.execute("DELETE FROM documents WHERE stem = ?", (stem,))
+        return record
+
+    def __contains__(self, stem: str) -> bool:
+        return self.get(stem) is not None
+
+    def __iter__(self):
+        """The stems recorded, in order."""
+        self.flush()
+        return iter([row[0] for row in self.store.connection.execute("SELECT stem FROM documents ORDER BY stem")])
+
+    def __len__(self) -> int:
+        self.flush()
+        return self.store.connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def _keep(self, stem: str, record: dict) -> dict:
+        self.kept[stem] = record
+        while len(self.kept) > self.KEPT:
+            old, value = self.kept.popitem(last=False)
+            if old in self.dirty:
+                self._write(old, value)
+        return record
+
+    def _write(self, stem: str, record: dict) -> None:
+        self.dirty.discard(stem)
+        self.store.connection.execute("INSERT OR REPLACE INTO documents VALUES (?, ?)", (stem, _dumps(record)))
+        self.written += 1
+
+    def flush(self) -> None:
+        """Put every changed record in the store's open transaction."""
+        for stem in sorted(self.dirty):
+            self._write(stem, self.kept[stem])
+
+
+class Manifest:
+    """The records of the builds: ``documents`` (stem -> record, :class:`Records`), ``index``
+    and ``authority``, in the build folder's store (:class:`Store`)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.documents = Records(store)
+        self.index: dict = store.meta("index", {})
+        self.authority: dict = store.meta("authority", {})
 
     @classmethod
     def load(cls, path: Path) -> "Manifest":
-        """The manifest at ``path``; an empty one when it is missing, unreadable or of another
-        format (the build then starts afresh, which is always safe)."""
-        try:
-            data = json.loads(path.read_bytes())
-        except (OSError, ValueError):
-            return cls()
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            return cls()
-        parts = [data.get(name) for name in ("documents", "index", "authority")]
-        return cls(*(part if isinstance(part, dict) else {} for part in parts))
+        """The manifest of the build folder of ``path`` (``build/manifest.sqlite``); an empty
+        one when there is none or it cannot be read (the build then starts afresh, which is
+        always safe)."""
+        return cls(Store.at(Path(path).parent))
 
-    def dumps(self) -> bytes:
-        data = {"format": FORMAT, "documents": self.documents, "index": self.index, "authority": self.authority}
-        return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8") + b"\n"
+    def save(self, path: Path | None = None) -> None:
+        """Commit what was recorded: after it, a killed process loses none of it."""
+        self.documents.flush()
+        self.store.set_meta("index", self.index)
+        self.store.set_meta("authority", self.authority)
+        self.store.commit()
 
-    def save(self, path: Path) -> None:
-        write_atomic(path, self.dumps())
+    def dump(self) -> dict:
+        """Every record, as one plain value (for tests and inspection)."""
+        self.documents.flush()
+        documents = {stem: json.loads(record) for stem, record in
+                     self.store.connection.execute("SELECT stem, record FROM documents ORDER BY stem")}
+        return {"documents": documents, "index": self.index, "authority": self.authority}
 
 
 #: How much older than the moment it is looked at a file's modification time must be for its
@@ -167,41 +333,45 @@ SETTLED_NS = 2_000_000_000
 class FileDigests:
     """The SHA-256 of input files, read from the disk only when a file is not as recorded.
 
-    ``files`` maps a path to ``[size, mtime_ns, ctime_ns, inode, digest]``. While a file's stat
-    is the one recorded, its digest is taken from there without reading the file. A file is
-    recorded only when its modification time was settled (:data:`SETTLED_NS`) at the moment it
-    was looked at, so that no change can hide behind a time the file system rounds; records of
-    files that were not looked at are dropped by :meth:`prune`.
+    The store's ``files`` table maps a path to its size, modification and change times, inode
+    and digest. While a file's stat is the one recorded, its digest is taken from there without
+    reading the file. A file is recorded only when its modification time was settled
+    (:data:`SETTLED_NS`) at the moment it was looked at, so that no change can hide behind a time
+    the file system rounds; records of files that were not looked at are dropped by
+    :meth:`prune`. ``last`` is the state the last build left (kept here by the build).
     """
 
-    def __init__(self, files: dict[str, list] | None = None, last: dict | None = None) -> None:
-        self.files = files or {}
-        self.last = last or {}  # the state the last build left, kept here by the build
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.last: dict = store.meta("last", {})
         self.looked: set[str] = set()
+        self.unrecorded: set[str] = set()  # looked at, and not recorded
+        self.updates: dict[str, tuple | None] = {}  # path -> new record, or None: forget it
         self.read = 0  # files read and digested
         self.changed = False
 
     @classmethod
-    def load(cls, path: Path) -> "FileDigests":
-        """The records saved at ``path`` (``build/stats.json``); none when it is missing or
-        unreadable."""
-        try:
-            data = json.loads(path.read_bytes())
-            files, last = data["files"], data["last"]
-        except (OSError, ValueError, TypeError, KeyError):
-            return cls()
-        if not isinstance(files, dict) or not isinstance(last, dict) \
-                or not all(isinstance(r, list) and len(r) == 5 for r in files.values()):
-            return cls()
-        return cls(files, last)
+    def load(cls, store: Store) -> "FileDigests":
+        return cls(store)
 
-    def save(self, path: Path) -> None:
-        """Save the records at ``path`` if they changed."""
+    def save(self, path: Path | None = None) -> None:
+        """Put the changed records and ``last`` in the store, and commit."""
+        connection = self.store.connection
+        connection.executemany("DELETE FROM files WHERE path = ?",
+                               [(name,) for name, row in self.updates.items() if row is None])
+        connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?)",
+                               [(name, *row) for name, row in self.updates.items() if row is not None])
+        self.updates = {}
         if self.changed:
-            data = {"files": self.files, "last": self.last}
-            write_atomic(path, json.dumps(data, sort_keys=True, separators=(",", ":"),
-                                          ensure_ascii=False).encode("utf-8") + b"\n", durable=False)
+            self.store.set_meta("last", self.last)
             self.changed = False
+        self.store.commit()
+
+    def _recorded(self, name: str) -> tuple | None:
+        if name in self.updates:
+            return self.updates[name]
+        return self.store.connection.execute(
+            "SELECT size, mtime_ns, ctime_ns, inode, digest FROM files WHERE path = ?", (name,)).fetchone()
 
     def digest(self, path: Path) -> str | None:
         """The digest of the file at ``path``; None when it is missing or unreadable."""
@@ -213,15 +383,16 @@ class FileDigests:
         except OSError:
             self._forget(name)
             return None
-        stat = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
-        recorded = self.files.get(name)
-        if recorded is not None and recorded[:4] == stat:
+        stat = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        recorded = self._recorded(name)
+        if recorded is not None and tuple(recorded[:4]) == stat:
+            self.unrecorded.discard(name)
             return recorded[4]
         value = file_digest(path)
         self.read += 1
         if value is not None and stat[1] < looked_at - SETTLED_NS:
-            self.files[name] = stat + [value]
-            self.changed = True
+            self.updates[name] = (*stat, value)
+            self.unrecorded.discard(name)
         else:
             self._forget(name)
         return value
@@ -231,17 +402,21 @@ class FileDigests:
         self._forget(str(path))
 
     def _forget(self, name: str) -> None:
-        if self.files.pop(name, None) is not None:
-            self.changed = True
+        self.unrecorded.add(name)
+        if self._recorded(name) is not None:
+            self.updates[name] = None
 
     def settle(self, paths: list[Path]) -> None:
         """Look again at the files of ``paths`` not recorded (new, changed or written in this
         build), so that the next build knows them without reading them."""
         for path in paths:
-            if str(path) not in self.files:
+            if str(path) in self.unrecorded:
                 self.digest(path)
 
     def prune(self) -> None:
         """Drop the records of files not looked at."""
-        for name in set(self.files) - self.looked:
-            self._forget(name)
+        stale = [(name,) for (name,) in self.store.connection.execute("SELECT path FROM files")
+                 if name not in self.looked]
+        self.store.connection.executemany("DELETE FROM files WHERE path = ?", stale)
+        for (name,) in stale:
+            self.updates.pop(name, None)

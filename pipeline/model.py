@@ -51,6 +51,7 @@ SPAN_KINDS = {
     "place": ("ref",),
     "person": ("ref",),
     "org": ("ref",),
+    "role": (),  # a title or office before a name, inside the person span ("General Smith")
     "number": ("type",),  # a document or telegram number as printed
     "label": (),  # a heading inside a line ("Copies to:")
 }

@@ -261,8 +261,10 @@ def registers_stage(run, documents) -> None:
         if isinstance(names, str):
             report.failures.append(names)
             document.record.pop("named", None)
+            document.recorded()
             continue
         document.record["named"] = {"key": key(version, document.tei_digest), "names": names}
+        document.recorded()
         run.checkpoints.recorded()
     listed = [d for d in listed if "named" in d.record]
     pages_key = key(version, run.digests.digest(settings.authority),

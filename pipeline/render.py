@@ -20,7 +20,7 @@ a fixed generator line) and written atomically.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -166,13 +166,23 @@ def parse_document(tei_path: Path | str) -> PyXdmNode:
     carries its line in the file (tp:line). The XSLT processor gets the tree parsed here, as
     text without a DOCTYPE, and never reads a file, a DTD or an entity itself."""
     tei_path = Path(tei_path)
-    parsed = safe_xml.read(tei_path)
+    return _for_rendering(safe_xml.read(tei_path), tei_path)
+
+
+def parse_xml(data: bytes, name: Path | str) -> PyXdmNode:
+    """A TEI document given as its bytes, parsed as :func:`parse_document` parses its file;
+    ``name`` is the file named in errors."""
+    return _for_rendering(safe_xml.parse(str(name), data), name)
+
+
+def _for_rendering(parsed: safe_xml.Parsed, name: Path | str) -> PyXdmNode:
+    """The document the safe parser read, with each element's line, as the XSLT processor's tree."""
     if parsed.problems:
         problem = parsed.problems[0]
-        raise RenderError(tei_path, f"{problem.code} at line {problem.line}, column {problem.column}: {problem.message}")
+        raise RenderError(name, f"{problem.code} at line {problem.line}, column {problem.column}: {problem.message}")
     why = not_tei(parsed.tree.getroot())
     if why is not None:
-        raise RenderError(tei_path, f"{why}: only TEI documents are rendered")
+        raise RenderError(name, f"{why}: only TEI documents are rendered")
     for element in parsed.tree.iterfind(".//{*}profileDesc//*"):
         element.set(LINE_ATTRIBUTE, str(element.sourceline))
     for element in parsed.tree.iterfind(".//{*}text//*"):
@@ -180,9 +190,7 @@ def parse_document(tei_path: Path | str) -> PyXdmNode:
     try:
         return _saxon().parse_xml(xml_text=safe_xml.serialise(parsed.tree), encoding="UTF-8")
     except PySaxonApiError as error:
-        raise RenderError(tei_path, _error_message(error)) from error
-
-
+        raise RenderError(name, _error_message(error)) from error
 
 
 def render_node(node: PyXdmNode, to: str, view: str | None, name: Path | str, *,
@@ -263,12 +271,52 @@ def index_summary(rows: Iterable[IndexRow]) -> str:
 _CARRIAGE_RETURN = {"\r": "&#13;"}
 
 
+#: The rows of ``index.html`` made in one transformation at most: the processor then holds
+#: a part of a large table at a time, not the whole.
+ROWS_PER_PART = 2000
+_EMPTY_BODY = "<tbody></tbody>"
+
+
 def render_rows(rows: Iterable[IndexRow], *, title: str = "Documents", transforms: Path | None = None) -> str:
     """``index.html`` for the rows (:func:`index_row`): one table row each, linking to its page."""
+    return "".join(index_parts(rows, title=title, transforms=transforms))
+
+
+def index_parts(rows: Iterable[IndexRow], *, title: str = "Documents", transforms: Path | None = None,
+                rows_per_part: int | None = None) -> Iterator[str]:
+    """``index.html`` for the rows, in parts whose text put together is the page. The rows are
+    put in the order of ``index.xsl`` (by sort date, undated last, then by page) and made
+    ``rows_per_part`` at a time, inside the page made around an empty table."""
+    rows_per_part = rows_per_part or ROWS_PER_PART
+    ordered = sorted(rows, key=lambda row: (row.facts.get("sort-date", "9999"), row.page))
+    if len(ordered) <= rows_per_part:
+        yield _transform_index(index_summary(ordered), title=title, transforms=transforms)
+        return
+    redactions = sum(int(row.facts["redactions"]) for row in ordered if "redactions" in row.facts)
+    page = _transform_index(index_summary([]), transforms=transforms, title=title, part="page",
+                            documents_count=len(ordered), redactions_count=redactions)
+    before, found, after = page.partition(_EMPTY_BODY)
+    if not found:
+        raise RenderError("index.html", "index.xsl made no empty table body to put the rows in")
+    yield before + "<tbody>"
+    for start in range(0, len(ordered), rows_per_part):
+        yield _transform_index(index_summary(ordered[start:start + rows_per_part]), transforms=transforms,
+                               title=title, part="rows")
+    yield "</tbody>" + after
+
+
+def _transform_index(summary_text: str, *, transforms: Path | None, **parameters) -> str:
     try:
-        summary = _saxon().parse_xml(xml_text=index_summary(rows), encoding="UTF-8")
+        summary = _saxon().parse_xml(xml_text=summary_text, encoding="UTF-8")
         executable = stylesheet("index", transforms)
-        _set_parameters(executable, title=title, generator=GENERATOR, css=CSS_NAME)
+        saxon = _saxon()
+        executable.clear_parameters()
+        values = []
+        for name, value in {**parameters, "generator": GENERATOR, "css": CSS_NAME}.items():
+            xdm = saxon.make_integer_value(value) if isinstance(value, int) else saxon.make_string_value(value)
+            executable.set_parameter(name.replace("_", "-"), xdm)
+            values.append(xdm)
+        _parameter_values[id(executable)] = values
         result = executable.transform_to_string(xdm_node=summary)
     except PySaxonApiError as error:
         raise RenderError("index.html", _error_message(error)) from error

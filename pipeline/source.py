@@ -211,6 +211,12 @@ def stem_of(path: Path) -> str:
 
 def read_source(path: str | Path, encoding: str | None = None) -> Source:
     """Read and normalise one source file. Raises :class:`SourceError` for a file it refuses."""
+    return source_from_bytes(read_source_bytes(path), Path(path), encoding)
+
+
+def read_source_bytes(path: str | Path) -> bytes:
+    """The bytes of one source file, for :func:`source_from_bytes`. Raises :class:`SourceError`
+    for a file that is not a readable regular file of a sane size."""
     path = Path(path)
     not_text = _NOT_TEXT_SUFFIXES.get(path.suffix.lower())
     if not_text is not None:
@@ -232,7 +238,7 @@ def read_source(path: str | Path, encoding: str | None = None) -> Source:
         raise SourceError(path, "is a folder, not a text file") from None
     except OSError as exc:
         raise SourceError(path, f"cannot be read: {exc.strerror or exc}") from None
-    return source_from_bytes(data, path, encoding)
+    return data
 
 
 def source_from_bytes(data: bytes, path: str | Path, encoding: str | None = None) -> Source:

@@ -301,13 +301,13 @@ def test_an_authority_file_that_cannot_be_read_stops_encoding_and_is_kept(projec
 
 
 def test_a_manifest_that_cannot_be_saved_is_an_error_not_a_traceback(project: Path) -> None:
-    manifest = project / "build" / "manifest.json"
+    manifest = project / "build" / "manifest.sqlite"
     manifest.unlink()
     manifest.mkdir()
     (project / "seeds" / "new.txt").write_text("SECRET\n\nA new report.\n", encoding="utf-8")
     code, _, err = run("build", "-q")
     assert code == 1 and "Traceback" not in err
-    assert "build/manifest.json: error: cannot be written: Is a directory" in err
+    assert "build/manifest.sqlite: error: cannot be written: Is a directory" in err
     assert (project / "build" / "html" / "new.html").is_file()
 
 

@@ -10,8 +10,10 @@ import dataclasses
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,7 +27,7 @@ from pipeline.build import build
 from pipeline.config import load_settings
 from pipeline.convert import convert_paths
 from pipeline.executor import links_in, replay
-from pipeline.manifest import STATS_NAME
+from pipeline.manifest import MANIFEST_NAME, Manifest
 from pipeline.render import index_row, render_index
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,10 +53,23 @@ def make_project(folder: Path, documents: int | None = None) -> Path:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` by relative path, with its bytes; but the build's record of
-    its input files' stats, which are of one file system (inodes, times)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != STATS_NAME}
+    """Every file under ``folder`` by relative path, with its bytes; the manifest (a database,
+    whose bytes depend on the order of its writes) as its records, without what the build knows
+    of its input files' stats, which are of one file system (inodes, times)."""
+    found = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+             if p.is_file() and not p.name.startswith(MANIFEST_NAME)}
+    for manifest in sorted(folder.rglob(MANIFEST_NAME)):
+        found[manifest.relative_to(folder).as_posix()] = json.dumps(records(manifest), sort_keys=True).encode()
+    return found
+
+
+def records(manifest: Path) -> dict:
+    """The manifest's records, read from a copy (reading the build's own would change it)."""
+    with tempfile.TemporaryDirectory() as folder:
+        for suffix in ("", "-wal"):
+            if Path(f"{manifest}{suffix}").is_file():
+                shutil.copy(f"{manifest}{suffix}", f"{folder}/{MANIFEST_NAME}{suffix}")
+        return Manifest.load(Path(folder) / MANIFEST_NAME).dump()
 
 
 @pytest.fixture
@@ -223,13 +238,22 @@ def test_a_build_that_finds_everything_as_it_was_left_reports_what_a_full_look_r
         again = build(settings, jobs=1)
     assert "scan" not in again.times  # it found the state the last build left
     assert documents_read(paths, project) == set()
-    (project / "build" / STATS_NAME).unlink()
+    forget_the_file_system(project)
     looked = build(settings, jobs=1)  # looks at every document
     assert "scan" in looked.times and looked.did_nothing
     assert looked.invalid == [invalid] and looked.diverged == [invalid, edited] and looked.exit_code == 1
     assert again.did_nothing and again.exit_code == 1
     assert (again.documents, again.unchanged, again.invalid, again.diverged, again.problems) == \
         (looked.documents, looked.unchanged, looked.invalid, looked.diverged, looked.problems)
+
+
+def forget_the_file_system(project: Path) -> None:
+    """Take away what the build knows of the files' stats and the state it left."""
+    connection = sqlite3.connect(project / "build" / MANIFEST_NAME)
+    with connection:
+        connection.execute("DELETE FROM files")
+        connection.execute("DELETE FROM meta WHERE name = 'last'")
+    connection.close()
 
 
 def test_changing_one_seed_reads_that_document_only(project: Path) -> None:
@@ -266,7 +290,7 @@ def test_an_edit_that_keeps_the_size_and_the_time_of_a_file_is_seen(project: Pat
 def test_the_manifest_keeps_what_the_index_shows_of_each_document(project: Path) -> None:
     settings = load_settings(project)
     build(settings, jobs=1)
-    manifest = json.loads((project / "build" / "manifest.json").read_bytes())
+    manifest = records(project / "build" / MANIFEST_NAME)
     teis = sorted((project / "tei").glob("0*.xml"))
     for tei in teis:
         assert manifest["documents"][tei.stem]["rendered"]["row"] == dataclasses.asdict(index_row(tei))
@@ -390,12 +414,34 @@ def test_any_number_of_workers_gives_the_same_tree_as_convert(tmp_path: Path) ->
     assert files(converted / "tei") == files(one / "tei")
 
 
-def test_the_manifest_is_json_with_sorted_keys(project: Path) -> None:
-    build(load_settings(project), jobs=1)
-    data = (project / "build" / "manifest.json").read_bytes()
-    manifest = json.loads(data)
-    assert data == json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
-    assert sorted(manifest["documents"]) == stems(project)
+def test_the_manifest_is_a_database_of_one_record_per_document_and_a_build_writes_only_what_changed(
+        project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    connection = sqlite3.connect(project / "build" / MANIFEST_NAME)
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    before = dict(connection.execute("SELECT stem, record FROM documents"))
+    assert sorted(before) == stems(project)
+    assert all(json.loads(record)["rendered"]["outputs"] for record in before.values())
+    changed = stems(project)[2]
+    seed = project / "seeds" / f"{changed}.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    written: list[str] = []
+    original = Manifest.save
+
+    def save(manifest: Manifest, path=None) -> None:
+        written.extend(manifest.documents.dirty)
+        original(manifest, path)
+
+    Manifest.save = save  # type: ignore[method-assign]
+    try:
+        assert build(settings, jobs=1).converted == [changed]
+    finally:
+        Manifest.save = original  # type: ignore[method-assign]
+    assert set(written) == {changed}
+    after = dict(connection.execute("SELECT stem, record FROM documents"))
+    assert {stem for stem in after if after[stem] != before[stem]} == {changed}
+    connection.close()
 
 
 def test_the_library_takes_an_executor(project: Path) -> None:
@@ -447,7 +493,7 @@ def test_a_killed_build_always_recovers_to_the_same_tree(tmp_path: Path) -> None
     assert not [name for name in expected if name.endswith(".tmp")]
     outputs = len(expected) - before
     stopped_midway = 0
-    for number, share in enumerate((0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95)):
+    for number, share in enumerate((0.05, 0.25, 0.5, 0.75, 0.95)):
         project = make_project(tmp_path / f"killed-{number}", documents=36)
         process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "build", "--jobs", "2", "--quiet"],
                                    cwd=project, env=_environment(), start_new_session=True,
@@ -455,13 +501,18 @@ def test_a_killed_build_always_recovers_to_the_same_tree(tmp_path: Path) -> None
         while process.poll() is None and sum(1 for p in project.rglob("*") if p.is_file()) - before < share * outputs:
             time.sleep(0.005)
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL if number % 3 else signal.SIGINT)
+            stop = signal.SIGKILL if number % 2 else signal.SIGINT
+            os.killpg(process.pid, stop)
             stopped_midway += 1
+            # Ctrl-C ends the build and its workers too, even a pool caught while it starts: 130
+            # from teipipe, or the signal itself when it lands outside the build.
+            ended = {130, -signal.SIGINT} if stop == signal.SIGINT else {-signal.SIGKILL}
+            assert process.wait(timeout=60) in ended
         process.wait()
         finish = run_build(project, "--jobs", "2", "--quiet")
         assert finish.returncode == 0, finish.stderr
         assert files(project) == expected, f"after a stop with {share:.0%} of the outputs written"
-    assert stopped_midway >= 4  # the stops land while the build is writing its outputs
+    assert stopped_midway >= 3  # the stops land while the build is writing its outputs
 
 
 def test_the_command_summarises_says_when_there_is_nothing_to_do_and_is_silent_when_asked(project: Path) -> None:

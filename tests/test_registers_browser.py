@@ -72,7 +72,7 @@ def test_the_index_opens_the_persons_register(site: str, browser: object) -> Non
     orlov = tab.locator("section#pers-orlov")
     assert orlov.is_visible()
     assert orlov.locator("h2").inner_text() == "Pavel Orlov"
-    assert "Pseudonyms: Sokol" in orlov.inner_text()
+    assert "Pseudonyms: Sokol" in orlov.inner_text() and "born 1901-04-12" in orlov.inner_text()
     assert orlov.locator("p.wikidata a").get_attribute("href") == "https://www.wikidata.org/wiki/Q4115189"
     assert tab.locator("section#pers-li-wen p.status").is_visible()  # not yet reviewed
     assert tab.locator("section#pers-stalin a.document").count() >= 3  # the seeds name him

@@ -14,10 +14,13 @@ from ..source import Source
 from . import cable as _cable
 from . import cover as _cover
 from . import facts as _facts
+from . import lines as _lines
+from . import names as _names
 from .structure import Recogniser
 
 
 def recognise(source: Source, authority: Authority) -> Document:
+    _lines.forget_markings()
     recogniser = Recogniser(authority)
     paras = recogniser.read_paragraphs(source.paragraphs)
     leading = paras[0].blank_before if paras else 0
@@ -35,6 +38,7 @@ def recognise(source: Source, authority: Authority) -> Document:
     else:
         _apply_cover(facts, source.text, authority)
     division.kind = facts.kind
+    _names.mark_names(division, facts, authority)
     return Document(stem=source.stem, source_name=source.name, sha256=source.sha256, facts=facts,
                     text=division, leading_blank=leading, warnings=list(source.warnings))
 

@@ -150,7 +150,9 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
     office = _office_pattern().match(bare)
     if office:
         rest = bare[office.end():].strip(" ,")
-        if not rest:
+        if not rest or bare[office.end():].lstrip().startswith(",") or authority.lookup(rest, "place"):
+            # the office alone, or with the place where it sits ("To Secretary of State,
+            # Washington"): a role; a place is never its holder
             return Party(name_inlines, "role", None)
         if re.match(r"^(?:[A-Z][\w'’.-]*\s?){1,4}$", rest) and not L.office_pattern().search(rest):
             return Party([rest], "person", authority.ref_for(rest, "person"), role=bare[:office.end()].strip())
@@ -168,7 +170,7 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
     # a person named after a role: "Soviet Ambassador N.V. Roshchin", "Director of Central
     # Intelligence Smith"
     tail = re.search(r"(?P<name>(?:[A-Z]\.\s?){0,6}(?:[A-Z]\.?\s?)?[A-Z][a-z'’-]+(?:\s[A-Z][a-z'’-]+)?)$", bare)
-    if tail and roles.search(bare[: tail.start()]) and not re.search(r"\b(?:of|for|to|the|and|in)\s+$", bare[: tail.start()]):
+    if tail and roles.search(bare[: tail.start()]) and not L.known_place(tail.group("name")) and not re.search(r"\b(?:of|for|to|the|and|in)\s+$", bare[: tail.start()]):
         name = tail.group("name").strip()
         return Party([name], "person", authority.ref_for(name, "person"), role=bare[: tail.start()].strip())
     if roles.search(bare):
@@ -300,7 +302,7 @@ def extract(division: Division, authority: Authority) -> Facts:
         for span in iter_spans(from_line.inlines):
             if span.kind == "place" and place is None:
                 place = span
-            elif span.kind in ("person", "org") and not facts.senders and not heading.get("sender"):
+            elif span.kind in ("person", "org", "role") and not facts.senders and not heading.get("sender"):
                 facts.senders.append(Party(list(span.children), span.kind, span.attrs.get("ref")))
     if place is not None:
         facts.place = plain_text(place.children)
@@ -522,6 +524,8 @@ def _named_parties(inlines: list[Inline]) -> list[Party]:
                 read = party(plain_text(item.children), _NO_AUTHORITY)
                 kind = "role" if read.kind == "role" else kind
             parties.append(Party(list(item.children), kind, item.attrs.get("ref")))
+        elif item.kind == "role":
+            parties.append(Party(list(item.children), "role", None))
     return parties
 
 

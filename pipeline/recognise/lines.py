@@ -9,7 +9,7 @@ here only say where in a line they stand.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from .. import vocab
 from ..authority import Authority
@@ -123,6 +123,23 @@ def despaced(text: str) -> str | None:
 def markings_only(text: str) -> list[re.Match] | None:
     """The marking words of a line made of nothing else (separators and brackets aside), or
     None when the line says anything more. A letter-spaced line is read as its words."""
+    found = _markings_only(text) if len(text) <= _REMEMBERED_LENGTH else _markings_only.__wrapped__(text)
+    return None if found is None else list(found)
+
+
+#: The longest line whose answer is remembered (a line of markings is short).
+_REMEMBERED_LENGTH = 400
+
+
+def forget_markings() -> None:
+    """Forget the lines :func:`markings_only` was asked of: a new document begins."""
+    _markings_only.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _markings_only(text: str) -> tuple[re.Match, ...] | None:
+    """:func:`markings_only`, once per line of a document: the recognisers ask it of the same
+    line again and again (:func:`forget_markings` starts afresh for each document)."""
     spaced = despaced(text)
     if spaced is not None:
         text = spaced
@@ -137,7 +154,7 @@ def markings_only(text: str) -> list[re.Match] | None:
         position = m.end()
     if not _SEPARATORS.match(_unbracketed(text[position:])):
         return None
-    return matches
+    return tuple(matches)
 
 
 def _unbracketed(text: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .. import vocab
 from ..authority import Authority
 from ..model import Inline, Span, bracketed_text, plain_text
 from . import dates
@@ -251,6 +252,20 @@ _OFFICE = re.compile(r"\b(?:Department|Embassy|Consulate|Agency|Station|Office|C
                      r"Ministry|Directorate|Headquarters|Mission|Legation|Government|Staff)\b", re.I)
 
 
+def _cable_office(text: str) -> bool:
+    """A cable's address: the Department or a post ("SECSTATE WASHDC", "AMEMBASSY BONN", "ALL
+    EUROPEAN DIPLOMATIC POSTS"), an office, never a person."""
+    words = [w.strip(".,").upper() for w in text.split()]
+    cable = vocab.cable_words()
+    return bool(words) and (words[0] in cable["department"] | cable["posts"] or "POSTS" in words)
+
+
+def _facts_party(text: str):
+    from .facts import _NO_AUTHORITY, party
+
+    return party(text, _NO_AUTHORITY)
+
+
 def _name_span(text: str, authority: Authority) -> Span:
     """A person, or an office or organisation, named in an address or from line. Offices and
     roles ("Secretary of State") are linked when the authority file knows them, never added; a
@@ -258,11 +273,16 @@ def _name_span(text: str, authority: Authority) -> Span:
     place = authority.lookup(text, "place")
     if place is not None and authority.lookup(text, "person") is None:
         return Span("place", [text], {"ref": place})
+    if _cable_office(text):
+        ref = authority.lookup(text, "org")
+        return Span("org", [text], {"ref": ref} if ref else {})
     if _OFFICE.search(text):
         ref = authority.lookup(text, "org") or authority.lookup(re.sub(r"^(?:the|The)\s+", "", text), "org")
         return Span("org", [text], {"ref": ref} if ref else {})
     if L._patterns()["roles"].search(text):
         ref = authority.lookup(text, "person")
+        if ref is None and _facts_party(text).kind == "role":
+            return Span("role", [text])  # an office, not its holder: "To Secretary of State"
         return Span("person", [text], {"ref": ref} if ref else {})
     ref = authority.ref_for(text, "person")
     return Span("person", [text], {"ref": ref} if ref else {})

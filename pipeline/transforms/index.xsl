@@ -43,6 +43,14 @@
   <!-- the page title -->
   <xsl:param name="title" as="xs:string" select="'Documents'"/>
 
+  <!-- A large table is made in parts (pipeline/render.py): $part 'rows' makes the rows of the
+       summary's documents alone, in the order given; $part 'page' makes the page around an
+       empty table body, with the counts of every document given as $documents-count and
+       $redactions-count. The parts put together are the page made at once. -->
+  <xsl:param name="part" as="xs:string" select="'whole'"/>
+  <xsl:param name="documents-count" as="xs:integer" select="0"/>
+  <xsl:param name="redactions-count" as="xs:integer" select="0"/>
+
   <!-- The columns: key in tp:index-facts, heading, and how it sorts. -->
   <xsl:variable name="columns" as="array(xs:string)+" select="
       ['date', 'Date', 'text'], ['title', 'Document', 'text'], ['kind', 'Kind', 'text'],
@@ -66,6 +74,10 @@
     <xsl:apply-templates select="tp:documents"/>
   </xsl:template>
 
+  <xsl:template match="tp:documents[$part = 'rows']" priority="1">
+    <xsl:apply-templates select="tp:document" mode="row"/>
+  </xsl:template>
+
   <xsl:template match="tp:documents">
     <xsl:variable name="documents" select="tp:document"/>
     <xsl:call-template name="tp:html-page">
@@ -77,8 +89,9 @@
           <a href="organisations.html">Organisations</a></nav>
         <main>
           <h1>{$title}</h1>
-          <p class="summary">{count($documents)} documents, {
-            sum($documents/tp:fact[@name = 'redactions'] ! xs:integer(.))} redactions.</p>
+          <p class="summary">{if ($part = 'page') then $documents-count else count($documents)} documents, {
+            if ($part = 'page') then $redactions-count
+            else sum($documents/tp:fact[@name = 'redactions'] ! xs:integer(.))} redactions.</p>
           <table class="documents">
             <thead>
               <tr>

@@ -30,13 +30,16 @@ PARALLEL_FROM = 200
 
 @dataclass(frozen=True)
 class CheckContext:
-    """Everything :func:`check_file` needs besides the file: plain paths, so it pickles."""
+    """Everything :func:`check_file` needs besides the file: plain data, so it pickles."""
 
     profile: Path | None  # pipeline/schema/teipipe.xsd; None to check against ``grammar`` alone
     seeds: Path | None = None  # where the sources are, to compare their SHA-256 (rule TP110)
     tei_all: Path | None = None  # tei_all.rng, to validate against the official grammar too
     review: Path | None = None  # the editors' review files, whose anchors must still exist (TP115)
     grammar: Path | None = None  # any RELAX NG grammar, instead of the profile (--schema)
+    #: What a process without the corpus's files knows of them, in their stead (a worker on
+    #: another machine): the rules read no other file then (:class:`rules.KnownFiles`).
+    known: rules.KnownFiles | None = None
 
     @property
     def grammars(self) -> tuple[tuple[Path, bool], ...]:
@@ -44,12 +47,14 @@ class CheckContext:
         return tuple((path, self.profile is not None) for path in (self.tei_all, self.grammar) if path is not None)
 
 
-def check_file(path: str, context: CheckContext) -> FileResult:
-    """Well-formedness, the profile, the rules and (optionally) tei_all for the file at ``path``.
+def check_file(path: str, context: CheckContext, data: bytes | None = None) -> FileResult:
+    """Well-formedness, the profile, the rules and (optionally) tei_all for the file at ``path``,
+    or for ``data`` as the bytes of that file when they are given (the file is not read then).
 
     Whatever the file holds, the answer is its problems: a fault met while checking it is
-    reported as TP099 for this file alone."""
-    parsed = safe_xml.read(path)
+    reported as TP099 for this file alone. (A rule that needs a file ``context.known`` does not
+    tell of raises :class:`rules.NotKnownHere`: the file is to be checked where the files are.)"""
+    parsed = safe_xml.read(path) if data is None else safe_xml.parse(path, data)
     if parsed.tree is None:
         return FileResult(path, tuple(parsed.problems))
     problems = list(parsed.problems)
@@ -59,7 +64,8 @@ def check_file(path: str, context: CheckContext) -> FileResult:
             if not_tei is not None:  # the profile and the rules would only repeat it in libxml2's words
                 return FileResult(path, tuple(problems) + (not_tei,))
             profile = profile_module.load(context.profile)
-            document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds, context.review)
+            document = rules.Document(Path(path), parsed.tree, parsed.source, profile, context.seeds,
+                                      review=context.review, known=context.known)
             problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
             problems += rules.run_rules(document, path)
             ids = document.ids
@@ -69,6 +75,8 @@ def check_file(path: str, context: CheckContext) -> FileResult:
         for rng_path, profile_checked in context.grammars:
             problems += grammar_module.check(parsed.tree, parsed.source, path, rng_path, profile_checked)
         declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in ids.items())
+    except rules.NotKnownHere:
+        raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001  (one file's fault stays its own)
         return FileResult(path, (Problem(path, 1, 1, "TP099", ERROR,
                                          f"the document could not be checked ({type(exc).__name__}: "

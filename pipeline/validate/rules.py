@@ -59,8 +59,8 @@ _CLASSIFICATION_STAMPS = etree.XPath(
     "/t:TEI/t:text//t:stamp[@type='classification'][not(ancestor::t:floatingText)]"
     "[not(ancestor::t:div[@type='enclosure'])]", namespaces=NS)
 _OUTER_DELS = etree.XPath(".//t:del[not(ancestor::t:del)]", namespaces=NS)
-_PRINTED_DATES = etree.XPath("//t:date[@when] | //t:stamp[@when] | //t:birth[@when] | //t:death[@when]",
-                             namespaces=NS)
+_PRINTED_DATES = etree.XPath("//*[@when][self::t:date or self::t:stamp or self::t:birth or self::t:death]",
+                             namespaces=NS)  # one walk of the document, not one per name
 _GAPS_WITH_TEXT = etree.XPath("//t:gap[text()[normalize-space()]]", namespaces=NS)
 _SOURCE_BIBL = etree.XPath("/t:TEI/t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl", namespaces=NS)
 _PREFIX_IDENTS = etree.XPath("/t:TEI/t:teiHeader/t:encodingDesc/t:listPrefixDef//t:prefixDef/@ident",
@@ -107,11 +107,31 @@ class Pointer(NamedTuple):
         return self.file is not None and self.fragment is not None
 
 
+class NotKnownHere(Exception):
+    """A rule needs a file that :class:`KnownFiles` does not tell of: check the document where
+    the files are."""
+
+
+@dataclass(frozen=True)
+class KnownFiles:
+    """What the rules would read from other files, given instead of the files: the SHA-256 of
+    sources by file name, in a folder named ``seeds_name`` (TP110), and the ids of the files
+    pointed at by name relative to the document (``authority.xml``: xml:id -> element name, or
+    None for a file that is missing or not well-formed), and the names of the review files
+    (``<stem>.toml``, which TP115 reads with the source). A rule that needs a file not named
+    here, or a review file, raises :class:`NotKnownHere`."""
+
+    seeds_name: str | None = "seeds"  # None: there are no sources to compare with
+    digests: dict[str, str | None] = field(default_factory=dict)
+    targets: dict[str, dict[str, str] | None] = field(default_factory=dict)
+    reviews: frozenset[str] = frozenset()  # the names of the editors' review files (TP115)
+
+
 class Document:
     """A parsed document with the indexes the rules share, built once."""
 
     def __init__(self, path: Path, tree, source: SourceText, profile: Profile, seeds: Path | None,
-                 review: Path | None = None):
+                 review: Path | None = None, known: KnownFiles | None = None):
         self.path = path
         self.tree = tree
         self.root = tree.getroot()
@@ -119,19 +139,29 @@ class Document:
         self.profile = profile
         self.seeds = seeds
         self.review = review  # the editors' review files (review/<stem>.toml)
+        self.known = known
         self.id = self.root.get(XML_ID, "")
         self.ids: dict[str, list[etree._Element]] = {}
         for value in _ALL_IDS(self.tree):
             self.ids.setdefault(str(value), []).append(value.getparent())
-        self.pointers = [Pointer.read(value.getparent(), value.attrname, uri)
-                         for value in profile.pointer_values(self.tree) for uri in value.split()]
+        # Every pointer attribute (profile.pointer_values), in document order: one walk in
+        # Python is faster than libxml2's walk per attribute name.
+        names = profile.pointer_attributes
+        self.pointers = [Pointer.read(element, name, uri) for element in self.root.iter(etree.Element)
+                         if element.attrib for name, value in element.items() if name in names
+                         for uri in value.split()]
         self._files: dict[str, dict[str, str] | None] = {}
 
     def targets_in(self, file: str) -> dict[str, str] | None:
         """xml:id -> element name in ``file`` (relative to this document), or None when it is
         missing or unreadable."""
         if file not in self._files:
-            self._files[file] = targets_beside(self.path.parent, file)
+            if self.known is not None:
+                if file not in self.known.targets:
+                    raise NotKnownHere(file)
+                self._files[file] = self.known.targets[file]
+            else:
+                self._files[file] = targets_beside(self.path.parent, file)
         return self._files[file]
 
     @property
@@ -313,17 +343,22 @@ def check_gap_text(doc: Document) -> Iterator[Finding]:
 
 
 def check_source_digest(doc: Document) -> Iterator[Finding]:
-    if doc.seeds is None:
+    if doc.seeds is None if doc.known is None else doc.known.seeds_name is None:
         return
     for bibl in _SOURCE_BIBL(doc.tree):
         digest = bibl.find("t:idno[@type='sha256']", NS)
         name = bibl.findtext("t:idno[@type='filename']", namespaces=NS)
         if digest is None or not name:
             continue
-        source = doc.seeds / Path(name.strip()).name  # the base name only: never leave seeds/
-        actual = sha256_of(source)
+        base = Path(name.strip()).name  # the base name only: never leave seeds/
+        if doc.known is not None:
+            if base not in doc.known.digests:
+                raise NotKnownHere(base)
+            actual, folder = doc.known.digests[base], doc.known.seeds_name
+        else:
+            actual, folder = sha256_of(doc.seeds / base), doc.seeds.name
         if actual is not None and actual != (digest.text or "").strip().lower():
-            yield Finding(digest, None, {"file": f"{doc.seeds.name}/{source.name}", "actual": actual,
+            yield Finding(digest, None, {"file": f"{folder}/{base}", "actual": actual,
                                          "recorded": (digest.text or "").strip()})
 
 
@@ -331,6 +366,12 @@ def check_review_anchors(doc: Document) -> Iterator[Finding]:
     """Each entry of the document's review file must quote text its source still has."""
     from ..corrections import ReviewError, anchored, load, review_path
 
+    if doc.known is not None:  # the review files and the sources are where the build is
+        for bibl in _SOURCE_BIBL(doc.tree):
+            name = (bibl.findtext("t:idno[@type='filename']", namespaces=NS) or "").strip()
+            if name.lower().endswith(".txt") and f"{Path(name).name[:-4]}.toml" in doc.known.reviews:
+                raise NotKnownHere(f"{Path(name).name[:-4]}.toml")
+        return
     if doc.seeds is None or doc.review is None:
         return
     for bibl in _SOURCE_BIBL(doc.tree):

@@ -125,9 +125,27 @@ def people_words() -> dict:
     return _load("people")
 
 
+#: The files of the authority seed, by the kind of entry they list.
+AUTHORITY_FILES = {"person": "persons", "place": "places", "org": "organisations"}
+
+
 @cache
 def authority_seed() -> dict:
-    return _load("authority")
+    """The seed of the authority file: ``{"person": [...], "place": [...], "org": [...]}`` from
+    persons.toml, places.toml and organisations.toml, and ``identified_only``: pseudonyms read
+    as such only where the text identifies them."""
+    seed: dict = {}
+    for kind, name in AUTHORITY_FILES.items():
+        data = _load(name)
+        seed[kind] = data.get(kind, [])
+        seed.setdefault("identified_only", []).extend(data.get("identified_only", []))
+    return seed
+
+
+@cache
+def titles() -> dict:
+    """Titles and forms of address before a name (titles.toml)."""
+    return _load("titles")
 
 
 @cache

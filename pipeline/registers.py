@@ -158,10 +158,10 @@ def names_in(root: etree._Element) -> list[list[str]]:
     return found
 
 
-def names_of(tei_path: Path | str) -> list[list[str]]:
-    """:func:`names_in` of the TEI file at ``tei_path``, read by the safe parser; raises
-    :class:`RegisterError` naming the file when it cannot be read."""
-    parsed = safe_xml.read(tei_path)
+def names_of(tei_path: Path | str, data: bytes | None = None) -> list[list[str]]:
+    """:func:`names_in` of the TEI file at ``tei_path`` (or of its bytes ``data``), read by the
+    safe parser; raises :class:`RegisterError` naming the file when it cannot be read."""
+    parsed = safe_xml.read(tei_path) if data is None else safe_xml.parse(str(tei_path), data)
     if parsed.tree is None:
         problem = parsed.problems[0]
         raise RegisterError(f"{tei_path}:{problem.line}:{problem.column}: error: {problem.code} {problem.message}")
@@ -240,12 +240,23 @@ _OWN = folder_digest(PACKAGE, ["registers.py"])
 FOLDERS = ("html", "html/review")
 
 
-def names_job(tei: Path) -> list[list[str]] | str:
-    """The names of a document, or why they could not be read (for the build's workers)."""
+def names_job(job: tuple[Path, bytes | str]) -> list[list[str]] | str:
+    """The names of a document given as (its path, its bytes), or why they could not be read:
+    the build's workers read no file."""
+    tei, data = job
+    if isinstance(data, str):
+        return data
     try:
-        return names_of(tei)
+        return names_of(tei, data)
     except RegisterError as error:
         return str(error)
+
+
+def _job(document) -> tuple[Path, bytes | str]:
+    try:
+        return document.tei, document.tei.read_bytes()
+    except OSError as error:
+        return document.tei, f"{_shown(document.tei)}: error: cannot be read: {error.strerror or error}"
 
 
 def registers_stage(run, documents) -> None:
@@ -257,7 +268,7 @@ def registers_stage(run, documents) -> None:
                      and (d.record.get("rendered") or {}).get("row")), key=lambda d: d.tei.name)
     version = key(run.versions.renderer, _OWN)
     due = [d for d in listed if (d.record.get("named") or {}).get("key") != key(version, d.tei_digest)]
-    for document, names in zip(due, run.workers.map(names_job, (d.tei for d in due), len(due))):
+    for document, names in zip(due, run.workers.map(names_job, (_job(d) for d in due), len(due))):
         if isinstance(names, str):
             report.failures.append(names)
             document.record.pop("named", None)

@@ -45,7 +45,8 @@
       <xsl:with-param name="class" select="'document ' || $view"/>
       <xsl:with-param name="script" select="if ($view = 'review') then $filter-script else ()"/>
       <xsl:with-param name="content" as="node()*">
-        <nav class="site"><a href="{$index-href}">All documents</a></nav>
+        <nav class="site"><a href="{$index-href}">All documents</a> · <a href="persons.html">Persons</a>
+          · <a href="places.html">Places</a> · <a href="organisations.html">Organisations</a></nav>
         <xsl:call-template name="banner"/>
         <main>
           <article class="document" id="document">

@@ -41,7 +41,7 @@ SPAN_KINDS = {
     "orig": (),
     "alt": ("bracketed",),
     "comment": ("type", "bracketed"),  # [Translator's comment: ...]
-    "receipt": ("bracketed",),  # [Received August 15—1:23 p. m.]: its date is a date span
+    "receipt": ("bracketed",),  # [Received March 3—9:40 a. m.]: its date is a date span
     "marking": ("level", "struck"),  # a security classification as printed
     "precedence": (),  # URGENT, PRIORITY
     "handling": (),  # SECURITY INFORMATION, EYES ONLY

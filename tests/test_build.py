@@ -493,7 +493,7 @@ def test_a_killed_build_always_recovers_to_the_same_tree(tmp_path: Path) -> None
     assert not [name for name in expected if name.endswith(".tmp")]
     outputs = len(expected) - before
     stopped_midway = 0
-    for number, share in enumerate((0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95)):
+    for number, share in enumerate((0.05, 0.25, 0.5, 0.75, 0.95)):
         project = make_project(tmp_path / f"killed-{number}", documents=36)
         process = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "build", "--jobs", "2", "--quiet"],
                                    cwd=project, env=_environment(), start_new_session=True,
@@ -501,13 +501,18 @@ def test_a_killed_build_always_recovers_to_the_same_tree(tmp_path: Path) -> None
         while process.poll() is None and sum(1 for p in project.rglob("*") if p.is_file()) - before < share * outputs:
             time.sleep(0.005)
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL if number % 3 else signal.SIGINT)
+            stop = signal.SIGKILL if number % 2 else signal.SIGINT
+            os.killpg(process.pid, stop)
             stopped_midway += 1
+            # Ctrl-C ends the build and its workers too, even a pool caught while it starts: 130
+            # from teipipe, or the signal itself when it lands outside the build.
+            ended = {130, -signal.SIGINT} if stop == signal.SIGINT else {-signal.SIGKILL}
+            assert process.wait(timeout=60) in ended
         process.wait()
         finish = run_build(project, "--jobs", "2", "--quiet")
         assert finish.returncode == 0, finish.stderr
         assert files(project) == expected, f"after a stop with {share:.0%} of the outputs written"
-    assert stopped_midway >= 4  # the stops land while the build is writing its outputs
+    assert stopped_midway >= 3  # the stops land while the build is writing its outputs
 
 
 def test_the_command_summarises_says_when_there_is_nothing_to_do_and_is_silent_when_asked(project: Path) -> None:

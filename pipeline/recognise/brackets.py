@@ -9,7 +9,7 @@ omission           ``[...]``                                   omission
 redaction          ``[name deleted]``, ``[25X1]``              redaction (extent, exemption)
 unreadable         ``[illegible]``, ``[signature]``            unreadable
 comment            ``[Translator's comment: ...]``             comment (type from the label)
-receipt            ``[Received August 15—1:23 p. m.]``         receipt (with its date)
+receipt            ``[Received March 3—9:40 a. m.]``           receipt (with its date)
 original term      ``[delo]``, ``[*vne ocherednaia*]``         foreign (language)
 identification     ``FILIPPOV [STALIN]``                       pseudonym + identification
 expansion          ``PVO [Anti-aircraft Defense]``             abbreviation (abbr + expansion)

@@ -490,7 +490,7 @@ def opener_role(text: str) -> str | None:
 
 
 def split_columns(text: str) -> list[tuple[int, str]]:
-    """A line printed in columns ("TOP SECRET PRIORITY          CALCUTTA, July 14, 1951") as its
+    """A line printed in columns ("SECRET PRIORITY          MADRAS, March 2, 1952") as its
     parts with their offsets; one part for an ordinary line."""
     parts = [(m.start(), m.group()) for m in re.finditer(r"\S(?:.*?\S)?(?=\s{3,}|$)", text)]
     return parts if len(parts) > 1 else [(0, text)]

@@ -428,7 +428,7 @@ def _bold_only(para: Para) -> bool:
 
 def _looks_like_title(para: Para, first: bool) -> bool:
     """A heading that names the document: "Telegram from X to Y, date", "X to Y",
-    "19. Memorandum From X to Y", "No. 82 / The Ambassador in Thailand (Stanton) to ..."."""
+    "19. Memorandum From X to Y", "No. 7 / The Ambassador in Norway (Carter) to ..."."""
     text = para.text.strip()
     if len(text.split()) > 40 or L.markings_only(text) or L.kind_line(text):
         return False

@@ -69,6 +69,7 @@ from .manifest import (
 from .build_report import BuildReport, Progress, ProgressPrinter, _shown, summary  # noqa: F401
 from .build_state import _as_left, _left, snapshot, unchanged  # noqa: F401
 from .workers import CHUNK, PARALLEL_FROM, Workers  # noqa: F401
+from .registers import registers_stage
 from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, index_parts, page_name
 from .source import SourceError, read_source_bytes, stem_of
 from .validate import CheckContext, check_file
@@ -260,7 +261,7 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
         documents = scan(settings, manifest, digests, report)
         report.documents = len(documents)
         report.times["scan"] = time.perf_counter() - started
-        for stage in (encode_stage, check_stage, render_stage, index_stage):
+        for stage in (encode_stage, check_stage, render_stage, index_stage, registers_stage):
             began = time.perf_counter()
             stage(run, documents)
             report.times[stage.__name__.removesuffix("_stage")] = time.perf_counter() - began

@@ -75,13 +75,14 @@ def cli() -> None:
       teipipe build                    all of the above, incrementally
       teipipe review                   accept or correct the encoder's decisions in the browser
       teipipe deposit OUT              the corpus as a BagIt bag for an archive
+      teipipe export cmif OUT.xml      the letters' metadata for correspSearch
     """
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--to", "to", type=click.Choice(["html", "text"]), default="html", show_default=True,
-              help="HTML pages (with index.html and teipipe.css) or plain text.")
+              help="HTML pages (with index.html, the registers and teipipe.css) or plain text.")
 @click.option("--view", type=click.Choice(["reading", "review", "diplomatic"]), default="reading",
               show_default=True, help="html: reading or review; text: reading or diplomatic.")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
@@ -89,6 +90,10 @@ def cli() -> None:
                    "build/text/diplomatic].")
 def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> None:
     """Render TEI documents (files or folders; default: the tei folder of the project) through XSLT.
+
+    HTML pages come with index.html, the registers of the persons, places and organisations the
+    documents name (persons.html, places.html, organisations.html, from the authority.xml beside
+    the documents) and teipipe.css.
 
     Outside a project, name the documents; the output then goes to build/ in the working folder
     unless -o says where. A file that is not a TEI document is reported as such, and so is a
@@ -112,8 +117,11 @@ def render(paths: tuple[Path, ...], to: str, view: str, output: Path | None) -> 
         raise click.UsageError(str(error)) from error
     for error in report.failed:
         click.echo(f"error: {error}", err=True)
+    from .registers import REGISTERS
+
+    pages_of_the_corpus = {"index.html", *(f"{register}.html" for register in REGISTERS)}
     documents = [path for path in report.written if path.suffix in (".html", ".txt")
-                 and path.name != "index.html"]
+                 and path.name not in pages_of_the_corpus]
     click.echo(f"rendered {len(documents)} document(s) to {out_dir}"
                + (f", {len(report.failed)} failed" if report.failed else ""))
     raise SystemExit(0 if report.ok else 1)
@@ -496,6 +504,56 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
                    + ("" if report.valid else "; packed with the problems above, recorded in "
                                               "data/validation-report.json"))
     sys.exit(report.exit_code)
+
+
+@cli.group()
+def export() -> None:
+    """The corpus in the formats of other services."""
+
+
+@export.command("cmif")
+@click.argument("out", metavar="OUT.xml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--tei", "tei", type=click.Path(exists=True, path_type=Path), multiple=True,
+              help="TEI files or folders to export [default: the tei folder of the project].")
+@click.option("--edition-url", metavar="URL",
+              help="Where the HTML edition is published [default: edition_url of the settings; "
+                   "none: relative links].")
+@click.option("--url", "file_url", metavar="URL",
+              help="Where this CMIF file is published [default: cmif.xml under the edition URL].")
+@click.option("--title", default="", help="Title of the index of letters [default: made from the publisher].")
+def export_cmif(out: Path, tei: tuple[Path, ...], edition_url: str | None, file_url: str | None, title: str) -> None:
+    """Write the corpus as a CMIF file (correspSearch's Correspondence Metadata Interchange
+    Format) to OUT.xml.
+
+    One correspDesc per document: its sender and recipient, their places and the dates of the
+    header, each person, organisation and place by its Wikidata entity when the authority file
+    has one and by its entry in the edition's registers otherwise; and (CMIF v2) the entities
+    the text names. The publisher, the contact and the edition's address come from the settings
+    (publisher, contact_name, contact_email, edition_url). The date of the file is
+    SOURCE_DATE_EPOCH when set, else the last change of the TEI files. A document that cannot
+    be read is reported with its file and left out; the others are exported.
+
+    Exit status: 0 when every document was exported, 1 when any was not (or nothing was
+    written), 2 for a usage error.
+    """
+    from .export.cmif import Edition, export_cmif as export
+
+    settings = settings_for_paths(tei) if tei else project_settings()
+    url = settings.edition_url if edition_url is None else edition_url
+    if url and not url.endswith("/"):
+        url += "/"
+    edition = Edition(publisher=settings.publisher, title=title, url=url, file_url=file_url or "",
+                      editor=settings.contact_name, email=settings.contact_email)
+    report = export(tei or (settings.tei,), out, edition)
+    for warning in report.warnings:
+        click.echo(warning, err=True)
+    for error in report.errors:
+        click.echo(error, err=True)
+    if report.written:
+        click.echo(f"exported {len(report.exported)} document(s) to {shown(out)}"
+                   + (f", {len(report.errors)} not exported" if report.errors else "")
+                   + ("" if url else " (no edition URL: the letters and the register entries are linked relatively)"))
+    raise SystemExit(report.exit_code)
 
 
 @cli.command()

@@ -41,6 +41,9 @@ class Settings:
     contact_email: str = ""
     # The archive's catalogue records of the sources (CSV or JSON Lines; docs/encoding.md).
     catalogue: Path | None = None
+    # Where the HTML edition is published (`teipipe export cmif` links the letters and the
+    # register entries there); empty: relative links.
+    edition_url: str = ""
 
     @property
     def authority(self) -> Path:

@@ -8,6 +8,8 @@ with saxonche (SaxonC-HE):
     text.xsl   plain text; view ``reading`` or ``diplomatic`` (the source text again, exactly)
     index.xsl  ``index.html``, a table of all documents, made from what it shows of each one
                (:func:`index_row`), so that it never needs every document at once
+    registers.xsl  ``persons.html``, ``places.html``, ``organisations.html``: the authority
+               file's entries and where the documents name them (:mod:`pipeline.registers`)
     teipipe.css  the one stylesheet of every page, copied next to them
 
 Each stylesheet is compiled once per process and kept in a module-level cache; rendering many
@@ -46,7 +48,7 @@ AUTHORITY_NAME = "authority.xml"
 VIEWS: dict[str, tuple[str, ...]] = {"html": ("reading", "review"), "text": ("reading", "diplomatic")}
 #: file suffix of each output format
 SUFFIXES = {"html": ".html", "text": ".txt"}
-_STYLESHEETS = {"html": "html.xsl", "text": "text.xsl", "index": "index.xsl"}
+_STYLESHEETS = {"html": "html.xsl", "text": "text.xsl", "index": "index.xsl", "registers": "registers.xsl"}
 #: The namespace of the stylesheets' functions (tp:), and of the index's summary.
 FUNCTIONS_NS = "urn:x-teipipe:render"
 INDEX_FACTS = f"{{{FUNCTIONS_NS}}}index-facts"
@@ -391,7 +393,8 @@ def render_corpus(paths: Iterable[Path | str], out_dir: Path | str, to: str = "h
 
     A document that fails (not TEI, not well-formed, refused by the safe parser) is reported and
     the others still render. HTML output also gets ``index.html`` (of the documents that
-    rendered) and a copy of ``teipipe.css``. When every document fails, nothing is written.
+    rendered), the registers of the names they point at in the authority files beside them
+    (:mod:`pipeline.registers`) and a copy of ``teipipe.css``. When every document fails, nothing is written.
     Raises :class:`OutputFolderError`, writing nothing, when ``out_dir`` is the folder of one of
     the documents or one of the folders ``protected``.
     """
@@ -417,6 +420,8 @@ def render_corpus(paths: Iterable[Path | str], out_dir: Path | str, to: str = "h
         return report  # nothing rendered: nothing written, not even an empty index
     out_dir.mkdir(parents=True, exist_ok=True)
     if to == "html":
+        from . import registers  # it renders through this module
+
         try:
             index = render_index(rendered, transforms=transforms)
         except RenderError as error:
@@ -424,6 +429,14 @@ def render_corpus(paths: Iterable[Path | str], out_dir: Path | str, to: str = "h
         else:
             write_atomic(out_dir / "index.html", index, durable=False)
             report.written.append(out_dir / "index.html")
+        try:
+            named = [(index_row(path, transforms=transforms), registers.names_of(path)) for path in rendered]
+            folders = list(dict.fromkeys(path.parent for path in rendered))
+            report.written += registers.write_registers(out_dir, [(row, names) for row, names in named if row],
+                                                        [folder / AUTHORITY_NAME for folder in folders],
+                                                        transforms=transforms)
+        except (RenderError, registers.RegisterError) as error:
+            report.failed.append(error if isinstance(error, RenderError) else RenderError("registers", str(error)))
         css = (transforms or TRANSFORMS) / CSS_NAME
         write_atomic(out_dir / CSS_NAME, css.read_bytes(), durable=False)
         report.written.append(out_dir / CSS_NAME)

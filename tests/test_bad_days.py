@@ -371,8 +371,8 @@ def test_the_review_summary_counts_what_it_names(project: Path) -> None:
     assert build(load_settings(project), jobs=1).exit_code == 0
     seen_missing = False
     for page in sorted((project / "build" / "html" / "review").glob("*.html")):
-        if page.name == "index.html":
-            continue
+        if page.name in ("index.html", "persons.html", "places.html", "organisations.html"):
+            continue  # the pages of the corpus, not of a document
         tree = lxml.html.parse(str(page))
         summary = " ".join(tree.xpath("string(//p[@class='summary'])").split())
         match = re.fullmatch(r"(\d+) decisions?, (\d+) to check first, (\d+) reviewed\.", summary)

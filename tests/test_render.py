@@ -339,11 +339,12 @@ def test_each_stylesheet_is_compiled_once() -> None:
     assert stylesheet("text") is not stylesheet("html")
 
 
-def test_render_corpus_writes_pages_index_and_css(tmp_path: Path) -> None:
+def test_render_corpus_writes_pages_index_registers_and_css(tmp_path: Path) -> None:
     report = render_corpus([FIXTURES], tmp_path / "html", "html", "reading")
     assert report.ok
     names = sorted(path.name for path in (tmp_path / "html").iterdir())
-    assert names == ["bulletin.html", "index.html", CSS_NAME, "telegram.html"]
+    assert names == ["bulletin.html", "index.html", "organisations.html", "persons.html", "places.html",
+                     CSS_NAME, "telegram.html"]
     assert (tmp_path / "html" / CSS_NAME).read_bytes() == (ROOT / "pipeline" / "transforms" / CSS_NAME).read_bytes()
     report = render_corpus([FIXTURES / "telegram.xml"], tmp_path / "text", "text", "diplomatic")
     assert [path.name for path in report.written] == ["telegram.txt"]

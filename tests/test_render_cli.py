@@ -28,11 +28,12 @@ def files(folder: Path) -> dict[str, bytes]:
             if path.is_file()}
 
 
-def test_render_html_writes_pages_index_and_css(tmp_path: Path) -> None:
+def test_render_html_writes_pages_index_registers_and_css(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["render", str(FIXTURES), "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "rendered 2 document(s)" in result.output
-    assert sorted(files(tmp_path)) == ["bulletin.html", "index.html", CSS_NAME, "telegram.html"]
+    assert sorted(files(tmp_path)) == ["bulletin.html", "index.html", "organisations.html", "persons.html",
+                                       "places.html", CSS_NAME, "telegram.html"]
 
 
 def test_render_text_views(tmp_path: Path) -> None:
@@ -51,7 +52,7 @@ def test_two_runs_in_separate_processes_write_the_same_bytes(tmp_path: Path) -> 
                                         "-o", str(tmp_path / run / f"{to}-{view}"))
             assert result.returncode == 0, result.stderr
     first, second = files(tmp_path / "first"), files(tmp_path / "second")
-    assert len(first) == 2 * 4 + 2 * 2  # pages, plus index.html and the CSS for each HTML view
+    assert len(first) == 2 * 4 + 2 * 5  # pages, plus index.html, the 3 registers and the CSS for each HTML view
     assert first == second
     base = os.path.relpath(FIXTURES.resolve(), (tmp_path / "first" / "html-review").resolve()) + "/"
     assert first["html-review/telegram.html"].decode() == render_document(FIXTURES / "telegram.xml", "html", "review",

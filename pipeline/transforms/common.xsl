@@ -11,6 +11,8 @@
                classification, release) as a map of strings
     sources    which source file and line an element came from (@source through prefixDef)
     decisions  which elements record an encoder decision, how certain it is, and a stable anchor
+    names      which entries of the authority file a name points at, its register page and its
+               anchor in the document's page
 
   Functions live in the tp: namespace. The parameters below are set by pipeline/render.py.
   A function marked cache="yes" keeps its answer for each node during one transformation: the
@@ -351,9 +353,21 @@
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="string-join(
         for $step in $e/ancestor-or-self::*[ancestor::text]
-        return local-name($step)
-            || (count($step/preceding-sibling::*[node-name() = node-name($step)]) + 1),
-        '-')"/>
+        return tp:sibling-steps($step/..)(generate-id($step)), '-')"/>
+  </xsl:function>
+
+  <!-- The step of each child of an element in an anchor: its name and its position among the
+       children of that name ("p3"), by generate-id(), counted once per parent so that a body of
+       many paragraphs gets its anchors in linear time. -->
+  <xsl:function name="tp:sibling-steps" as="map(xs:string, xs:string)" cache="yes">
+    <xsl:param name="parent" as="node()"/>
+    <xsl:map>
+      <xsl:for-each-group select="$parent/*" group-by="node-name()">
+        <xsl:for-each select="current-group()">
+          <xsl:map-entry key="generate-id(.)" select="local-name() || position()"/>
+        </xsl:for-each>
+      </xsl:for-each-group>
+    </xsl:map>
   </xsl:function>
 
   <!-- What kind of decision an element is, in an editor's words: "redaction", "expansion",
@@ -467,6 +481,47 @@
   <xsl:function name="tp:missing-facts" as="xs:string*">
     <xsl:param name="facts" as="map(xs:string, xs:string)"/>
     <xsl:sequence select="('date', 'sender')[not(map:contains($facts, .))]"/>
+  </xsl:function>
+
+
+  <!-- ============================================================ names and registers -->
+
+  <!-- The entries of the authority file an element points at (its @ref tokens of the form
+       "authority.xml#pers-stalin"), as ids. -->
+  <xsl:function name="tp:authority-ids" as="xs:string*">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="tokenize(normalize-space($e/@ref), ' ')[starts-with(., 'authority.xml#')]
+        ! substring-after(., '#')[.]"/>
+  </xsl:function>
+
+  <!-- The register page of each kind of name; an element of another name (name, rs) goes by the
+       prefix of the id it points at. pipeline/registers.py keeps the same table. -->
+  <xsl:variable name="tp:register-pages" as="map(xs:string, xs:string)" select="map {
+      'persName': 'persons.html', 'placeName': 'places.html', 'geogName': 'places.html',
+      'orgName': 'organisations.html' }"/>
+
+  <xsl:function name="tp:register-page" as="xs:string">
+    <xsl:param name="element-name" as="xs:string"/>
+    <xsl:param name="id" as="xs:string"/>
+    <xsl:sequence select="($tp:register-pages($element-name),
+        'places.html'[starts-with($id, 'place-')], 'organisations.html'[starts-with($id, 'org-')],
+        'persons.html')[1]"/>
+  </xsl:function>
+
+  <!-- The link from a name to its entry in the register, or nothing when it points at none. -->
+  <xsl:function name="tp:register-href" as="xs:string?">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="tp:authority-ids($e)[1] ! (tp:register-page(local-name($e), .) || '#' || .)"/>
+  </xsl:function>
+
+  <!-- The anchor of a name in a document's page: in the text, its path (tp:anchor); in the
+       header's correspondence description, "header-" and its path from there. -->
+  <xsl:function name="tp:name-anchor" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="if ($e/ancestor::text) then tp:anchor($e)
+        else 'header-' || string-join(
+          for $step in $e/ancestor-or-self::*[ancestor-or-self::correspDesc]
+          return tp:sibling-steps($step/..)(generate-id($step)), '-')"/>
   </xsl:function>
 
 

@@ -45,7 +45,8 @@
       <xsl:with-param name="class" select="'document ' || $view"/>
       <xsl:with-param name="script" select="if ($view = 'review') then $filter-script else ()"/>
       <xsl:with-param name="content" as="node()*">
-        <nav class="site"><a href="{$index-href}">All documents</a></nav>
+        <nav class="site"><a href="{$index-href}">All documents</a> · <a href="persons.html">Persons</a>
+          · <a href="places.html">Places</a> · <a href="organisations.html">Organisations</a></nav>
         <xsl:call-template name="banner"/>
         <main>
           <article class="document" id="document">
@@ -96,6 +97,7 @@
     <xsl:param name="facts" as="map(xs:string, xs:string)"/>
     <xsl:variable name="missing" select="if ($view = 'review') then tp:missing-facts($facts) else ()"/>
     <xsl:variable name="redactions" select="count(tp:redactions(.))"/>
+    <xsl:variable name="tei" select="."/>
     <header class="facts" id="facts">
       <h1>{($facts?title, string(@xml:id))[1]}</h1>
       <dl>
@@ -103,6 +105,14 @@
           <div class="fact {.}">
             <dt>{$tp:fact-labels(.)}</dt>
             <xsl:choose>
+              <xsl:when test=". = ('sender', 'recipient') and exists(tp:party-names($tei, .))">
+                <dd>
+                  <xsl:for-each select="tp:party-names($tei, .)">
+                    <xsl:if test="position() gt 1">; </xsl:if>
+                    <xsl:call-template name="header-name"/>
+                  </xsl:for-each>
+                </dd>
+              </xsl:when>
               <xsl:when test="map:contains($facts, .)">
                 <dd>{$facts(.)}</dd>
               </xsl:when>
@@ -110,6 +120,18 @@
                 <dd class="missing" id="missing-{.}">not recorded</dd>
               </xsl:otherwise>
             </xsl:choose>
+          </div>
+        </xsl:for-each>
+        <xsl:for-each select="teiHeader/profileDesc/correspDesc/correspAction[placeName]">
+          <div class="fact place {@type}">
+            <dt>{if (@type = 'sent') then 'Sent from' else if (@type = 'received') then 'Received at'
+                else 'Place (' || @type || ')'}</dt>
+            <dd>
+              <xsl:for-each select="placeName">
+                <xsl:if test="position() gt 1">; </xsl:if>
+                <xsl:call-template name="header-name"/>
+              </xsl:for-each>
+            </dd>
           </div>
         </xsl:for-each>
         <xsl:if test="$redactions gt 0">
@@ -126,6 +148,27 @@
         </xsl:if>
       </dl>
     </header>
+  </xsl:template>
+
+
+  <!-- The names of a sender or recipient in the header (tp:party reads the same). -->
+  <xsl:function name="tp:party-names" as="element()*">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:param name="fact" as="xs:string"/>
+    <xsl:sequence select="$tei/teiHeader/profileDesc/correspDesc/correspAction
+        [@type = map { 'sender': 'sent', 'recipient': 'received' }($fact)][1]/(persName | orgName | name | roleName)"/>
+  </xsl:function>
+
+  <!-- A name of the header as the facts show it: its words, linked to its register entry when it
+       points at one, with the anchor the register links back to. -->
+  <xsl:template name="header-name">
+    <xsl:variable name="href" select="tp:register-href(.)"/>
+    <xsl:choose>
+      <xsl:when test="exists($href)">
+        <a class="name {local-name()}" id="{tp:name-anchor(.)}" href="{$href}">{tp:words(.)}</a>
+      </xsl:when>
+      <xsl:otherwise>{tp:words(.)}</xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
 
@@ -266,13 +309,25 @@
     </span>
   </xsl:template>
 
+  <!-- A name that points at an entry of the authority file links to its register entry (the
+       register pages sit beside the document's page) and carries the anchor the register links
+       back to; inside another such name it keeps the anchor only (links do not nest). -->
   <xsl:template match="persName | placeName | orgName | geogName | name | roleName">
-    <span class="{string-join(('name', local-name(), @type), ' ')}">
+    <xsl:variable name="href" select="tp:register-href(.)"/>
+    <xsl:variable name="linked" select="exists($href) and empty(ancestor::*[exists(tp:register-href(.))])"/>
+    <xsl:element name="{if ($linked) then 'a' else 'span'}">
+      <xsl:attribute name="class" select="string-join(('name', local-name(), @type), ' ')"/>
+      <xsl:if test="exists($href)">
+        <xsl:attribute name="id" select="tp:name-anchor(.)"/>
+      </xsl:if>
+      <xsl:if test="$linked">
+        <xsl:attribute name="href" select="$href"/>
+      </xsl:if>
       <xsl:if test="@type = 'pseudo'">
         <xsl:attribute name="title" select="'pseudonym'"/>
       </xsl:if>
       <xsl:apply-templates/>
-    </span>
+    </xsl:element>
   </xsl:template>
 
   <xsl:template match="date | time">

@@ -1,7 +1,8 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   index.xsl: the corpus page (index.html), a table of every document with its header facts and
-  the number of its redactions, each row linking to the document's page.
+  the number of its redactions, each row linking to the document's page, and links to the
+  registers of persons, places and organisations (registers.xsl) beside it.
 
   It has two entry points, so that the page never needs every document at once:
 
@@ -83,6 +84,9 @@
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="class" select="'index'"/>
       <xsl:with-param name="content" as="node()*">
+        <nav class="site registers" aria-label="Registers">Registers:
+          <a href="persons.html">Persons</a> · <a href="places.html">Places</a> ·
+          <a href="organisations.html">Organisations</a></nav>
         <main>
           <h1>{$title}</h1>
           <p class="summary">{if ($part = 'page') then $documents-count else count($documents)} documents, {

@@ -1,0 +1,1 @@
+"""The corpus in the formats of other services: ``teipipe export`` (:mod:`.cmif`: correspSearch)."""

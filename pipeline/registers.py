@@ -1,0 +1,325 @@
+"""Who is named where: the registers of persons, places and organisations of the HTML edition.
+
+A document names an entry of the authority file with an element that points at it,
+``<persName ref="authority.xml#pers-stalin">FILIPPOV</persName>``: in the header's
+correspondence description (the sender, the recipient, their places) and anywhere in the text.
+:func:`names_in` finds every such name of a document with the anchor its page gives it
+(``tp:name-anchor`` of ``common.xsl``: the element's path), so that a register can link to the
+very place; a name inside another name that points at the same entry is the same passage and
+is left out.
+
+``registers.xsl`` makes the three pages (``persons.html``, ``places.html``,
+``organisations.html``) from a summary of the documents (:func:`summary`): their index rows
+(title, date) and their names, with the authority file itself. The pages list every entry of
+the authority file, named or not, and every id the documents point at that it does not hold.
+
+The build (:func:`registers_stage`) keeps each document's names in its record, read again only
+when its TEI changed, and writes the pages again only when the authority file or a document
+changed; ``teipipe render`` writes them beside the index (:func:`write_registers`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+from saxonche import PySaxonApiError
+
+from . import TEI_NS
+from .atomic import write_atomic
+from .manifest import PACKAGE, digest, folder_digest, key
+from .render import (
+    AUTHORITY_NAME,
+    FUNCTIONS_NS,
+    GENERATOR,
+    CSS_NAME,
+    IndexRow,
+    RenderError,
+    _error_message,
+    _saxon,
+    _set_parameters,
+    stylesheet,
+)
+from .validate import safe_xml
+
+#: The registers, in the order the pages link to each other; each is ``<name>.html``.
+REGISTERS = ("persons", "places", "organisations")
+#: The register of each kind of name (``tp:register-pages`` of ``common.xsl`` is the same table);
+#: another element (name, rs) goes by the prefix of the id it points at.
+REGISTER_OF = {"persName": "persons", "placeName": "places", "geogName": "places", "orgName": "organisations"}
+_BY_PREFIX = (("place-", "places"), ("org-", "organisations"))
+#: The elements of the text that name someone or something.
+NAME_ELEMENTS = frozenset({"persName", "placeName", "orgName", "geogName", "name", "roleName"})
+#: The names of a sender or recipient the page's header facts show (``tp:party-names``).
+PARTY_ELEMENTS = frozenset({"persName", "orgName", "name", "roleName"})
+
+_T = f"{{{TEI_NS}}}"
+_POINTER = AUTHORITY_NAME + "#"
+
+
+class RegisterError(Exception):
+    """A register that could not be made; the message names the file and the reason."""
+
+
+# ------------------------------------------------------------------------------------ who is named where
+
+def authority_ids(element: etree._Element) -> list[str]:
+    """The ids of the authority file's entries ``element`` points at (``@ref``)."""
+    return [token[len(_POINTER):] for token in (element.get("ref") or "").split()
+            if token.startswith(_POINTER) and len(token) > len(_POINTER)]
+
+
+def register_of(element_name: str, ident: str) -> str:
+    """The register (``persons``, ``places``, ``organisations``) a name of ``element_name``
+    pointing at ``ident`` belongs to."""
+    if element_name in REGISTER_OF:
+        return REGISTER_OF[element_name]
+    return next((register for prefix, register in _BY_PREFIX if ident.startswith(prefix)), "persons")
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname
+
+
+class _Steps:
+    """Each element's step in a path: its name and its position among its siblings of that
+    name (``persName2``), counted once per parent, so that a document's paths take time in
+    proportion to its size however many siblings its names have."""
+
+    def __init__(self) -> None:
+        self.steps: dict[etree._Element, str] = {}  # it keeps the elements, so each is found again
+
+    def __call__(self, element: etree._Element) -> str:
+        if element not in self.steps:
+            counts: dict[str, int] = {}
+            for sibling in element.getparent():
+                if isinstance(sibling.tag, str):
+                    counts[sibling.tag] = counts.get(sibling.tag, 0) + 1
+                    self.steps[sibling] = f"{_local(sibling)}{counts[sibling.tag]}"
+        return self.steps[element]
+
+    def path(self, element: etree._Element, top: etree._Element) -> str:
+        """The steps from ``top`` (excluded) down to ``element``: ``body1-div1-p3-persName2``
+        (``tp:anchor`` of ``common.xsl``)."""
+        steps = []
+        while element is not None and element is not top:
+            steps.append(self(element))
+            element = element.getparent()
+        return "-".join(reversed(steps))
+
+
+def _words(element: etree._Element) -> str:
+    """The words of an element on one line (``tp:words``): line breaks read as spaces."""
+    return " ".join("".join(_texts(element)).split())
+
+
+def _texts(element: etree._Element) -> Iterable[str]:
+    if element.text:
+        yield element.text
+    for child in element:
+        if child.tag == f"{_T}lb":
+            yield " "
+        elif isinstance(child.tag, str):
+            yield from _texts(child)
+        if child.tail:
+            yield child.tail
+
+
+def names_in(root: etree._Element) -> list[list[str]]:
+    """Every name of a TEI document that points at the authority file, in the order of its page
+    (the header's names first), as ``[id, element, anchor, words]``."""
+    found: list[list[str]] = []
+    steps = _Steps()
+    correspondence = root.find(f"{_T}teiHeader/{_T}profileDesc/{_T}correspDesc")
+    if correspondence is not None:
+        actions = correspondence.findall(f"{_T}correspAction")
+        shown: list[etree._Element] = []
+        for kind in ("sent", "received"):  # the first of each, as the header facts show them
+            first = next((action for action in actions if action.get("type") == kind), None)
+            if first is not None:
+                shown += [c for c in first if isinstance(c.tag, str) and _local(c) in PARTY_ELEMENTS]
+        shown += [place for action in actions for place in action.iterfind(f"{_T}placeName")]
+        top = correspondence.getparent()
+        found += [[ident, _local(element), "header-" + steps.path(element, top), _words(element)]
+                  for element in shown for ident in authority_ids(element)]
+    text = root.find(f"{_T}text")
+    if text is not None:
+        for element in text.iter(f"{_T}*"):
+            ids = authority_ids(element) if _local(element) in NAME_ELEMENTS else []
+            if not ids:
+                continue
+            around = {ident for ancestor in element.iterancestors() if _local(ancestor) in NAME_ELEMENTS
+                      for ident in authority_ids(ancestor)}
+            anchor = steps.path(element, text)
+            found += [[ident, _local(element), anchor, _words(element)] for ident in ids if ident not in around]
+    return found
+
+
+def names_of(tei_path: Path | str, data: bytes | None = None) -> list[list[str]]:
+    """:func:`names_in` of the TEI file at ``tei_path`` (or of its bytes ``data``), read by the
+    safe parser; raises :class:`RegisterError` naming the file when it cannot be read."""
+    parsed = safe_xml.read(tei_path) if data is None else safe_xml.parse(str(tei_path), data)
+    if parsed.tree is None:
+        problem = parsed.problems[0]
+        raise RegisterError(f"{tei_path}:{problem.line}:{problem.column}: error: {problem.code} {problem.message}")
+    return names_in(parsed.tree.getroot())
+
+
+# ------------------------------------------------------------------------------------ the pages
+
+def summary(documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]], authorities: Sequence[Path]) -> str:
+    """What ``registers.xsl`` makes the pages of: one ``tp:document`` per document (its page,
+    the facts of its index row, its names) and the TEI of each authority file (an entry in more
+    than one counts as in the first). A file that is missing adds no entries; one that cannot be
+    read raises :class:`RegisterError`."""
+    parts = [f'<tp:registers xmlns:tp="{FUNCTIONS_NS}">']
+    for row, names in documents:
+        parts.append(f"<tp:document page={quoteattr(row.page)}>")
+        for name in ("title", "date", "sort-date"):
+            if row.facts.get(name):
+                parts.append(f"<tp:fact name={quoteattr(name)}>{_escape(row.facts[name])}</tp:fact>")
+        for ident, element, anchor, words in names:
+            parts.append(f"<tp:name ref={quoteattr(ident)} element={quoteattr(element)} "
+                         f"anchor={quoteattr(anchor)}>{_escape(words)}</tp:name>")
+        parts.append("</tp:document>")
+    for authority in authorities:
+        if not authority.exists():
+            continue
+        parsed = safe_xml.read(authority)
+        if parsed.tree is None:
+            problem = parsed.problems[0]
+            raise RegisterError(f"{_shown(authority)}:{problem.line}:{problem.column}: error: the authority file "
+                                f"cannot be read for the registers ({problem.code} {problem.message})")
+        parts.append(etree.tostring(parsed.tree.getroot(), encoding="unicode"))
+    parts.append("</tp:registers>")
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return escape(text, {"\r": "&#13;"})
+
+
+def render_registers(documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]], authorities: Sequence[Path], *,
+                     transforms: Path | None = None) -> dict[str, bytes]:
+    """The register pages, ``{"persons.html": bytes, …}``, of the documents (their index rows
+    and :func:`names_in`) and the authority files."""
+    text = summary(documents, authorities)
+    pages = {}
+    try:
+        node = _saxon().parse_xml(xml_text=text, encoding="UTF-8")
+        executable = stylesheet("registers", transforms)
+        for register in REGISTERS:
+            _set_parameters(executable, register=register, generator=GENERATOR, css=CSS_NAME)
+            pages[f"{register}.html"] = (executable.transform_to_string(xdm_node=node) or "").encode("utf-8")
+    except RenderError as error:
+        raise RegisterError(str(error)) from error
+    except PySaxonApiError as error:
+        raise RegisterError(f"registers: {_error_message(error)}") from error
+    return pages
+
+
+def write_registers(out_dir: Path, documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]],
+                    authorities: Sequence[Path], *, transforms: Path | None = None) -> list[Path]:
+    """Write the register pages into ``out_dir``; the paths written."""
+    written = []
+    for name, data in render_registers(documents, authorities, transforms=transforms).items():
+        write_atomic(out_dir / name, data, durable=False)
+        written.append(out_dir / name)
+    return written
+
+
+# ------------------------------------------------------------------------------------ in the build
+
+#: This module's own code: the names a document's record keeps depend on it.
+_OWN = folder_digest(PACKAGE, ["registers.py"])
+#: The folders of the build the register pages are written to: beside the reading pages and
+#: beside the review pages, as the index is.
+FOLDERS = ("html", "html/review")
+
+
+def names_job(job: tuple[Path, bytes | str]) -> list[list[str]] | str:
+    """The names of a document given as (its path, its bytes), or why they could not be read:
+    the build's workers read no file."""
+    tei, data = job
+    if isinstance(data, str):
+        return data
+    try:
+        return names_of(tei, data)
+    except RegisterError as error:
+        return str(error)
+
+
+def _job(document) -> tuple[Path, bytes | str]:
+    try:
+        return document.tei, document.tei.read_bytes()
+    except OSError as error:
+        return document.tei, f"{_shown(document.tei)}: error: cannot be read: {error.strerror or error}"
+
+
+def registers_stage(run, documents) -> None:
+    """The register pages of the build beside its index: each document's names are kept in its
+    record (read again when its TEI changed), and the pages are made again when the authority
+    file or any listed document changed."""
+    settings, manifest, report = run.settings, run.manifest, run.report
+    listed = sorted((d for d in documents if d.valid and not d.failed and d.tei_digest is not None
+                     and (d.record.get("rendered") or {}).get("row")), key=lambda d: d.tei.name)
+    version = key(run.versions.renderer, _OWN)
+    due = [d for d in listed if (d.record.get("named") or {}).get("key") != key(version, d.tei_digest)]
+    for document, names in zip(due, run.workers.map(names_job, (_job(d) for d in due), len(due))):
+        if isinstance(names, str):
+            report.failures.append(names)
+            document.record.pop("named", None)
+            document.recorded()
+            continue
+        document.record["named"] = {"key": key(version, document.tei_digest), "names": names}
+        document.recorded()
+        run.checkpoints.recorded()
+    listed = [d for d in listed if "named" in d.record]
+    pages_key = key(version, run.digests.digest(settings.authority),
+                    [[d.stem, d.record["named"]["key"]] for d in listed])
+    kept = manifest.index.get("registers") or {}
+    if kept.get("key") == pages_key and _present(settings.build, kept):
+        return
+    if run.progress:
+        run.progress("registers", 0, 1)
+    documents_named = ((IndexRow(**d.record["rendered"]["row"]), d.record["named"]["names"]) for d in listed)
+    try:
+        pages = render_registers(documents_named, [settings.authority], transforms=settings.transforms)
+    except RegisterError as error:
+        report.failures.append(str(error))
+        return
+    outputs = {}
+    for folder in FOLDERS:
+        for name, data in pages.items():
+            try:
+                write_atomic(settings.build / folder / name, data, durable=False)
+            except OSError as error:
+                report.errors.append(f"{_shown(settings.build / folder / name)}: error: cannot be written: "
+                                     f"{error.strerror or error}")
+                return
+            outputs[f"{folder}/{name}"] = [len(data), digest(data)]
+    manifest.index["registers"] = {"key": pages_key, "outputs": outputs}
+    if run.progress:
+        run.progress("registers", 1, 1)
+    run.checkpoints.changed = True
+    run.checkpoints.save()
+
+
+def _present(build: Path, record: dict) -> bool:
+    for relative, (size, _) in record.get("outputs", {}).items():
+        try:
+            if os.stat(build / relative).st_size != size:
+                return False
+        except OSError:
+            return False
+    return bool(record.get("outputs"))
+
+
+def _shown(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)

@@ -92,6 +92,7 @@ def test_mutated_seeds_give_valid_tei_or_a_named_error(tei_all, record_property)
 
     @FUZZ_SETTINGS
     @given(data=mutated_seed())
+    @example(data=b"north of the 38<sup>th<\x01/sup> parallel\n")  # a control character inside a tag
     def run(data: bytes) -> None:
         outcomes.append(check_conversion(data, name="mutated.txt", grammar=tei_all))
 

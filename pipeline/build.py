@@ -67,7 +67,7 @@ from .manifest import (
     key,
 )
 from .build_report import BuildReport, Progress, ProgressPrinter, _shown, summary  # noqa: F401
-from .build_state import _as_left, _left, snapshot  # noqa: F401
+from .build_state import _as_left, _left, snapshot, unchanged  # noqa: F401
 from .workers import CHUNK, PARALLEL_FROM, Workers  # noqa: F401
 from .registers import registers_stage
 from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, index_parts, page_name
@@ -214,15 +214,10 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
     """
     started = time.perf_counter()
     versions = Versions.of(settings.schema, settings.transforms)
-    if not force and (settings.build / MANIFEST_NAME).is_file():
-        store = Store(settings.build / MANIFEST_NAME)
-        last = store.meta("last", {})
-        if last.get("key") == snapshot(settings, versions)[0]:
-            store.close()
-            report = _as_left(last, settings)
-            report.times["total"] = time.perf_counter() - started
-            return report
-        store.close()
+    report = None if force else unchanged(settings, versions)
+    if report is not None:
+        report.times["total"] = time.perf_counter() - started
+        return report
     report = BuildReport()
     if settings.catalogue is not None:
         try:

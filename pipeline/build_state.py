@@ -8,13 +8,14 @@ import hashlib
 import json
 import os
 import time
+from array import array
 from dataclasses import asdict
 from pathlib import Path
 
-from . import executor as work
 from .build_report import BuildReport, _shown
 from .config import Settings
-from .manifest import MANIFEST_NAME, PACKAGE, SETTLED_NS, Versions, folder_digest
+from .manifest import MANIFEST_NAME, PACKAGE, SETTLED_NS, Store, Versions, folder_digest
+from .outputs import VIEWS
 from .validate.report import Problem
 
 
@@ -35,26 +36,55 @@ def snapshot(settings: Settings, versions: Versions) -> tuple[str, bool]:
         except OSError:
             hasher.update(b"catalogue\0?\n")
     settled = True
-    outputs = sorted({str(Path(v).parent) for v in work.VIEWS.values()})
+    outputs = sorted({str(Path(v).parent) for v in VIEWS.values()})
     for folder, inputs in ((settings.seeds, True), (settings.tei, True), (settings.review, True), (settings.build, False),
                            *((settings.build / output, False) for output in outputs)):
         hasher.update(os.fsencode(folder) + b"\n")
+        # In the order the folder lists them: the same while the folder does not change (and
+        # another order only makes the digest another, and the build look at every file).
+        names: list[str] = []
+        numbers = array("q")
         try:
-            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if not inputs and entry.name.startswith(MANIFEST_NAME):
+                        continue  # the build's own records, which it writes after it looks
+                    names.append(entry.name)
+                    try:
+                        status = entry.stat()
+                    except OSError:  # a link to nothing
+                        numbers.extend((-1, -1, -1, -1, -1))
+                        continue
+                    numbers.extend((status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino,
+                                    entry.is_symlink()))
         except OSError:
             continue
-        for entry in entries:
-            if entry.name.startswith(MANIFEST_NAME) and not inputs:
-                continue  # the build's own records, which it writes after it looks
-            try:
-                status = entry.stat()
-            except OSError:  # a link to nothing
-                hasher.update(os.fsencode(entry.name) + b"\0?\n")
-                continue
-            hasher.update(os.fsencode(entry.name) + f"\0{status.st_size}\0{status.st_mtime_ns}\0{status.st_ctime_ns}"
-                          f"\0{status.st_ino}\0{entry.is_symlink():d}\n".encode("ascii"))
-            settled = settled and not (inputs and status.st_mtime_ns >= looked_at - SETTLED_NS)
+        hasher.update("\0".join(names).encode("utf-8", "surrogateescape") + b"\n")
+        hasher.update(numbers.tobytes())
+        if inputs and names and max(numbers[1::5]) >= looked_at - SETTLED_NS:
+            settled = False
     return hasher.hexdigest(), settled
+
+
+def unchanged(settings: Settings, versions: Versions | None = None) -> BuildReport | None:
+    """The report of a build that would find everything as the last build left it, found
+    without loading the manifest or any stage's code; None when there is work to do (or no
+    manifest)."""
+    started = time.perf_counter()
+    path = settings.build / MANIFEST_NAME
+    if not path.is_file():
+        return None
+    versions = versions or Versions.of(settings.schema, settings.transforms)
+    store = Store(path)
+    try:
+        last = store.meta("last", {})
+    finally:
+        store.close()
+    if not last or last.get("key") != snapshot(settings, versions)[0]:
+        return None
+    report = _as_left(last, settings)
+    report.times["total"] = time.perf_counter() - started
+    return report
 
 
 def _left(settings: Settings, versions: Versions, documents: list, run) -> dict:

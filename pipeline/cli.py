@@ -14,7 +14,6 @@ import click
 
 from . import __version__
 from .config import BadSettings, NoProject, Settings, load_settings, settings_or_defaults, start_of
-from .convert import convert_paths
 
 
 def interrupted() -> None:
@@ -165,6 +164,8 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
             usage_error(str(error))
     if catalogue is not None:
         settings = dataclasses.replace(settings, catalogue=catalogue.resolve())
+    from .convert import convert_paths
+
     report = convert_paths(list(sources), out_dir or settings.tei, settings, encoding)
     for warning in report.warnings:
         click.echo(warning, err=True)
@@ -233,10 +234,11 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all:
         raise click.UsageError("--schema validates without the profile: leave out --profile")
     settings = settings_for_paths(paths) if paths else project_settings()
     targets = paths or (settings.tei,)
-    if not collect_files(targets):
+    files = collect_files(targets)
+    if not files:
         raise click.UsageError(f"no .xml files in {', '.join(str(t) for t in targets)}")
     try:
-        report = validate_paths(targets, settings, tei_all=tei_all, profile=profile, jobs=jobs, grammar=grammar)
+        report = validate_paths(files, settings, tei_all=tei_all, profile=profile, jobs=jobs, grammar=grammar)
     except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError, etree.RelaxNGParseError,
             SchematronError) as exc:
         raise click.UsageError(f"cannot load a schema: {exc}") from exc
@@ -332,7 +334,8 @@ def build(jobs: int | None, force: bool, quiet: bool, engine: str | None, schedu
     """
     import dataclasses
 
-    from .build import ProgressPrinter, build as run_build, summary
+    from .build_report import ProgressPrinter, summary
+    from .build_state import unchanged
 
     settings = project_settings()
     overrides = {name: value for name, value in (("publisher", publisher), ("licence", licence),
@@ -349,7 +352,12 @@ def build(jobs: int | None, force: bool, quiet: bool, engine: str | None, schedu
     if settings.executor not in ("", "dask"):
         raise click.UsageError(f"executor = {settings.executor!r} in [tool.teipipe]: expected \"dask\" or none")
     try:
-        report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter())
+        # With nothing to do, the stages' code (the encoder, the XSLT processor) is not even loaded.
+        report = None if force else unchanged(settings)
+        if report is None:
+            from .build import build as run_build
+
+            report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter())
     except KeyboardInterrupt:
         interrupted()
     for problem in report.problems:

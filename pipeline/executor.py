@@ -45,6 +45,7 @@ from .corrections import ReviewError
 from .encode import EncodingContext
 from .lifeline import die_with_parent
 from .manifest import digest, folder_digest
+from .outputs import VIEWS
 from .render import RenderError, index_facts, parse_xml, render_node, stylesheet
 from .source import SourceError
 from .validate import CheckContext, check_file
@@ -54,12 +55,6 @@ from .validate.report import ERROR
 from .validate.rules import KnownFiles, NotKnownHere
 
 #: Every rendering of a document: (output, view) -> its path under the build folder.
-VIEWS = {
-    ("html", "reading"): "html/{stem}.html",
-    ("html", "review"): "html/review/{stem}.html",
-    ("text", "reading"): "text/{stem}.txt",
-    ("text", "diplomatic"): "text/diplomatic/{stem}.txt",
-}
 
 
 # ------------------------------------------------------------------------------------ the toolkit

@@ -25,16 +25,31 @@ Use::
 
 from __future__ import annotations
 
-from . import grammar, profile, rules, safe_xml, schematron
-from .check import CheckContext, check_file, collect_files, validate_paths
-from .formats import WRITERS, write
+import importlib
+
 from .report import ERROR, WARNING, Code, FileResult, Problem, Report
 
-#: Every code the validator reports, in order: code -> (severity, summary).
-CODES: dict[str, Code] = {
-    row.code: Code(row.code, row.severity, row.summary, row.help)
-    for row in (*safe_xml.CODES, *profile.CODES, *grammar.CODES, *rules.CODES)
-}
+#: Names this package offers from its modules, each loaded when first asked for: a command that
+#: needs only the report (a build with nothing to do) does not load the validators.
+_FROM = {"CheckContext": "check", "check_file": "check", "collect_files": "check", "validate_paths": "check",
+         "WRITERS": "formats", "write": "formats"}
+_MODULES = ("check", "formats", "grammar", "profile", "rules", "safe_xml", "schematron", "printed_dates")
+
+
+def __getattr__(name: str):
+    if name in _FROM:
+        return getattr(importlib.import_module(f".{_FROM[name]}", __name__), name)
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name == "CODES":
+        global CODES
+        from . import grammar, profile, rules, safe_xml
+
+        CODES = {row.code: Code(row.code, row.severity, row.summary, row.help)
+                 for row in (*safe_xml.CODES, *profile.CODES, *grammar.CODES, *rules.CODES)}
+        return CODES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CODES", "ERROR", "WARNING", "WRITERS", "CheckContext", "Code", "FileResult", "Problem", "Report",

@@ -26,6 +26,8 @@ PROFILE_FILE = "teipipe.xsd"
 
 #: Below this many files a batch is checked in this process: starting workers would cost more.
 PARALLEL_FROM = 200
+#: The most files handed to a worker at once.
+CHUNK = 32
 
 
 @dataclass(frozen=True)
@@ -113,8 +115,9 @@ def collect_files(paths) -> list[str]:
     for given in paths:
         given = Path(given)
         if given.is_dir():
-            found += [str(p) for p in sorted(given.rglob("*.xml"))
-                      if p.is_file() and not any(part.startswith(".") for part in p.relative_to(given).parts)]
+            skip = len(given.parts)
+            found += [str(p) for p in sorted(given.rglob("*.xml"), key=lambda p: p.parts)  # as paths compare
+                      if not any(part.startswith(".") for part in p.parts[skip:]) and p.is_file()]
         elif given.exists():
             found.append(str(given))
         else:
@@ -125,15 +128,19 @@ def collect_files(paths) -> list[str]:
 AUTHORITY_FILE = "authority.xml"
 
 
-def corpus_of(path: str, _known: dict[Path, Path] | None = None) -> Path:
+def corpus_of(path: str, _known: dict | None = None) -> Path:
     """The corpus a file belongs to: the nearest folder at or above it that holds an authority
     file (one per corpus), or its own folder when none does."""
+    given = os.path.dirname(path)  # the folder as named: resolved once for all its files
+    if _known is not None and given in _known:
+        return _known[given]
     folder = Path(path).resolve().parent
     if _known is not None and folder in _known:
+        _known[given] = _known[folder]
         return _known[folder]
     found = next((above for above in (folder, *folder.parents) if (above / AUTHORITY_FILE).is_file()), folder)
     if _known is not None:
-        _known[folder] = found
+        _known[folder] = _known[given] = found
     return found
 
 
@@ -141,7 +148,7 @@ def repeated_across_files(results: list[FileResult]) -> list[FileResult]:
     """The results with TP103 added wherever an xml:id is declared in more than one file of the
     same corpus (:func:`corpus_of`): unrelated corpora checked together may share ids."""
     where: dict[tuple[Path, str], list[tuple[str, int]]] = defaultdict(list)
-    known: dict[Path, Path] = {}
+    known: dict = {}
     for result in results:
         if not result.ids:
             continue
@@ -186,7 +193,8 @@ def check_files(files: list[str], context: CheckContext, jobs: int = 1) -> list[
         schematron.extract_embedded(rng_path)  # into the cache folder, for every worker to compile
     if jobs <= 1 or len(files) < PARALLEL_FROM:
         return [check_file(path, context) for path in files]
-    chunk = max(1, min(256, len(files) // (jobs * 8)))
+    # Small chunks: the workers finish together (a large last chunk keeps one of them busy alone).
+    chunk = max(1, min(CHUNK, len(files) // (jobs * 8)))
     # A forked worker inherits the compiled grammars; an XSLT processor does not survive a fork,
     # so once this process has started one, workers are spawned clean instead.
     method = "spawn" if schematron.processor_started() else "fork"

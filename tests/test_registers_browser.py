@@ -9,19 +9,17 @@ Needs Debian's chromium (/usr/bin/chromium) and the playwright Python package.
 
 from __future__ import annotations
 
-import functools
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from pipeline.build import build
 from pipeline.config import load_settings
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, Page, _QuietHandler
+from tests.test_browser import Page
 from tests.test_build import make_project
+from tests.web import chromium, served
 
 pytestmark = pytest.mark.browser
 
@@ -40,26 +38,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     settings = load_settings(project)
     report = build(settings, jobs=1)
     assert report.ok, (report.failures, report.errors, report.invalid)
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(_QuietHandler, directory=str(settings.build / "html")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with served(settings.build / "html") as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium() as launched:
+        yield launched
 
 
 def test_the_index_opens_the_persons_register(site: str, browser: object) -> None:

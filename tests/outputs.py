@@ -27,7 +27,9 @@ CORPORA = {"seeds": None, "generated": 60}
 RECORDS = ("manifest", "stats")
 
 
-def make_project(folder: Path, documents: int | None) -> Path:
+def make_project(folder: Path, documents: int | None = None) -> Path:
+    """A copy of the project's configuration, schema and stylesheets, with the bundled seeds or
+    ``documents`` generated ones."""
     from benchmarks.corpus import generate
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -39,6 +41,8 @@ def make_project(folder: Path, documents: int | None) -> Path:
     shutil.copytree(ROOT / "pipeline" / "transforms", folder / "transforms")
     if documents is None:
         shutil.copytree(ROOT / "seeds", folder / "seeds")
+        for seed in (folder / "seeds").iterdir():
+            seed.chmod(0o644)
     else:
         generate(folder / "seeds", documents)
     return folder

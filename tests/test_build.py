@@ -21,7 +21,6 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.corpus import generate
 from pipeline.authority import Authority
 from pipeline.build import build
 from pipeline.config import load_settings
@@ -29,27 +28,9 @@ from pipeline.convert import convert_paths
 from pipeline.executor import links_in, replay
 from pipeline.manifest import MANIFEST_NAME, Manifest
 from pipeline.render import index_row, render_index
+from tests.outputs import make_project
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def make_project(folder: Path, documents: int | None = None) -> Path:
-    """A copy of the project's configuration, schema and stylesheets, with the bundled seeds or
-    ``documents`` generated ones."""
-    folder.mkdir(parents=True, exist_ok=True)
-    settings = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    (folder / "pyproject.toml").write_text(
-        settings.replace("[tool.teipipe]\n", '[tool.teipipe]\nschema = "schema"\ntransforms = "transforms"\n'),
-        encoding="utf-8")
-    shutil.copytree(ROOT / "pipeline" / "schema", folder / "schema")
-    shutil.copytree(ROOT / "pipeline" / "transforms", folder / "transforms")
-    if documents is None:
-        shutil.copytree(ROOT / "seeds", folder / "seeds")
-        for seed in (folder / "seeds").iterdir():
-            seed.chmod(0o644)
-    else:
-        generate(folder / "seeds", documents)
-    return folder
 
 
 def files(folder: Path) -> dict[str, bytes]:

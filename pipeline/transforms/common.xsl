@@ -16,8 +16,10 @@
 
   Functions live in the tp: namespace. The parameters below are set by pipeline/render.py.
   A function marked cache="yes" keeps its answer for each node during one transformation: the
-  review view asks the same questions of a decision for its mark and for its panel entry, and
-  of a container for every block in it.
+  review view asks the same questions of a decision for its mark and for its panel entry, of a
+  container for every block in it, and of the document for its facts and its decisions (the
+  page and the panel's counts). A lookup costs about as much as five plain calls, so only
+  answers that take real work are kept.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -69,6 +71,9 @@
         or (self::space[@dim = 'vertical'] and tp:is-container(..))]"/>
   </xsl:function>
 
+  <!-- The @rend tokens of an element. The functions below ask contains() first, which costs a
+       tenth of tokenize() or matches(): most elements have no @rend, or not the token asked for,
+       and every block and phrase of every page is asked. -->
   <xsl:function name="tp:rend-tokens" as="xs:string*">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="tokenize(normalize-space($e/@rend), ' ')"/>
@@ -77,28 +82,28 @@
   <xsl:function name="tp:has-rend" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
     <xsl:param name="token" as="xs:string"/>
-    <xsl:sequence select="$token = tp:rend-tokens($e)"/>
+    <xsl:sequence select="contains($e/@rend, $token) and $token = tp:rend-tokens($e)"/>
   </xsl:function>
 
   <!-- N of a heading(N) token: the number of '#' the source line began with. -->
   <xsl:function name="tp:heading-level" as="xs:integer?">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="tp:rend-tokens($e)[matches(., '^heading\(\d+\)$')][1]
-        ! xs:integer(replace(., '\D', ''))"/>
+    <xsl:sequence select="if (not(contains($e/@rend, 'heading('))) then ()
+        else tp:rend-tokens($e)[matches(., '^heading\(\d+\)$')][1] ! xs:integer(replace(., '\D', ''))"/>
   </xsl:function>
 
   <!-- N of an indent(N) token: the spaces a source line had before its heading marker or bullet. -->
   <xsl:function name="tp:indent" as="xs:integer">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="(tp:rend-tokens($e)[matches(., '^indent\(\d+\)$')][1]
-        ! xs:integer(replace(., '\D', '')), 0)[1]"/>
+    <xsl:sequence select="if (not(contains($e/@rend, 'indent('))) then 0
+        else (tp:rend-tokens($e)[matches(., '^indent\(\d+\)$')][1] ! xs:integer(replace(., '\D', '')), 0)[1]"/>
   </xsl:function>
 
   <!-- The marker of a bullet(X) token: the characters the source line began with, before a space. -->
   <xsl:function name="tp:bullet" as="xs:string?">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="tp:rend-tokens($e)[matches(., '^bullet\(.+\)$')][1]
-        ! replace(., '^bullet\((.+)\)$', '$1')"/>
+    <xsl:sequence select="if (not(contains($e/@rend, 'bullet('))) then ()
+        else tp:rend-tokens($e)[matches(., '^bullet\(.+\)$')][1] ! replace(., '^bullet\((.+)\)$', '$1')"/>
   </xsl:function>
 
 
@@ -121,7 +126,7 @@
 
   <!-- The header facts of a document as strings, keyed as in $tp:fact-order plus 'title' and
        'sort-date' (ISO, for sorting). A fact the document does not record is absent. -->
-  <xsl:function name="tp:facts" as="map(xs:string, xs:string)">
+  <xsl:function name="tp:facts" as="map(xs:string, xs:string)" cache="yes">
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:variable name="header" select="$tei/teiHeader"/>
     <xsl:variable name="date" select="tp:document-date($tei)"/>
@@ -280,7 +285,7 @@
 
   <!-- The 1-based source line an element is on: the first line of its block plus the line
        breaks in the block before the element. -->
-  <xsl:function name="tp:source-line" as="xs:integer?">
+  <xsl:function name="tp:source-line" as="xs:integer?" cache="yes">
     <xsl:param name="e" as="element()"/>
     <xsl:variable name="block" select="tp:source-block($e)"/>
     <xsl:sequence select="tp:block-source($block)?line ! (. + count($block//lb[. &lt;&lt; $e]))"/>
@@ -446,8 +451,28 @@
         if (tp:from-catalogue($e)) then ()
         else if (starts-with($e/@source, 'src:')) then $e
         else if ($e/self::catRef[not(ends-with(@scheme, 'kind'))]) then ($text//stamp[@type = 'classification'])[1]
-        else if ($words) then ($text//*[@source][contains(tp:words(.), $words)])[1]
+        else if ($words) then tp:first-printing($text, $words)
         else ()"/>
+  </xsl:function>
+
+  <!-- The first element of a text with a source position whose words contain $words. The words
+       of those elements are made once per text (tp:sourced-words), not once per header fact. -->
+  <xsl:function name="tp:first-printing" as="element()?">
+    <xsl:param name="text" as="element()"/>
+    <xsl:param name="words" as="xs:string"/>
+    <xsl:variable name="all" select="tp:sourced-words($text)"/>
+    <xsl:sequence select="for $i in (for $i in 1 to count($all) return $i[contains($all[$i], $words)])[1]
+        return tp:sourced($text)[$i]"/>
+  </xsl:function>
+
+  <xsl:function name="tp:sourced" as="element()*" cache="yes">
+    <xsl:param name="text" as="element()"/>
+    <xsl:sequence select="$text//*[@source]"/>
+  </xsl:function>
+
+  <xsl:function name="tp:sourced-words" as="xs:string*" cache="yes">
+    <xsl:param name="text" as="element()"/>
+    <xsl:sequence select="tp:sourced($text) ! tp:words(.)"/>
   </xsl:function>
 
   <!-- The editor responsible for an element's reading (@resp to a respStmt), by name. -->
@@ -460,7 +485,7 @@
 
   <!-- The decisions of a document in the order of the review panel's counts: every header fact
        and every decision in the text. -->
-  <xsl:function name="tp:decisions" as="element()*">
+  <xsl:function name="tp:decisions" as="element()*" cache="yes">
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:sequence select="tp:header-facts($tei), $tei/text//*[tp:is-decision(.)]"/>
   </xsl:function>
@@ -490,8 +515,8 @@
        "authority.xml#pers-stalin"), as ids. -->
   <xsl:function name="tp:authority-ids" as="xs:string*">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="tokenize(normalize-space($e/@ref), ' ')[starts-with(., 'authority.xml#')]
-        ! substring-after(., '#')[.]"/>
+    <xsl:sequence select="if (not(contains($e/@ref, 'authority.xml#'))) then ()
+        else tokenize(normalize-space($e/@ref), ' ')[starts-with(., 'authority.xml#')] ! substring-after(., '#')[.]"/>
   </xsl:function>
 
   <!-- The register page of each kind of name; an element of another name (name, rs) goes by the

@@ -169,7 +169,7 @@
        records a markdown or OCR leftover gives back its characters, brackets outermost. -->
   <xsl:function name="tp:source-marks" as="xs:string+">
     <xsl:param name="e" as="element()"/>
-    <xsl:variable name="tokens" select="tp:rend-tokens($e)"/>
+    <xsl:variable name="tokens" select="if ($e/@rend) then tp:rend-tokens($e) else ()"/>
     <xsl:variable name="math" select="exists($e/self::seg[@type = 'math'])"/>
     <xsl:variable name="pairs" as="xs:string*" select="
         ('[', ']')[$tokens = 'brackets'],

@@ -1,0 +1,122 @@
+"""How much CPU each part of rendering a document takes, with this checkout's stylesheets and,
+in the same run, with those of another commit (the baseline).
+
+It generates a corpus from the seeds (benchmarks/corpus.py), encodes it, and then, in this one
+process after a warm-up, times with ``time.process_time`` each part of the render stage on every
+document: parsing the TEI for the stylesheets, each view (html reading and review, text reading
+and diplomatic), the index facts, and ``executor.render_document`` as the build calls it (all of
+them from one parse). It prints milliseconds of CPU per document for each part and each set of
+stylesheets, and their ratio.
+
+    python benchmarks/render.py [--documents 100] [--baseline main] [--rounds 3]
+
+The baseline's stylesheets are taken from git (``git archive REV pipeline/transforms``); the
+Python side (parsing, calling Saxon) is this checkout's for both, so only the stylesheets differ
+between the two columns of a row, except for the build's whole call, which is measured once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PARTS = [("html", "reading"), ("html", "review"), ("text", "reading"), ("text", "diplomatic")]
+
+
+def encode(documents: int, folder: Path) -> list[tuple[Path, bytes]]:
+    from benchmarks.corpus import generate
+    seeds = folder / "seeds"
+    tei = folder / "tei"
+    generate(seeds, documents)
+    subprocess.run([sys.executable, "-m", "pipeline.cli", "convert", str(seeds), "-o", str(tei)],
+                   check=True, capture_output=True, cwd=ROOT)
+    return [(path, path.read_bytes()) for path in sorted(tei.glob("*.xml")) if path.name != "authority.xml"]
+
+
+def stylesheets_of(revision: str, folder: Path) -> Path:
+    """The transforms folder of ``revision``, extracted under ``folder``."""
+    archive = subprocess.run(["git", "archive", revision, "pipeline/transforms"], check=True,
+                             capture_output=True, cwd=ROOT).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder / "pipeline" / "transforms"
+
+
+def cpu_ms(function, items) -> float:
+    """Milliseconds of CPU per item for ``function(item)``."""
+    started = time.process_time()
+    for item in items:
+        function(item)
+    return (time.process_time() - started) * 1000 / len(items)
+
+
+def measure(documents: list[tuple[Path, bytes]], transforms: Path, rounds: int) -> dict[str, float]:
+    from pipeline.render import index_facts, parse_xml, render_node
+
+    nodes = [(path, parse_xml(data, path)) for path, data in documents]
+    for path, node in nodes[:10]:  # warm-up: compile, and let the JIT of the processor settle
+        for to, view in PARTS:
+            render_node(node, to, view, path, transforms=transforms)
+        index_facts(node, path, transforms=transforms)
+    figures: dict[str, float] = {}
+    for _ in range(rounds):  # the least of the rounds: the one least disturbed by other work
+        round_figures = {"parse": cpu_ms(lambda d: parse_xml(d[1], d[0]), documents)}
+        for to, view in PARTS:
+            round_figures[f"{to} {view}"] = cpu_ms(
+                lambda n: render_node(n[1], to, view, n[0], transforms=transforms), nodes)
+        round_figures["index facts"] = cpu_ms(lambda n: index_facts(n[1], n[0], transforms=transforms), nodes)
+        for name, value in round_figures.items():
+            figures[name] = min(value, figures.get(name, value))
+    figures["sum of the parts"] = sum(figures.values())
+    return figures
+
+
+def build_call(documents: list[tuple[Path, bytes]], rounds: int) -> float:
+    """CPU per document of the build's own call: every view and the facts from one parse."""
+    from pipeline.executor import RenderJob, Toolkit, install, render_document
+    from pipeline.resources import SCHEMA, TRANSFORMS
+
+    toolkit = Toolkit.of(SCHEMA, TRANSFORMS, None)
+    install(toolkit)
+    jobs = [RenderJob(path.stem, path, data, toolkit) for path, data in documents]
+    for job in jobs[:10]:
+        render_document(job)
+    return min(cpu_ms(render_document, jobs) for _ in range(rounds))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=100)
+    parser.add_argument("--baseline", default="main", help="the commit whose stylesheets to compare with")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    from pipeline.resources import TRANSFORMS
+
+    print(f"load average before: {os.getloadavg()[0]:.2f}")
+    with tempfile.TemporaryDirectory(prefix="teipipe-render-") as folder:
+        documents = encode(args.documents, Path(folder))
+        baseline = measure(documents, stylesheets_of(args.baseline, Path(folder) / "baseline"), args.rounds)
+        current = measure(documents, TRANSFORMS, args.rounds)
+        whole = build_call(documents, args.rounds)
+    print(f"{len(documents)} documents, ms of CPU per document (least of {args.rounds} rounds)")
+    print(f"{'part':<20}{args.baseline:>12}{'this checkout':>16}{'ratio':>8}")
+    for name in current:
+        ratio = baseline[name] / current[name] if current[name] else float("inf")
+        print(f"{name:<20}{baseline[name]:>12.2f}{current[name]:>16.2f}{ratio:>7.1f}x")
+    label = "the build's call"
+    print(f"{label:<20}{'':>12}{whole:>16.2f}   (executor.render_document: all of it, one parse)")
+    print(f"load average after: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -249,20 +249,34 @@
 
   <!-- @source of a block resolved through the header's prefixDef: "src:line=S,E" becomes the
        prefixDef's replacement, e.g. "../seeds/000_x.txt#line=S,E". The patterns are the
-       document's, so each is compiled when used: the answer is cached per block, which every
-       decision in the block asks for. -->
+       document's, so each would be compiled when used (dearer than all the rest of a block's
+       work): the pattern teipipe's encoder writes is written here as a literal, compiled once
+       with the stylesheet, and a document's other patterns are compiled when used. The answer is
+       cached per block, which every decision in the block asks for. -->
   <xsl:function name="tp:source-uri" as="xs:string?" cache="yes">
     <xsl:param name="block" as="element()?"/>
-    <xsl:variable name="pointer" select="string(($block/@source ! tokenize(normalize-space(.), ' '))[1])"/>
+    <xsl:variable name="pointer" select="tp:first-token(string($block/@source))"/>
     <xsl:variable name="prefix" select="substring-before($pointer, ':')"/>
     <xsl:variable name="def"
         select="($block/ancestor::TEI[1]/teiHeader ! key('tp:prefix-def', $prefix, .))[1]"/>
     <xsl:variable name="rest" select="substring-after($pointer, ':')"/>
     <xsl:sequence select="
         if (empty($block) or not($pointer)) then ()
-        else if ($def and matches($rest, $def/@matchPattern))
+        else if (empty($def)) then $pointer
+        else if ($def/@matchPattern = 'line=(\d+),(\d+)')
+          then (if (matches($rest, 'line=(\d+),(\d+)'))
+                then replace($rest, 'line=(\d+),(\d+)', $def/@replacementPattern) else $pointer)
+        else if (matches($rest, $def/@matchPattern))
           then replace($rest, $def/@matchPattern, $def/@replacementPattern)
         else $pointer"/>
+  </xsl:function>
+
+  <!-- The first white-space separated token of a string ('' when it has none); tokenize() only
+       when there is white space to split at. -->
+  <xsl:function name="tp:first-token" as="xs:string">
+    <xsl:param name="value" as="xs:string"/>
+    <xsl:sequence select="if (contains($value, ' ') or contains($value, '&#9;') or contains($value, '&#10;')
+        or contains($value, '&#13;')) then string(tokenize(normalize-space($value), ' ')[1]) else $value"/>
   </xsl:function>
 
   <!-- Where a block is in its source: the file's name ('file') and the 1-based line the block
@@ -272,7 +286,8 @@
     <xsl:param name="block" as="element()?"/>
     <xsl:variable name="uri" select="tp:source-uri($block)"/>
     <xsl:sequence select="map {
-        'file': $uri[contains(., '#')] ! tokenize(substring-before(., '#'), '/')[last()][.],
+        'file': $uri[contains(., '#')] ! substring-before(., '#')
+                ! (if (contains(., '/')) then tokenize(., '/')[last()] else .)[.],
         'line': if (not(matches($uri, 'line=\d+'))) then ()
                 else xs:integer(replace($uri, '^.*line=(\d+).*$', '$1')) + 1 }"/>
   </xsl:function>

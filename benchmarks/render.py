@@ -8,7 +8,7 @@ and diplomatic), the index facts, and ``executor.render_document`` as the build 
 them from one parse). It prints milliseconds of CPU per document for each part and each set of
 stylesheets, and their ratio.
 
-    python benchmarks/render.py [--documents 100] [--baseline main] [--rounds 3]
+    python benchmarks/render.py [--documents 100] [--baseline main] [--rounds 5]
 
 The baseline's stylesheets are taken from git (``git archive REV pipeline/transforms``); the
 Python side (parsing, calling Saxon) is this checkout's for both, so only the stylesheets differ
@@ -60,29 +60,56 @@ def cpu_ms(function, items) -> float:
     return (time.process_time() - started) * 1000 / len(items)
 
 
-def measure(documents: list[tuple[Path, bytes]], transforms: Path, rounds: int) -> dict[str, float]:
-    from pipeline.render import index_facts, parse_xml, render_node
+def parts(nodes: list, transforms: Path) -> dict[str, object]:
+    """The parts to time with the stylesheets in ``transforms``: name -> a function of one parsed document."""
+    from pipeline.render import index_facts, render_node
+
+    found = {f"{to} {view}": (lambda n, to=to, view=view: render_node(n[1], to, view, n[0], transforms=transforms))
+             for to, view in PARTS}
+    found["index facts"] = lambda n: index_facts(n[1], n[0], transforms=transforms)
+    return found
+
+
+def measure(documents: list[tuple[Path, bytes]], stylesheets: dict[str, Path], rounds: int) -> dict[str, dict]:
+    """{column: {part: ms}}: each part timed with each set of stylesheets in turn, batch by batch
+    of ten documents, and the least of the rounds kept for each batch, so that other work on the
+    machine weighs on both columns alike."""
+    from pipeline.render import parse_xml
 
     nodes = [(path, parse_xml(data, path)) for path, data in documents]
-    for path, node in nodes[:10]:  # warm-up: compile, and let the JIT of the processor settle
-        for to, view in PARTS:
-            render_node(node, to, view, path, transforms=transforms)
-        index_facts(node, path, transforms=transforms)
-    figures: dict[str, float] = {}
-    for _ in range(rounds):  # the least of the rounds: the one least disturbed by other work
-        round_figures = {"parse": cpu_ms(lambda d: parse_xml(d[1], d[0]), documents)}
-        for to, view in PARTS:
-            round_figures[f"{to} {view}"] = cpu_ms(
-                lambda n: render_node(n[1], to, view, n[0], transforms=transforms), nodes)
-        round_figures["index facts"] = cpu_ms(lambda n: index_facts(n[1], n[0], transforms=transforms), nodes)
-        for name, value in round_figures.items():
-            figures[name] = min(value, figures.get(name, value))
-    figures["sum of the parts"] = sum(figures.values())
+    columns = {column: parts(nodes, transforms) for column, transforms in stylesheets.items()}
+    for found in columns.values():  # warm-up: compile, and let the processor settle
+        for function in found.values():
+            for node in nodes[:10]:
+                function(node)
+    batches = [range(start, min(start + 10, len(nodes))) for start in range(0, len(nodes), 10)]
+    best: dict[tuple, float] = {}
+    for _ in range(rounds):
+        for number, batch in enumerate(batches):
+            timed = [(("parse",), lambda i: parse_xml(documents[i][1], documents[i][0]))]
+            for column, found in columns.items():
+                for name, function in found.items():
+                    timed.append(((column, name), lambda i, function=function: function(nodes[i])))
+            for key, function in timed:
+                started = time.process_time()
+                for i in batch:
+                    function(i)
+                elapsed = time.process_time() - started
+                best[key + (number,)] = min(elapsed, best.get(key + (number,), elapsed))
+
+    def ms(key: tuple) -> float:
+        return sum(best[key + (number,)] for number in range(len(batches))) * 1000 / len(nodes)
+
+    figures = {}
+    for column, found in columns.items():
+        figures[column] = {"parse": ms(("parse",)), **{name: ms((column, name)) for name in found}}
+        part = figures[column]
+        part["sum of the parts"] = sum(part.values())
     return figures
 
 
 def build_call(documents: list[tuple[Path, bytes]], rounds: int) -> float:
-    """CPU per document of the build's own call: every view and the facts from one parse."""
+    """CPU per document of the build's own call (every view and the facts from one parse)."""
     from pipeline.executor import RenderJob, Toolkit, install, render_document
     from pipeline.resources import SCHEMA, TRANSFORMS
 
@@ -98,17 +125,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=100)
     parser.add_argument("--baseline", default="main", help="the commit whose stylesheets to compare with")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     from pipeline.resources import TRANSFORMS
 
     print(f"load average before: {os.getloadavg()[0]:.2f}")
     with tempfile.TemporaryDirectory(prefix="teipipe-render-") as folder:
         documents = encode(args.documents, Path(folder))
-        baseline = measure(documents, stylesheets_of(args.baseline, Path(folder) / "baseline"), args.rounds)
-        current = measure(documents, TRANSFORMS, args.rounds)
+        figures = measure(documents, {"baseline": stylesheets_of(args.baseline, Path(folder) / "baseline"),
+                                      "current": TRANSFORMS}, args.rounds)
+        baseline, current = figures["baseline"], figures["current"]
         whole = build_call(documents, args.rounds)
-    print(f"{len(documents)} documents, ms of CPU per document (least of {args.rounds} rounds)")
+    print(f"{len(documents)} documents, ms of CPU per document (least of {args.rounds} rounds, batch by batch)")
     print(f"{'part':<20}{args.baseline:>12}{'this checkout':>16}{'ratio':>8}")
     for name in current:
         ratio = baseline[name] / current[name] if current[name] else float("inf")

@@ -368,17 +368,26 @@
   </xsl:function>
 
   <!-- A stable anchor for an element: its path from the body, one step per element with its
-       position among siblings of the same name ("body1-div1-p3-gap2"). -->
+       position among siblings of the same name ("body1-div1-p3-gap2"). Cached, so that the
+       names and decisions of a block share the anchors of its ancestors. -->
   <xsl:function name="tp:anchor" as="xs:string" cache="yes">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="string-join(
-        for $step in $e/ancestor-or-self::*[ancestor::text]
-        return tp:sibling-steps($step/..)(generate-id($step)), '-')"/>
+    <xsl:sequence select="if (empty($e/ancestor::text)) then ''
+        else if (empty($e/../ancestor::text)) then tp:anchor-step($e)
+        else tp:anchor($e/..) || '-' || tp:anchor-step($e)"/>
   </xsl:function>
 
-  <!-- The step of each child of an element in an anchor: its name and its position among the
-       children of that name ("p3"), by generate-id(), counted once per parent so that a body of
-       many paragraphs gets its anchors in linear time. -->
+  <!-- The step of an element in an anchor: its name and its position among its parent's children
+       of that name ("p3"). Counted among a few siblings; among many, taken from a map of all of
+       them made once per parent (tp:sibling-steps), so that a body of many paragraphs gets its
+       anchors in linear time. -->
+  <xsl:function name="tp:anchor-step" as="xs:string">
+    <xsl:param name="e" as="element()"/>
+    <xsl:sequence select="if (exists($e/../*[33])) then tp:sibling-steps($e/..)(generate-id($e))
+        else local-name($e) || count($e/preceding-sibling::*[node-name() eq node-name($e)]) + 1"/>
+  </xsl:function>
+
+  <!-- The step of each child of an element in an anchor, by generate-id(). -->
   <xsl:function name="tp:sibling-steps" as="map(xs:string, xs:string)" cache="yes">
     <xsl:param name="parent" as="node()"/>
     <xsl:map>
@@ -561,7 +570,7 @@
     <xsl:sequence select="if ($e/ancestor::text) then tp:anchor($e)
         else 'header-' || string-join(
           for $step in $e/ancestor-or-self::*[ancestor-or-self::correspDesc]
-          return tp:sibling-steps($step/..)(generate-id($step)), '-')"/>
+          return tp:anchor-step($step), '-')"/>
   </xsl:function>
 
 

@@ -577,12 +577,15 @@
   <!-- ============================================================ the HTML page shell -->
 
   <!-- One standalone HTML5 page: used by html.xsl for a document and by index.xsl for the corpus.
-       $class names the page kind on <body>; the content is the page's children. -->
+       $class names the page kind on <body>; the content is the page's children: $content, or
+       what the calling stylesheet's template tp:page-content makes. A document's page comes
+       from tp:page-content, so that it goes straight into the page as it is made: passed as
+       $content, it would be built as a tree of its own first and then copied. -->
   <xsl:template name="tp:html-page">
     <xsl:param name="title" as="xs:string"/>
     <xsl:param name="lang" as="xs:string" select="'en'"/>
     <xsl:param name="class" as="xs:string"/>
-    <xsl:param name="content" as="node()*"/>
+    <xsl:param name="content" as="node()*" select="()"/>
     <xsl:param name="script" as="xs:string?" select="()"/>
     <html lang="{$lang}">
       <head>
@@ -595,11 +598,16 @@
       </head>
       <body class="{$class}">
         <xsl:sequence select="$content"/>
+        <xsl:call-template name="tp:page-content"/>
         <xsl:if test="$script">
           <script>{$script}</script>
         </xsl:if>
       </body>
     </html>
   </xsl:template>
+
+  <!-- The content of a page that tp:html-page is not given as $content: html.xsl and index.xsl
+       have their own. -->
+  <xsl:template name="tp:page-content"/>
 
 </xsl:stylesheet>

@@ -38,34 +38,36 @@
   </xsl:template>
 
   <xsl:template match="TEI">
-    <xsl:variable name="facts" select="tp:facts(.)"/>
     <xsl:call-template name="tp:html-page">
-      <xsl:with-param name="title" select="($facts?title, string(@xml:id))[1]"/>
+      <xsl:with-param name="title" select="(tp:facts(.)?title, string(@xml:id))[1]"/>
       <xsl:with-param name="lang" select="(@xml:lang, 'en')[1]"/>
       <xsl:with-param name="class" select="'document ' || $view"/>
       <xsl:with-param name="script" select="if ($view = 'review') then $filter-script else ()"/>
-      <xsl:with-param name="content" as="node()*">
-        <nav class="site"><a href="{$index-href}">All documents</a> · <a href="persons.html">Persons</a>
-          · <a href="places.html">Places</a> · <a href="organisations.html">Organisations</a></nav>
-        <xsl:call-template name="banner"/>
-        <main>
-          <article class="document" id="document">
-            <xsl:call-template name="facts">
-              <xsl:with-param name="facts" select="$facts"/>
-            </xsl:call-template>
-            <div class="text">
-              <xsl:apply-templates select="text/body"/>
-            </div>
-          </article>
-          <xsl:if test="$view = 'review'">
-            <xsl:call-template name="review-panel">
-              <xsl:with-param name="facts" select="$facts"/>
-            </xsl:call-template>
-          </xsl:if>
-        </main>
-        <xsl:call-template name="banner"/>
-      </xsl:with-param>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The page's content (tp:html-page calls it with the TEI element as the context). -->
+  <xsl:template name="tp:page-content">
+    <xsl:variable name="facts" select="tp:facts(.)"/>
+    <nav class="site"><a href="{$index-href}">All documents</a> · <a href="persons.html">Persons</a>
+          · <a href="places.html">Places</a> · <a href="organisations.html">Organisations</a></nav>
+    <xsl:call-template name="banner"/>
+    <main>
+      <article class="document" id="document">
+        <xsl:call-template name="facts">
+          <xsl:with-param name="facts" select="$facts"/>
+        </xsl:call-template>
+        <div class="text">
+          <xsl:apply-templates select="text/body"/>
+        </div>
+      </article>
+      <xsl:if test="$view = 'review'">
+        <xsl:call-template name="review-panel">
+          <xsl:with-param name="facts" select="$facts"/>
+        </xsl:call-template>
+      </xsl:if>
+    </main>
+    <xsl:call-template name="banner"/>
   </xsl:template>
 
   <!-- The classification markings of the document, each distinct one once, as a banner. -->
@@ -248,9 +250,7 @@
         'run-on'[tp:has-rend(current(), 'run-on')]), ' ')}">
       <xsl:choose>
         <xsl:when test="local-name() = $paragraph-names and tp:has-rend(., 'brackets')">
-          <xsl:call-template name="bracketed">
-            <xsl:with-param name="content" as="node()*"><xsl:apply-templates/></xsl:with-param>
-          </xsl:call-template>
+          <span class="bracket">[</span><xsl:apply-templates/><span class="bracket">]</span>
         </xsl:when>
         <xsl:when test="local-name() = $paragraph-names">
           <xsl:apply-templates/>
@@ -374,19 +374,21 @@
   <!-- Any other gap: an omission, shown as the document shows it. -->
   <xsl:template match="gap">
     <span class="gap" title="{string-join(('Omitted', @reason), ': ')}">
-      <xsl:call-template name="bracketed">
-        <xsl:with-param name="content" select="string((desc[normalize-space()] ! normalize-space(.), '…')[1])"/>
-      </xsl:call-template>
+      <span class="bracket">[</span>
+      <xsl:value-of select="(desc[normalize-space()] ! normalize-space(.), '…')[1]"/>
+      <span class="bracket">]</span>
     </span>
   </xsl:template>
+
+  <!-- Brackets, around what the editors added and what the source had in brackets, are two
+       span.bracket written where the content is made: content passed to a template as a
+       parameter would be built as a tree of its own first and then copied. -->
 
   <!-- Words the editors added: supplied, expansions, regularisations, corrections, notes. -->
   <xsl:template match="supplied | expan | reg | corr | note">
     <span class="{distinct-values(('editorial', local-name(), @reason, @type))}"
         title="{string-join(distinct-values((tp:editorial-label(.), @reason, @type)), ', ')}">
-      <xsl:call-template name="bracketed">
-        <xsl:with-param name="content" as="node()*"><xsl:apply-templates/></xsl:with-param>
-      </xsl:call-template>
+      <span class="bracket">[</span><xsl:apply-templates/><span class="bracket">]</span>
     </span>
   </xsl:template>
 
@@ -419,18 +421,10 @@
   <xsl:template match="*[tp:has-rend(., 'brackets')][not(tp:is-block(.))]
       [not(self::supplied | self::expan | self::reg | self::corr | self::note | self::gap)]" priority="2">
     <span class="editorial bracketed">
-      <xsl:call-template name="bracketed">
-        <xsl:with-param name="content" as="node()*"><xsl:next-match/></xsl:with-param>
-      </xsl:call-template>
+      <span class="bracket">[</span><xsl:next-match/><span class="bracket">]</span>
     </span>
   </xsl:template>
 
-  <xsl:template name="bracketed">
-    <xsl:param name="content" as="item()*"/>
-    <span class="bracket">[</span>
-    <xsl:sequence select="$content"/>
-    <span class="bracket">]</span>
-  </xsl:template>
 
 
   <!-- ============================================================ review: decisions -->

@@ -79,11 +79,16 @@
   </xsl:template>
 
   <xsl:template match="tp:documents">
-    <xsl:variable name="documents" select="tp:document"/>
     <xsl:call-template name="tp:html-page">
       <xsl:with-param name="title" select="$title"/>
       <xsl:with-param name="class" select="'index'"/>
-      <xsl:with-param name="content" as="node()*">
+      <xsl:with-param name="script" select="$sort-script"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The page's content (tp:html-page calls it with tp:documents as the context). -->
+  <xsl:template name="tp:page-content">
+    <xsl:variable name="documents" select="tp:document"/>
         <nav class="site registers" aria-label="Registers">Registers:
           <a href="persons.html">Persons</a> · <a href="places.html">Places</a> ·
           <a href="organisations.html">Organisations</a></nav>
@@ -113,9 +118,6 @@
             </tbody>
           </table>
         </main>
-      </xsl:with-param>
-      <xsl:with-param name="script" select="$sort-script"/>
-    </xsl:call-template>
   </xsl:template>
 
   <!-- One row per document; each cell carries the value it sorts by. -->

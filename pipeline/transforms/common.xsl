@@ -67,7 +67,7 @@
   <!-- The blocks of a body and the vertical spaces between them, in document order. -->
   <xsl:function name="tp:layout-items" as="element()*">
     <xsl:param name="body" as="element()"/>
-    <xsl:sequence select="$body//*[tp:is-block(.)
+    <xsl:sequence select="$body//*[local-name(..) = $tp:container-names][tp:is-block(.)
         or (self::space[@dim = 'vertical'] and tp:is-container(..))]"/>
   </xsl:function>
 

@@ -244,8 +244,11 @@
 
   <!-- Every other block (p, dateline, salute, signed, a stamp or a seg on a line of its own, fw…)
        is a paragraph named after its element and type; a phrase standing as a block (a stamp, a
-       redaction) is drawn by its own template inside it. -->
-  <xsl:template match="*[tp:is-block(.)][not(self::head | self::item)]" priority="1">
+       redaction) is drawn by its own template inside it. The patterns here and below test the
+       parent's name and @rend before they call tp:is-block and tp:has-rend, which every element
+       would be asked otherwise. -->
+  <xsl:template match="*[local-name(..) = $tp:container-names][not(self::head | self::item)][tp:is-block(.)]"
+      priority="1">
     <p class="{string-join((local-name(), @type, 'heading'[exists(tp:heading-level(current()))],
         'run-on'[tp:has-rend(current(), 'run-on')]), ' ')}">
       <xsl:choose>
@@ -314,7 +317,7 @@
        back to; inside another such name it keeps the anchor only (links do not nest). -->
   <xsl:template match="persName | placeName | orgName | geogName | name | roleName">
     <xsl:variable name="href" select="tp:register-href(.)"/>
-    <xsl:variable name="linked" select="exists($href) and empty(ancestor::*[exists(tp:register-href(.))])"/>
+    <xsl:variable name="linked" select="exists($href) and empty(ancestor::*[@ref][exists(tp:register-href(.))])"/>
     <xsl:element name="{if ($linked) then 'a' else 'span'}">
       <xsl:attribute name="class" select="string-join(('name', local-name(), @type), ' ')"/>
       <xsl:if test="exists($href)">
@@ -418,7 +421,7 @@
 
   <!-- Any other element the source had in square brackets (a foreign term added by the editors,
        say) keeps them, set apart like the editors' additions. -->
-  <xsl:template match="*[tp:has-rend(., 'brackets')][not(tp:is-block(.))]
+  <xsl:template match="*[contains(@rend, 'brackets')][tp:has-rend(., 'brackets')][not(tp:is-block(.))]
       [not(self::supplied | self::expan | self::reg | self::corr | self::note | self::gap)]" priority="2">
     <span class="editorial bracketed">
       <span class="bracket">[</span><xsl:next-match/><span class="bracket">]</span>
@@ -430,8 +433,12 @@
   <!-- ============================================================ review: decisions -->
 
   <!-- In the review view a decision keeps the HTML element its own template makes, with an anchor
-       derived from its path, its certainty as a class and what it is in the title. -->
-  <xsl:template match="*[$view = 'review'][tp:is-decision(.)]" priority="10">
+       derived from its path, its certainty as a class and what it is in the title. The pattern
+       names what a decision can be (tp:is-decision) before it asks: every element of the text is
+       matched against it, and a call costs as much as many tests of a name or an attribute. -->
+  <xsl:template match="*[$view = 'review'][@cert or @resp or self::stamp or self::gap or self::supplied
+      or self::persName or self::orgName or self::placeName or self::catRef or self::foreign or self::choice
+      or self::note or self::hi or self::del or self::date or self::fw][tp:is-decision(.)]" priority="10">
     <xsl:variable name="made" as="node()*">
       <xsl:next-match/>
     </xsl:variable>

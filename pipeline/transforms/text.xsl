@@ -129,6 +129,13 @@
     <xsl:value-of select="$marks[2]"/>
   </xsl:template>
 
+  <!-- An element the view puts no marks around (neither @rend nor an editors' addition): its
+       content alone, without asking tp:source-marks or tp:reading-marks, as most elements are. -->
+  <xsl:template match="*[not(@rend)][$diplomatic or not(self::supplied | self::expan | self::reg | self::corr
+      | self::note)]" priority="-0.25">
+    <xsl:apply-templates/>
+  </xsl:template>
+
   <xsl:template match="lb">
     <xsl:text>&#10;</xsl:text>
   </xsl:template>

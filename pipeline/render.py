@@ -81,6 +81,9 @@ class RenderReport:
 _processor: PySaxonProcessor | None = None
 _compiler: PyXslt30Processor | None = None
 _executables: dict[Path, PyXsltExecutable] = {}
+#: The compiled stylesheet for (folder as given, name): found without resolving the path again
+#: (a `stat` of each of its folders) for every transformation.
+_by_folder: dict[tuple[Path | None, str], PyXsltExecutable] = {}
 
 
 def _saxon() -> PySaxonProcessor:
@@ -100,6 +103,9 @@ def _xslt() -> PyXslt30Processor:
 
 def stylesheet(name: str, transforms: Path | None = None) -> PyXsltExecutable:
     """The compiled stylesheet for ``name`` ('html', 'text' or 'index'), compiled on first use."""
+    executable = _by_folder.get((transforms, name))
+    if executable is not None:
+        return executable
     path = ((transforms or TRANSFORMS) / _STYLESHEETS[name]).resolve()
     executable = _executables.get(path)
     if executable is None:
@@ -108,6 +114,7 @@ def stylesheet(name: str, transforms: Path | None = None) -> PyXsltExecutable:
         except PySaxonApiError as error:
             raise RenderError(path, f"stylesheet does not compile: {error}") from error
         _executables[path] = executable
+    _by_folder[(transforms, name)] = executable
     return executable
 
 
@@ -116,13 +123,28 @@ def stylesheet(name: str, transforms: Path | None = None) -> PyXsltExecutable:
 _parameter_values: dict[int, list] = {}
 
 
+#: String values made once and kept (which keeps them alive): the parameters that are the same
+#: for every document (the view, the generator line, the stylesheet's name, a source folder).
+_strings: dict[str, object] = {}
+_MAX_STRINGS = 1024
+
+
+def _string_value(value: str):
+    xdm = _strings.get(value)
+    if xdm is None:
+        xdm = _saxon().make_string_value(value)
+        if len(_strings) < _MAX_STRINGS:
+            _strings[value] = xdm
+    return xdm
+
+
 def _set_parameters(executable: PyXsltExecutable, **parameters: str | Sequence[str]) -> None:
     saxon = _saxon()
     executable.clear_parameters()
     values = []
     for name, value in parameters.items():
         if isinstance(value, str):
-            xdm = saxon.make_string_value(value)
+            xdm = _string_value(value)
         else:
             xdm = saxon.empty_sequence()
             for item in value:

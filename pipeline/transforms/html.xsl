@@ -502,18 +502,20 @@
     <xsl:variable name="in-header" select="exists(ancestor::teiHeader)"/>
     <xsl:variable name="words" select="if ($in-header) then tp:header-fact-value(.) else tp:words(.)"/>
     <xsl:variable name="place" select="if ($in-header) then tp:fact-place(.) else ."/>
-    <xsl:variable name="reviewer" select="tp:reviewer(.)"/>
-    <li class="cert-{tp:certainty(.)}{' reviewed'[$reviewer]}" data-kind="{tp:decision-label(.)}"
-        data-cert="{tp:certainty(.)}" data-state="{if ($reviewer) then 'reviewed' else 'open'}">
+    <xsl:variable name="reviewer" select="if (@resp) then tp:reviewer(.) else ()"/>
+    <xsl:variable name="certainty" select="tp:certainty(.)"/>
+    <xsl:variable name="label" select="tp:decision-label(.)"/>
+    <li class="cert-{$certainty}{' reviewed'[$reviewer]}" data-kind="{$label}"
+        data-cert="{$certainty}" data-state="{if ($reviewer) then 'reviewed' else 'open'}">
       <a href="#{if ($in-header) then 'facts' else tp:anchor(.)}">
-        <span class="what">{tp:decision-label(.)}</span>
+        <span class="what">{$label}</span>
         <xsl:if test="$words">
           <xsl:text> </xsl:text>
           <q class="excerpt">{if (string-length($words) gt 60) then substring($words, 1, 59) || '…' else $words}</q>
         </xsl:if>
       </a>
       <xsl:text> </xsl:text>
-      <span class="cert">{tp:certainty(.)}</span>
+      <span class="cert">{$certainty}</span>
       <xsl:for-each select="$place ! tp:source-label(.)">
         <xsl:text> </xsl:text>
         <span class="where">{if ($in-header) then 'read from ' || . else .}</span>

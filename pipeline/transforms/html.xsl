@@ -246,13 +246,13 @@
        is a paragraph named after its element and type; a phrase standing as a block (a stamp, a
        redaction) is drawn by its own template inside it. The patterns here and below test the
        parent's name and @rend before they call tp:is-block and tp:has-rend, which every element
-       would be asked otherwise. -->
+       would be asked otherwise (a call costs as much as many such tests). -->
   <xsl:template match="*[local-name(..) = $tp:container-names][not(self::head | self::item)][tp:is-block(.)]"
       priority="1">
-    <p class="{string-join((local-name(), @type, 'heading'[exists(tp:heading-level(current()))],
-        'run-on'[tp:has-rend(current(), 'run-on')]), ' ')}">
+    <p class="{string-join((local-name(), @type, 'heading'[current()/@rend and exists(tp:heading-level(current()))],
+        'run-on'[current()/@rend and tp:has-rend(current(), 'run-on')]), ' ')}">
       <xsl:choose>
-        <xsl:when test="local-name() = $paragraph-names and tp:has-rend(., 'brackets')">
+        <xsl:when test="local-name() = $paragraph-names and @rend and tp:has-rend(., 'brackets')">
           <span class="bracket">[</span><xsl:apply-templates/><span class="bracket">]</span>
         </xsl:when>
         <xsl:when test="local-name() = $paragraph-names">

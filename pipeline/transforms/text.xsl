@@ -74,7 +74,8 @@
 
   <!-- Blocks in document order, one blank line between two, plus one newline for each extra blank
        line a vertical space records (the diplomatic view only); a next-line block starts on the
-       line after the block before it, a run-on block continues that block's line. -->
+       line after the block before it, a run-on block continues that block's line. A block
+       without @rend has none of these tokens: it is not asked (a call costs more than the test). -->
   <xsl:template match="body" mode="layout">
     <xsl:iterate select="tp:layout-items(.)">
       <xsl:param name="extra" as="xs:integer" select="0"/>
@@ -92,11 +93,11 @@
         <xsl:otherwise>
           <xsl:variable name="blank-lines" select="if ($diplomatic) then $extra else 0"/>
           <xsl:value-of select="
-              if (tp:has-rend(., 'run-on')) then ''
+              if (@rend and tp:has-rend(., 'run-on')) then ''
               else if ($first) then tp:repeat('&#10;', $blank-lines)
-              else if (tp:has-rend(., 'next-line')) then '&#10;'
+              else if (@rend and tp:has-rend(., 'next-line')) then '&#10;'
               else '&#10;&#10;' || tp:repeat('&#10;', $blank-lines)"/>
-          <xsl:value-of select="tp:block-prefix(.)"/>
+          <xsl:value-of select="if (@rend) then tp:block-prefix(.) else ''"/>
           <xsl:apply-templates select="."/>
           <xsl:next-iteration>
             <xsl:with-param name="extra" select="0"/>

@@ -317,20 +317,29 @@
        back to; inside another such name it keeps the anchor only (links do not nest). -->
   <xsl:template match="persName | placeName | orgName | geogName | name | roleName">
     <xsl:variable name="href" select="tp:register-href(.)"/>
-    <xsl:variable name="linked" select="exists($href) and empty(ancestor::*[@ref][exists(tp:register-href(.))])"/>
-    <xsl:element name="{if ($linked) then 'a' else 'span'}">
-      <xsl:attribute name="class" select="string-join(('name', local-name(), @type), ' ')"/>
-      <xsl:if test="exists($href)">
-        <xsl:attribute name="id" select="tp:name-anchor(.)"/>
-      </xsl:if>
-      <xsl:if test="$linked">
-        <xsl:attribute name="href" select="$href"/>
-      </xsl:if>
-      <xsl:if test="@type = 'pseudo'">
-        <xsl:attribute name="title" select="'pseudonym'"/>
-      </xsl:if>
-      <xsl:apply-templates/>
-    </xsl:element>
+    <xsl:variable name="class" select="string-join(('name', local-name(), @type), ' ')"/>
+    <!-- a or span written as such: an element made by a computed name costs more than the choice -->
+    <xsl:choose>
+      <xsl:when test="exists($href) and empty(ancestor::*[@ref][exists(tp:register-href(.))])">
+        <a class="{$class}" id="{tp:name-anchor(.)}" href="{$href}">
+          <xsl:if test="@type = 'pseudo'">
+            <xsl:attribute name="title" select="'pseudonym'"/>
+          </xsl:if>
+          <xsl:apply-templates/>
+        </a>
+      </xsl:when>
+      <xsl:otherwise>
+        <span class="{$class}">
+          <xsl:if test="exists($href)">
+            <xsl:attribute name="id" select="tp:name-anchor(.)"/>
+          </xsl:if>
+          <xsl:if test="@type = 'pseudo'">
+            <xsl:attribute name="title" select="'pseudonym'"/>
+          </xsl:if>
+          <xsl:apply-templates/>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="date | time">
@@ -445,13 +454,26 @@
     <xsl:variable name="element" select="if (count($made) = 1 and $made instance of element()) then $made
         else ()"/>
     <xsl:variable name="note" select="string-join((tp:decision-label(.), tp:source-label(.)), ', ')"/>
-    <xsl:element name="{($element ! local-name(.), 'span')[1]}">
-      <xsl:copy-of select="$element/@*"/>
-      <xsl:attribute name="id" select="tp:anchor(.)"/>
-      <xsl:attribute name="class" select="string-join(($element/@class, 'decision', 'cert-' || tp:certainty(.)), ' ')"/>
-      <xsl:attribute name="title" select="string-join(($element/@title, $note), ' · ')"/>
-      <xsl:sequence select="if ($element) then $element/node() else $made"/>
-    </xsl:element>
+    <xsl:variable name="id" select="tp:anchor(.)"/>
+    <xsl:variable name="class" select="string-join(($element/@class, 'decision', 'cert-' || tp:certainty(.)), ' ')"/>
+    <xsl:variable name="title" select="string-join(($element/@title, $note), ' · ')"/>
+    <!-- the element copied (its own name), or a span: cheaper than an element of a computed name -->
+    <xsl:choose>
+      <xsl:when test="exists($element)">
+        <xsl:copy select="$element">
+          <xsl:copy-of select="@*"/>
+          <xsl:attribute name="id" select="$id"/>
+          <xsl:attribute name="class" select="$class"/>
+          <xsl:attribute name="title" select="$title"/>
+          <xsl:sequence select="node()"/>
+        </xsl:copy>
+      </xsl:when>
+      <xsl:otherwise>
+        <span id="{$id}" class="{$class}" title="{$title}">
+          <xsl:sequence select="$made"/>
+        </span>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
   <!-- The side panel: every header fact and every decision in the text, the uncertain ones

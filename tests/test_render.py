@@ -279,6 +279,32 @@ def test_review_shows_the_source_line_of_each_decision() -> None:
     assert where["#body1-div1-fw2-stamp1"] == "telegram.txt, line 35"
 
 
+#: A document's own prefixDef patterns, and the source link of the telegram's first decision
+#: (its block's @source is "src:line=14,15") through each: teipipe's pattern, another of the same
+#: meaning, teipipe's to another file, and one that does not match (no link: the pointer is not
+#: resolved).
+PREFIX_PATTERNS = [
+    (r"line=(\d+),(\d+)", "../seeds/telegram.txt#line=$1,$2", "../seeds/telegram.txt#line=14,15"),
+    (r"line=([0-9]+),([0-9]+)", "../seeds/telegram.txt#line=$1,$2", "../seeds/telegram.txt#line=14,15"),
+    (r"line=(\d+),(\d+)", "../sources/other.txt#line=$1,$2", "../sources/other.txt#line=14,15"),
+    (r"lines=(\d+)", "../seeds/telegram.txt#line=$1", None),
+]
+
+
+@pytest.mark.parametrize("pattern, replacement, link", PREFIX_PATTERNS)
+def test_source_links_go_through_the_documents_own_pattern(tmp_path: Path, pattern: str, replacement: str,
+                                                          link: str | None) -> None:
+    root = tei(FIXTURES / "telegram.xml")
+    prefix = root.find(".//tei:prefixDef[@ident='src']", NS)
+    prefix.set("matchPattern", pattern)
+    prefix.set("replacementPattern", replacement)
+    changed = tmp_path / "telegram.xml"
+    changed.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    first = page(changed, "review").xpath("//aside[@class='review-panel']//li")[0]
+    assert first.xpath("string(a/@href)") == "#body1-div1-p1-supplied1"
+    assert first.xpath("a[@class='source-link']/@href") == ([link] if link else [])
+
+
 def test_review_reports_missing_header_facts() -> None:
     document = page(FIXTURES / "bulletin.xml", "review")
     entries = document.xpath("//aside[@class='review-panel']//li")

@@ -81,8 +81,9 @@ class RenderReport:
 _processor: PySaxonProcessor | None = None
 _compiler: PyXslt30Processor | None = None
 _executables: dict[Path, PyXsltExecutable] = {}
-#: The compiled stylesheet for (folder as given, name): found without resolving the path again
-#: (a `stat` of each of its folders) for every transformation.
+#: The compiled stylesheet for (folder as given, name), the folder absolute (or None, the
+#: package's): found without resolving the path again (a `stat` of each of its folders) for
+#: every transformation.
 _by_folder: dict[tuple[Path | None, str], PyXsltExecutable] = {}
 
 
@@ -103,7 +104,8 @@ def _xslt() -> PyXslt30Processor:
 
 def stylesheet(name: str, transforms: Path | None = None) -> PyXsltExecutable:
     """The compiled stylesheet for ``name`` ('html', 'text' or 'index'), compiled on first use."""
-    executable = _by_folder.get((transforms, name))
+    known = transforms is None or transforms.is_absolute()
+    executable = _by_folder.get((transforms, name)) if known else None
     if executable is not None:
         return executable
     path = ((transforms or TRANSFORMS) / _STYLESHEETS[name]).resolve()
@@ -114,7 +116,8 @@ def stylesheet(name: str, transforms: Path | None = None) -> PyXsltExecutable:
         except PySaxonApiError as error:
             raise RenderError(path, f"stylesheet does not compile: {error}") from error
         _executables[path] = executable
-    _by_folder[(transforms, name)] = executable
+    if known:
+        _by_folder[(transforms, name)] = executable
     return executable
 
 

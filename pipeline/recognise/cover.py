@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import vocab
+from ..vocab.guard import Guarded
 from . import dates
 
 #: How much of the text the cover may take at most (characters).
@@ -55,8 +56,8 @@ def _rules() -> dict:
     data = vocab.cover_rules()
     flags = re.I | re.M
     return {
-        "stamp": re.compile("|".join(f"(?:{p})" for p in data["stamps"]), flags),
-        "undated": re.compile("|".join(f"(?:{p})" for p in data.get("undated_stamps", ("(?!)",))), flags),
+        "stamp": Guarded("|".join(f"(?:{p})" for p in data["stamps"]), flags),
+        "undated": Guarded("|".join(f"(?:{p})" for p in data.get("undated_stamps", ("(?!)",))), flags),
         "reach": int(data["stamp_reach"]),
         "issuers": [(row["name"], re.compile(row["pattern"], flags)) for row in data["issuer"]],
         "addressees": [re.compile(row["pattern"], flags) for row in data["addressee"]],

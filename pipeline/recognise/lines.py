@@ -9,7 +9,7 @@ here only say where in a line they stand.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 
 from .. import vocab
 from ..authority import Authority
@@ -123,23 +123,39 @@ def despaced(text: str) -> str | None:
 def markings_only(text: str) -> list[re.Match] | None:
     """The marking words of a line made of nothing else (separators and brackets aside), or
     None when the line says anything more. A letter-spaced line is read as its words."""
-    found = _markings_only(text) if len(text) <= _REMEMBERED_LENGTH else _markings_only.__wrapped__(text)
+    found = _markings_only(text)
     return None if found is None else list(found)
 
 
-#: The longest line whose answer is remembered (a line of markings is short).
+#: The longest text whose answers are remembered (:func:`per_document`).
 _REMEMBERED_LENGTH = 400
+_REMEMBERING: list = []
 
 
-def forget_markings() -> None:
-    """Forget the lines :func:`markings_only` was asked of: a new document begins."""
-    _markings_only.cache_clear()
+def per_document(function):
+    """``function`` of a line's text, its answers remembered until :func:`forget_lines`: the
+    recognisers ask the same questions of the same line again and again. Answers must not be
+    changed by the caller (tuples, matches); a text longer than :data:`_REMEMBERED_LENGTH`
+    is asked afresh."""
+    remembering = lru_cache(maxsize=4096)(function)
+    _REMEMBERING.append(remembering)
+
+    @wraps(function)
+    def answer(text: str):
+        return remembering(text) if len(text) <= _REMEMBERED_LENGTH else function(text)
+
+    return answer
 
 
-@lru_cache(maxsize=4096)
+def forget_lines() -> None:
+    """Forget the answers :func:`per_document` remembered: a new document begins."""
+    for remembering in _REMEMBERING:
+        remembering.cache_clear()
+
+
+@per_document
 def _markings_only(text: str) -> tuple[re.Match, ...] | None:
-    """:func:`markings_only`, once per line of a document: the recognisers ask it of the same
-    line again and again (:func:`forget_markings` starts afresh for each document)."""
+    """:func:`markings_only`, once per line of a document."""
     spaced = despaced(text)
     if spaced is not None:
         text = spaced
@@ -246,18 +262,21 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
-def release_stamps(text: str) -> list[tuple[str, re.Match]]:
+@per_document
+def release_stamps(text: str) -> tuple[tuple[str, re.Match], ...]:
     """Every release stamp printed in ``text``, in order, not overlapping: each form's matches
     are found in one pass, then merged."""
+    lowered = text.lower()
     found = sorted(((m.start(), -m.end(), form.name, m) for form in vocab.release_forms()
-                    for m in form.pattern.finditer(text)), key=lambda x: (x[0], x[1]))
+                    if not form.pattern.cannot_match(text, lowered)
+                    for m in form.pattern.compiled.finditer(text)), key=lambda x: (x[0], x[1]))
     chosen: list[tuple[str, re.Match]] = []
     end = -1
     for start, negative_end, name, m in found:
         if start >= end:
             chosen.append((name, m))
             end = -negative_end
-    return chosen
+    return tuple(chosen)
 
 
 def release_only(text: str) -> bool:

@@ -1,0 +1,97 @@
+"""A compiled pattern that first asks whether the text holds a word every match must contain.
+
+Most lines hold no release stamp and no review stamp, yet the regular-expression engine tries
+each of those patterns at every position of every line. :class:`Guarded` finds, once, the
+words (runs of ASCII letters and signs) that every match of the pattern contains, and answers
+"no match" at once for a text that holds none of them, which a substring search on the text
+in lower case tells many times faster than the engine. The answers are always those of the
+pattern itself: the test is skipped for a text that is not ASCII (where case-insensitive
+matching relates ASCII letters to others, such as "ſ" to "s"), and when the pattern's every
+match need not contain any word it finds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+try:  # the parser the re module compiles with (Python 3.11 and later)
+    from re import _constants as _c
+    from re import _parser
+except ImportError:  # pragma: no cover
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _parser  # type: ignore[no-redef]
+
+#: Words shorter than this are too common to be worth the test.
+SHORTEST = 3
+
+
+class Guarded:
+    """``re.compile(pattern, flags)`` with the same ``search``, ``match`` and ``finditer``,
+    quicker on texts that cannot match. ``words`` holds the words of which every match
+    contains one (in lower case), or is empty when no such set was found."""
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.compiled = re.compile(pattern, flags)
+        self.pattern = pattern
+        self.flags = self.compiled.flags
+        needed = _needed(_parser.parse(pattern, flags))
+        self.words: tuple[str, ...] = tuple(sorted(needed)) if needed else ()
+
+    def cannot_match(self, text: str, lowered: str | None = None) -> bool:
+        """True when no match is possible in ``text`` (``lowered``: ``text.lower()``, when
+        the caller has it)."""
+        if not self.words or not text.isascii():
+            return False
+        lowered = text.lower() if lowered is None else lowered
+        return not any(word in lowered for word in self.words)
+
+    def search(self, text: str, *bounds: int) -> re.Match | None:
+        return None if self.cannot_match(text) else self.compiled.search(text, *bounds)
+
+    def match(self, text: str, *bounds: int) -> re.Match | None:
+        return None if self.cannot_match(text) else self.compiled.match(text, *bounds)
+
+    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match]:
+        return iter(()) if self.cannot_match(text) else self.compiled.finditer(text, *bounds)
+
+    def __repr__(self) -> str:
+        return f"Guarded({self.pattern!r}, words={self.words!r})"
+
+
+def _needed(items) -> set[str] | None:
+    """Words of which every match of the parsed sequence ``items`` contains at least one, or
+    None. The runs of literal ASCII characters in the sequence each qualify, and so does a
+    group or a repetition of at least one whose own contents qualify; of an alternation, the
+    words of all its branches together, when each branch has some. The best of these (the
+    fewest words, then the longest shortest word) is taken."""
+    candidates: list[set[str]] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if len(run) >= SHORTEST:
+            candidates.append({"".join(run)})
+        run.clear()
+
+    for op, argument in items:
+        if op is _c.LITERAL and argument < 128:
+            run.append(chr(argument).lower())
+            continue
+        close()
+        inner: set[str] | None = None
+        if op is _c.SUBPATTERN:
+            inner = _needed(argument[-1])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)) and argument[0] >= 1:
+            inner = _needed(argument[2])
+        elif op is getattr(_c, "ATOMIC_GROUP", None):
+            inner = _needed(argument)
+        elif op is _c.BRANCH:
+            branches = [_needed(branch) for branch in argument[1]]
+            if all(branches):
+                inner = set().union(*branches)  # type: ignore[arg-type]
+        if inner:
+            candidates.append(inner)
+    close()
+    if not candidates:
+        return None
+    return min(candidates, key=lambda words: (len(words), -min(map(len, words))))

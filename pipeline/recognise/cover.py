@@ -14,11 +14,12 @@ The wordings (stamps, issuers, addressee lines) are rows of ``vocab/cover.toml``
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import cache
 
 from .. import vocab
-from ..vocab.guard import Guarded
+from ..vocab.guard import Alternatives
 from . import dates
 
 #: How much of the text the cover may take at most (characters).
@@ -56,8 +57,8 @@ def _rules() -> dict:
     data = vocab.cover_rules()
     flags = re.I | re.M
     return {
-        "stamp": Guarded("|".join(f"(?:{p})" for p in data["stamps"]), flags),
-        "undated": Guarded("|".join(f"(?:{p})" for p in data.get("undated_stamps", ("(?!)",))), flags),
+        "stamp": Alternatives(data["stamps"], flags),
+        "undated": Alternatives(data.get("undated_stamps", ("(?!)",)), flags),
         "reach": int(data["stamp_reach"]),
         "issuers": [(row["name"], re.compile(row["pattern"], flags)) for row in data["issuer"]],
         "addressees": [re.compile(row["pattern"], flags) for row in data["addressee"]],
@@ -70,14 +71,16 @@ def _rules() -> dict:
 def cover_zone(text: str) -> int:
     """Where the cover ends: at the first run of ten words of which seven or more are in lower
     case (running prose), or at :data:`COVER_LIMIT`."""
-    words = [(m.start(), m.group()[0].islower()) for m in _WORD.finditer(text[:COVER_LIMIT])]
+    recent: deque[tuple[int, bool]] = deque()  # the last ten words: where each starts, whether in lower case
     lower = 0
-    for index, (_, is_lower) in enumerate(words):
+    for m in _WORD.finditer(text[:COVER_LIMIT]):
+        is_lower = m.group()[0].islower()
+        recent.append((m.start(), is_lower))
         lower += is_lower
-        if index >= 10:
-            lower -= words[index - 10][1]
-        if index >= 9 and lower >= 7:
-            return next(start for start, is_lower in words[index - 9:index + 1] if is_lower)
+        if len(recent) > 10:
+            lower -= recent.popleft()[1]
+        if len(recent) == 10 and lower >= 7:
+            return next(start for start, low in recent if low)
     return min(len(text), COVER_LIMIT)
 
 

@@ -95,3 +95,26 @@ def _needed(items) -> set[str] | None:
     if not candidates:
         return None
     return min(candidates, key=lambda words: (len(words), -min(map(len, words))))
+
+
+class Alternatives:
+    """``re.compile("|".join(f"(?:{p})" for p in patterns), flags)``, whose ``finditer``
+    leaves out, for each text, the alternatives that cannot match in it (:class:`Guarded`):
+    an alternative that matches nowhere in the text changes no match of the others. The
+    alternation of each set of alternatives left is compiled once."""
+
+    def __init__(self, patterns, flags: int = 0) -> None:
+        self.alternatives = tuple(Guarded(f"(?:{p})", flags) for p in patterns)
+        self.flags = flags
+        self.pattern = "|".join(alternative.pattern for alternative in self.alternatives)
+        self._compiled: dict[tuple[int, ...], re.Pattern] = {}
+
+    def finditer(self, text: str, *bounds: int) -> Iterator[re.Match]:
+        lowered = text.lower()
+        left = tuple(index for index, alternative in enumerate(self.alternatives)
+                     if not alternative.cannot_match(text, lowered))
+        if not left:
+            return iter(())
+        if left not in self._compiled:
+            self._compiled[left] = re.compile("|".join(self.alternatives[i].pattern for i in left), self.flags)
+        return self._compiled[left].finditer(text, *bounds)

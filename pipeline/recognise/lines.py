@@ -14,6 +14,7 @@ from functools import cache, lru_cache, wraps
 from .. import vocab
 from ..authority import Authority
 from ..model import Inline, Span, plain_text
+from ..vocab import guard
 from . import dates
 
 # --- patterns ------------------------------------------------------------------------------------
@@ -35,18 +36,18 @@ def _patterns() -> dict:
     kinds = [w for kind in vocab.kinds() for w in kind.wordings]
     words = vocab.people_words()
     return {
-        "marking": re.compile(
+        "marking": guard.Guarded(
             r"(?<![\w])(?:(?P<level>" + vocab.phrase_pattern(level_words) + r")|(?P<precedence>"
             + vocab.phrase_pattern(marks.precedence) + r")|(?P<handling>" + vocab.phrase_pattern(marks.handling)
             + r"))(?![\w])", re.I),
-        "kind_line": re.compile(
+        "kind_line": guard.Guarded(
             r"^(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?:\s*+(?P<sign>" + _NUMBER_SIGN + r"))?\s*+[:.]?\s*+"
             r"(?P<number>[\w/:.\- ]{0,30}\d[\w/:.\- ]{0,10})?"
             r"(?:\s*+\b(?:for|to)\b:?\s++(?P<who>[^.;]{2,80}))?\s*+$", re.I),
-        "kind_word": re.compile(r"(?<![\w])(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?![\w])", re.I),
-        "salutation": re.compile(r"^(?P<salute>" + vocab.phrase_pattern(words["salutations"]) + r")\s*[!.,]", re.I),
-        "signed": re.compile(r"^(?P<label>" + vocab.phrase_pattern(words["signature_labels"]) + r")\s*+:?\s*+(?P<name>\S.*)$", re.I),
-        "roles": re.compile(r"(?<![\w])" + vocab.phrase_pattern(words["roles"]) + r"(?![\w])", re.I),
+        "kind_word": guard.Guarded(r"(?<![\w])(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?![\w])", re.I),
+        "salutation": guard.Guarded(r"^(?P<salute>" + vocab.phrase_pattern(words["salutations"]) + r")\s*[!.,]", re.I),
+        "signed": guard.Guarded(r"^(?P<label>" + vocab.phrase_pattern(words["signature_labels"]) + r")\s*+:?\s*+(?P<name>\S.*)$", re.I),
+        "roles": guard.Guarded(r"(?<![\w])" + vocab.phrase_pattern(words["roles"]) + r"(?![\w])", re.I),
         "routing": {w.lower() for w in words["routing"]},
     }
 
@@ -266,9 +267,9 @@ def is_page_number(text: str) -> bool:
 def release_stamps(text: str) -> tuple[tuple[str, re.Match], ...]:
     """Every release stamp printed in ``text``, in order, not overlapping: each form's matches
     are found in one pass, then merged."""
-    lowered = text.lower()
+    read = guard.lowered(text)
     found = sorted(((m.start(), -m.end(), form.name, m) for form in vocab.release_forms()
-                    if not form.pattern.cannot_match(text, lowered)
+                    if not form.pattern.cannot_match(text, read)
                     for m in form.pattern.compiled.finditer(text)), key=lambda x: (x[0], x[1]))
     chosen: list[tuple[str, re.Match]] = []
     end = -1

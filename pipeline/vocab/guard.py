@@ -5,9 +5,9 @@ each of those patterns at every position of every line. :class:`Guarded` finds, 
 words (runs of ASCII letters and signs) that every match of the pattern contains, and answers
 "no match" at once for a text that holds none of them, which a substring search on the text
 in lower case tells many times faster than the engine. The answers are always those of the
-pattern itself: the test is skipped for a text that is not ASCII (where case-insensitive
-matching relates ASCII letters to others, such as "ſ" to "s"), and when the pattern's every
-match need not contain any word it finds.
+pattern itself: the few letters that case-insensitive matching takes for ASCII ones ("ſ" for
+"s") are read as those, and a pattern whose every match need not contain any word it finds
+is always tried.
 """
 
 from __future__ import annotations
@@ -24,10 +24,21 @@ except ImportError:  # pragma: no cover
 
 #: Words shorter than this are too common to be worth the test.
 SHORTEST = 3
+#: The characters other than ASCII that case-insensitive matching takes for an ASCII letter
+#: (tests/test_guard.py checks this against every character).
+LOOKALIKES = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+_READ_AS_ASCII = str.maketrans(LOOKALIKES)
+
+
+def lowered(text: str) -> str:
+    """``text`` in lower case, as the words of :class:`Guarded` are looked for in it."""
+    if not text.isascii() and any(letter in text for letter in LOOKALIKES):
+        text = text.translate(_READ_AS_ASCII)
+    return text.lower()
 
 
 class Guarded:
-    """``re.compile(pattern, flags)`` with the same ``search``, ``match`` and ``finditer``,
+    """``re.compile(pattern, flags)`` with the same ``search``, ``match``, ``finditer`` and ``findall``,
     quicker on texts that cannot match. ``words`` holds the words of which every match
     contains one (in lower case), or is empty when no such set was found."""
 
@@ -38,13 +49,13 @@ class Guarded:
         needed = _needed(_parser.parse(pattern, flags))
         self.words: tuple[str, ...] = tuple(sorted(needed)) if needed else ()
 
-    def cannot_match(self, text: str, lowered: str | None = None) -> bool:
-        """True when no match is possible in ``text`` (``lowered``: ``text.lower()``, when
+    def cannot_match(self, text: str, read: str | None = None) -> bool:
+        """True when no match is possible in ``text`` (``read``: its :func:`lowered`, when
         the caller has it)."""
-        if not self.words or not text.isascii():
+        if not self.words:
             return False
-        lowered = text.lower() if lowered is None else lowered
-        return not any(word in lowered for word in self.words)
+        read = lowered(text) if read is None else read
+        return not any(word in read for word in self.words)
 
     def search(self, text: str, *bounds: int) -> re.Match | None:
         return None if self.cannot_match(text) else self.compiled.search(text, *bounds)
@@ -54,6 +65,9 @@ class Guarded:
 
     def finditer(self, text: str, *bounds: int) -> Iterator[re.Match]:
         return iter(()) if self.cannot_match(text) else self.compiled.finditer(text, *bounds)
+
+    def findall(self, text: str, *bounds: int) -> list:
+        return [] if self.cannot_match(text) else self.compiled.findall(text, *bounds)
 
     def __repr__(self) -> str:
         return f"Guarded({self.pattern!r}, words={self.words!r})"
@@ -110,9 +124,9 @@ class Alternatives:
         self._compiled: dict[tuple[int, ...], re.Pattern] = {}
 
     def finditer(self, text: str, *bounds: int) -> Iterator[re.Match]:
-        lowered = text.lower()
+        read = lowered(text)
         left = tuple(index for index, alternative in enumerate(self.alternatives)
-                     if not alternative.cannot_match(text, lowered))
+                     if not alternative.cannot_match(text, read))
         if not left:
             return iter(())
         if left not in self._compiled:

@@ -55,7 +55,7 @@ class Guarded:
         if not self.words:
             return False
         read = lowered(text) if read is None else read
-        return not any(word in read for word in self.words)
+        return not any(map(read.__contains__, self.words))
 
     def search(self, text: str, *bounds: int) -> re.Match | None:
         return None if self.cannot_match(text) else self.compiled.search(text, *bounds)

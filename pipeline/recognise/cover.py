@@ -211,8 +211,10 @@ def _edits(a: str, b: str, limit: int) -> int:
         current = [i]
         for j, cb in enumerate(b, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:  # no later row is smaller
+            return limit + 1
         previous = current
-    return previous[-1]
+    return min(previous[-1], limit + 1)
 
 
 def _near_level(letters: str, shapes, rules: dict, tail: bool):

@@ -160,16 +160,14 @@ def _markings_only(text: str) -> tuple[re.Match, ...] | None:
     spaced = despaced(text)
     if spaced is not None:
         text = spaced
-    pattern = _patterns()["marking"]
-    matches = list(pattern.finditer(text))
-    if not matches:
-        return None
+    matches = []
     position = 0
-    for m in matches:
+    for m in _patterns()["marking"].finditer(text):  # given up at the first words that are no marking
         if not _SEPARATORS.match(_unbracketed(text[position:m.start()])):
             return None
+        matches.append(m)
         position = m.end()
-    if not _SEPARATORS.match(_unbracketed(text[position:])):
+    if not matches or not _SEPARATORS.match(_unbracketed(text[position:])):
         return None
     return tuple(matches)
 

@@ -382,6 +382,7 @@ def function_words() -> frozenset[str]:
     return frozenset(w.lower() for w in vocab.people_words().get("function_words", ()))
 
 
+@per_document
 def is_name_line(text: str) -> bool:
     """A line that reads as a signature: one to five name words, not a marking or a routing
     word, and not ending in a full stop unless after an initial."""
@@ -447,6 +448,7 @@ _NUMBER_LINE = re.compile(r"^" + _NUMBER_SIGN + r"\s*+:?\s*+\d[\w/-]*[.,]?(?:\s.
 _ORG_WORDS = re.compile(r"\b(?:Directorate|DIRECTORATE|Administration|ADMINISTRATION|Ministry|MINISTRY|General Staff|GENERAL STAFF|Department|DEPARTMENT|Committee|COMMITTEE|Agency|AGENCY|Embassy|EMBASSY|Office|OFFICE|Legation|LEGATION|Consulate|CONSULATE)\b")
 
 
+@per_document
 def opener_role(text: str) -> str | None:
     """The role of a paragraph in a document's opening lines, or None for running text."""
     t = text.strip()

@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 # The permissions open() would give a new file (0o666 less the umask).
@@ -28,8 +29,10 @@ _NUMBERS = itertools.count()
 ANYTHING = object()
 
 
-def write_atomic(path: Path | str, data: bytes | str, *, durable: bool = True, if_digest=ANYTHING) -> bool:
-    """Write ``data`` (text is written as UTF-8) to ``path`` through a temporary file and a rename.
+def write_atomic(path: Path | str, data: bytes | str | Iterable[bytes], *, durable: bool = True,
+                 if_digest=ANYTHING) -> bool:
+    """Write ``data`` (text is written as UTF-8; an iterable of bytes, part after part, for a file
+    too large to hold in memory) to ``path`` through a temporary file and a rename.
 
     ``durable`` flushes the data to the disk (fsync) before the rename, so that the new file
     survives a power cut as well. A caller writing many files can pass ``durable=False`` and call
@@ -46,7 +49,11 @@ def write_atomic(path: Path | str, data: bytes | str, *, durable: bool = True, i
     handle, temporary = _create(path)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                stream.write(data)
+            else:
+                for part in data:
+                    stream.write(part)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())

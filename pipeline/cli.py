@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import BadSettings, NoProject, Settings, load_settings, settings_or_defaults, start_of
+from .config import BadSettings, NoProject, Settings, find_root, load_settings, settings_or_defaults, start_of
 
 
 def interrupted() -> None:
@@ -206,8 +206,12 @@ def convert(sources: tuple[Path, ...], out_dir: Path | None, encoding: str | Non
               help="Write the report to FILE instead of standard output.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
               help="Worker processes for large batches [default: jobs of [tool.teipipe]; 0: one per core].")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Inside a project, keep each file's result in .teipipe-cache/ by its content, and check "
+                   "again only the files that changed (or whose authority file, source or review file did).")
 def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all: Path | None,
-             profile: Path | None, grammar: Path | None, output: Path | None, jobs: int | None) -> None:
+             profile: Path | None, grammar: Path | None, output: Path | None, jobs: int | None,
+             cache: bool) -> None:
     """Check TEI documents (files or folders; default: the tei folder of the project):
     well-formedness, the teipipe profile, the coded rules (TP101…) and, with --tei-all, the
     official grammar and the Schematron it embeds. Outside a project, name the files or folders
@@ -237,8 +241,13 @@ def validate(paths: tuple[Path, ...], output_format: str, strict: bool, tei_all:
     files = collect_files(targets)
     if not files:
         raise click.UsageError(f"no .xml files in {', '.join(str(t) for t in targets)}")
+    from .validate.cache import FOLDER
+
+    project = find_root(start_of(paths))
+    cache_folder = project / FOLDER if cache and project is not None else None
     try:
-        report = validate_paths(files, settings, tei_all=tei_all, profile=profile, jobs=jobs, grammar=grammar)
+        report = validate_paths(files, settings, tei_all=tei_all, profile=profile, jobs=jobs, grammar=grammar,
+                                cache=cache_folder)
     except (OSError, etree.XMLSyntaxError, etree.XMLSchemaParseError, etree.RelaxNGParseError,
             SchematronError) as exc:
         raise click.UsageError(f"cannot load a schema: {exc}") from exc

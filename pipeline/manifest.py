@@ -116,13 +116,21 @@ class Versions:
 
     @classmethod
     def of(cls, schema: Path, transforms: Path) -> "Versions":
-        common = folder_digest(PACKAGE, ["__init__.py", "vocab"])
         return cls(
             encoder=folder_digest(PACKAGE, exclude=NOT_ENCODER, suffixes=_CODE_SUFFIXES),
-            validator=key(common, folder_digest(PACKAGE, ["validate"], suffixes=_CODE_SUFFIXES),
-                          folder_digest(schema)),
-            renderer=key(common, folder_digest(PACKAGE, ["render.py"]), folder_digest(transforms)),
+            validator=validator_version(schema),
+            renderer=key(_common(), folder_digest(PACKAGE, ["render.py"]), folder_digest(transforms)),
         )
+
+
+def _common() -> str:
+    return folder_digest(PACKAGE, ["__init__.py", "vocab"])
+
+
+def validator_version(schema: Path) -> str:
+    """The validator's version with the profile in ``schema``: its code, the vocabularies and
+    the profile's files."""
+    return key(_common(), folder_digest(PACKAGE, ["validate"], suffixes=_CODE_SUFFIXES), folder_digest(schema))
 
 
 class Store:

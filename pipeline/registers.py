@@ -20,17 +20,20 @@ changed; ``teipipe render`` writes them beside the index (:func:`write_registers
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterable, Sequence
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from html import unescape
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 from saxonche import PySaxonApiError
 
 from . import TEI_NS
 from .atomic import write_atomic
-from .manifest import PACKAGE, digest, folder_digest, key
+from .manifest import PACKAGE, folder_digest, key
 from .render import (
     AUTHORITY_NAME,
     FUNCTIONS_NS,
@@ -176,16 +179,31 @@ def summary(documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]], autho
     the facts of its index row, its names) and the TEI of each authority file (an entry in more
     than one counts as in the first). A file that is missing adds no entries; one that cannot be
     read raises :class:`RegisterError`."""
-    parts = [f'<tp:registers xmlns:tp="{FUNCTIONS_NS}">']
+    parts = [_SUMMARY_START]
     for row, names in documents:
-        parts.append(f"<tp:document page={quoteattr(row.page)}>")
-        for name in ("title", "date", "sort-date"):
-            if row.facts.get(name):
-                parts.append(f"<tp:fact name={quoteattr(name)}>{_escape(row.facts[name])}</tp:fact>")
-        for ident, element, anchor, words in names:
-            parts.append(f"<tp:name ref={quoteattr(ident)} element={quoteattr(element)} "
-                         f"anchor={quoteattr(anchor)}>{_escape(words)}</tp:name>")
+        parts.append(_document_start(row))
+        parts += [_name_xml(*name) for name in names]
         parts.append("</tp:document>")
+    parts += _authority_xml(authorities)
+    parts.append("</tp:registers>")
+    return "".join(parts)
+
+
+_SUMMARY_START = f'<tp:registers xmlns:tp="{FUNCTIONS_NS}">'
+
+
+def _document_start(row: IndexRow) -> str:
+    return f"<tp:document page={_attribute(row.page)}>" + "".join(
+        f'<tp:fact name="{name}">{_escape(row.facts[name])}</tp:fact>' for name in _SUMMARY_FACTS if row.facts.get(name))
+
+
+def _name_xml(ident: str, element: str, anchor: str, words: str) -> str:
+    return (f"<tp:name ref={_attribute(ident)} element={_attribute(element)} "
+            f"anchor={_attribute(anchor)}>{_escape(words)}</tp:name>")
+
+
+def _authority_xml(authorities: Sequence[Path]) -> list[str]:
+    parts = []
     for authority in authorities:
         if not authority.exists():
             continue
@@ -195,40 +213,177 @@ def summary(documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]], autho
             raise RegisterError(f"{_shown(authority)}:{problem.line}:{problem.column}: error: the authority file "
                                 f"cannot be read for the registers ({problem.code} {problem.message})")
         parts.append(etree.tostring(parsed.tree.getroot(), encoding="unicode"))
-    parts.append("</tp:registers>")
-    return "".join(parts)
+    return parts
 
 
 def _escape(text: str) -> str:
-    return escape(text, {"\r": "&#13;"})
+    """``text`` as the content of an element (a carriage return kept as one)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _attribute(value: str) -> str:
+    """``value`` quoted as an attribute, read back as it is (white space other than spaces kept)."""
+    return '"' + (value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
+                  .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")) + '"'
+
+
+class Mentions:
+    """Every name of the documents, kept in a temporary SQLite database (on disk, removed when
+    closed) rather than in memory: a register lists the mentions of each entry across the
+    corpus, and a corpus of a hundred thousand documents names some millions of times. Each
+    document and each name is kept as the XML of :func:`summary`, written once."""
+
+    def __init__(self, documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]] = ()) -> None:
+        self.database = sqlite3.connect("")
+        self.database.executescript("""
+            CREATE TABLE document (number INTEGER PRIMARY KEY, xml TEXT);
+            CREATE TABLE name (document INTEGER, number INTEGER, ref TEXT, element TEXT, xml TEXT);
+        """)
+        self.count = 0
+        self.add(documents)
+
+    def add(self, documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]]) -> None:
+        """Keep the documents' index rows and names (:func:`names_in`), after those kept before."""
+        for row, names in documents:
+            self.count += 1
+            self.database.execute("INSERT INTO document VALUES (?, ?)", (self.count, _document_start(row)))
+            self.database.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?)", [
+                (self.count, number, name[0], name[1], _name_xml(*name)) for number, name in enumerate(names)])
+
+    def summary(self, ident: str | None = None, authorities: Sequence[Path] = ()) -> str:
+        """:func:`summary` of the documents in the order they were kept, each with its names;
+        with ``ident``, of the documents that name it alone, each with those names alone."""
+        if ident is None:
+            rows = self.database.execute(
+                "SELECT d.number, d.xml, n.xml FROM document d LEFT JOIN name n ON n.document = d.number "
+                "ORDER BY d.number, n.number")
+        else:
+            self.database.execute("CREATE INDEX IF NOT EXISTS name_ref ON name (ref, document, number)")
+            rows = self.database.execute(
+                "SELECT d.number, d.xml, n.xml FROM name n JOIN document d ON d.number = n.document "
+                "WHERE n.ref = ? ORDER BY n.document, n.number", (ident,))
+        parts = [_SUMMARY_START]
+        current = None
+        for number, document, name in rows:
+            if number != current:
+                if current is not None:
+                    parts.append("</tp:document>")
+                current = number
+                parts.append(document)
+            if name is not None:
+                parts.append(name)
+        if current is not None:
+            parts.append("</tp:document>")
+        parts += _authority_xml(authorities)
+        parts.append("</tp:registers>")
+        return "".join(parts)
+
+    def named(self) -> list[list[str]]:
+        """Each id the documents point at, once for each element that points at it, as names
+        (``[id, element, "", ""]``) in the order first met."""
+        return [[ref, element, "", ""] for ref, element in self.database.execute(
+            "SELECT ref, element FROM name GROUP BY ref, element ORDER BY min(rowid)")]
+
+    def close(self) -> None:
+        self.database.close()
+
+
+#: The facts of an index row that the registers show of a document.
+_SUMMARY_FACTS = ("title", "date", "sort-date")
+#: Above this many documents a page is made in parts (``$part`` of registers.xsl), so that no
+#: transformation holds every document's names.
+DOCUMENTS_AT_ONCE = 500
+_MENTIONS = re.compile(r'<tp-mentions data-id="([^"]*)"></tp-mentions>')
+
+
+#: What makes the mentions of entries: given (register, id, summary of the documents naming it)
+#: for each entry in turn, it yields the HTML of each list of mentions, in order.
+MentionsMaker = Callable[[Iterator[tuple[str, str, str]], int], Iterator[str]]
+
+
+def register_pages(mentions: Mentions, authorities: Sequence[Path], *, transforms: Path | None = None,
+                   at_once: int | None = None, make_mentions: MentionsMaker | None = None,
+                   ) -> Iterator[tuple[str, Iterator[bytes]]]:
+    """Each register page of the documents kept in ``mentions`` and of the authority files, as
+    its name (``persons.html``…) and its bytes in parts: one transformation of every document
+    when there are at most ``at_once`` (:data:`DOCUMENTS_AT_ONCE`), else the page made around
+    the place of each entry's mentions, and each entry's mentions made from the documents that
+    name it alone, by ``make_mentions`` (in this process unless another is given: the build
+    hands them to its workers). Both ways give the same bytes. Raises :class:`RegisterError`."""
+    at_once = DOCUMENTS_AT_ONCE if at_once is None else at_once
+    make_mentions = make_mentions or (lambda jobs, count: (mentions_html(*job, transforms) for job in jobs))
+    try:
+        executable = stylesheet("registers", transforms)
+        if mentions.count <= at_once:
+            node = _parse(mentions.summary(authorities=authorities))
+            for register in REGISTERS:
+                yield f"{register}.html", iter([_transform(executable, node, register=register).encode("utf-8")])
+            return
+        node = _parse(summary([(IndexRow("", {}), mentions.named())], authorities))
+        for register in REGISTERS:
+            page = _transform(executable, node, register=register, part="page")
+            yield f"{register}.html", _put_together(page, mentions, register, make_mentions)
+    except RenderError as error:
+        raise RegisterError(str(error)) from error
+
+
+def _put_together(page: str, mentions: Mentions, register: str, make_mentions: MentionsMaker) -> Iterator[bytes]:
+    places = list(_MENTIONS.finditer(page))
+    jobs = ((register, ident, mentions.summary(ident))
+            for ident in (unescape(place.group(1)) for place in places))
+    start = 0
+    for place, html in zip(places, make_mentions(jobs, len(places))):
+        yield page[start:place.start()].encode("utf-8")
+        yield html.encode("utf-8")
+        start = place.end()
+    yield page[start:].encode("utf-8")
+
+
+def mentions_html(register: str, ident: str, summary_text: str, transforms: Path | None = None) -> str:
+    """The list of the mentions of ``ident`` in ``register`` (``$part`` 'mentions' of
+    registers.xsl), from the summary of the documents that name it."""
+    return _transform(stylesheet("registers", transforms), _parse(summary_text),
+                      register=register, part="mentions", id=ident)
+
+
+def _parse(text: str):
+    try:
+        return _saxon().parse_xml(xml_text=text, encoding="UTF-8")
+    except PySaxonApiError as error:
+        raise RegisterError(f"registers: {_error_message(error)}") from error
+
+
+def _transform(executable, node, **parameters: str) -> str:
+    _set_parameters(executable, generator=GENERATOR, css=CSS_NAME, **parameters)
+    try:
+        return executable.transform_to_string(xdm_node=node) or ""
+    except PySaxonApiError as error:
+        raise RegisterError(f"registers: {_error_message(error)}") from error
 
 
 def render_registers(documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]], authorities: Sequence[Path], *,
-                     transforms: Path | None = None) -> dict[str, bytes]:
+                     transforms: Path | None = None, at_once: int | None = None) -> dict[str, bytes]:
     """The register pages, ``{"persons.html": bytes, …}``, of the documents (their index rows
-    and :func:`names_in`) and the authority files."""
-    text = summary(documents, authorities)
-    pages = {}
+    and :func:`names_in`) and the authority files (:func:`register_pages`)."""
+    mentions = Mentions(documents)
     try:
-        node = _saxon().parse_xml(xml_text=text, encoding="UTF-8")
-        executable = stylesheet("registers", transforms)
-        for register in REGISTERS:
-            _set_parameters(executable, register=register, generator=GENERATOR, css=CSS_NAME)
-            pages[f"{register}.html"] = (executable.transform_to_string(xdm_node=node) or "").encode("utf-8")
-    except RenderError as error:
-        raise RegisterError(str(error)) from error
-    except PySaxonApiError as error:
-        raise RegisterError(f"registers: {_error_message(error)}") from error
-    return pages
+        return {name: b"".join(parts) for name, parts in
+                register_pages(mentions, authorities, transforms=transforms, at_once=at_once)}
+    finally:
+        mentions.close()
 
 
 def write_registers(out_dir: Path, documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]],
                     authorities: Sequence[Path], *, transforms: Path | None = None) -> list[Path]:
-    """Write the register pages into ``out_dir``; the paths written."""
+    """Write the register pages into ``out_dir``, each part by part; the paths written."""
     written = []
-    for name, data in render_registers(documents, authorities, transforms=transforms).items():
-        write_atomic(out_dir / name, data, durable=False)
-        written.append(out_dir / name)
+    mentions = Mentions(documents)
+    try:
+        for name, parts in register_pages(mentions, authorities, transforms=transforms):
+            write_atomic(out_dir / name, parts, durable=False)
+            written.append(out_dir / name)
+    finally:
+        mentions.close()
     return written
 
 
@@ -251,6 +406,19 @@ def names_job(job: tuple[Path, bytes | str]) -> list[list[str]] | str:
         return names_of(tei, data)
     except RegisterError as error:
         return str(error)
+
+
+def mentions_job(job: tuple[str, str, str, str]) -> tuple[str | None, str | None]:
+    """:func:`mentions_html` for (the build's toolkit, register, id, summary) on the build's
+    workers, with the stylesheets of the toolkit they were given: (the HTML, None), or (None,
+    why it could not be made)."""
+    from .executor import installed
+
+    toolkit, register, ident, summary_text = job
+    try:
+        return mentions_html(register, ident, summary_text, installed(toolkit).transforms), None
+    except RegisterError as error:
+        return None, str(error)
 
 
 def _job(document) -> tuple[Path, bytes | str]:
@@ -286,27 +454,63 @@ def registers_stage(run, documents) -> None:
         return
     if run.progress:
         run.progress("registers", 0, 1)
-    documents_named = ((IndexRow(**d.record["rendered"]["row"]), d.record["named"]["names"]) for d in listed)
+    mentions = Mentions((IndexRow(**d.record["rendered"]["row"]), d.record["named"]["names"]) for d in listed)
+    outputs = {}
+
+    def make_mentions(jobs, count):
+        for html, error in run.workers.map(mentions_job, ((run.workers.toolkit, *job) for job in jobs), count):
+            if error is not None:
+                raise RegisterError(error)
+            yield html
+
     try:
-        pages = render_registers(documents_named, [settings.authority], transforms=settings.transforms)
+        for name, parts in register_pages(mentions, [settings.authority], transforms=settings.transforms,
+                                          make_mentions=make_mentions):
+            first, *others = [settings.build / folder / name for folder in FOLDERS]
+            written = _Measured(parts)
+            write_atomic(first, written, durable=False)
+            for other in others:  # the same page beside the review pages: a copy of the first
+                write_atomic(other, _chunks_of(first), durable=False)
+            for folder in FOLDERS:
+                outputs[f"{folder}/{name}"] = [written.size, written.hexdigest()]
     except RegisterError as error:
         report.failures.append(str(error))
         return
-    outputs = {}
-    for folder in FOLDERS:
-        for name, data in pages.items():
-            try:
-                write_atomic(settings.build / folder / name, data, durable=False)
-            except OSError as error:
-                report.errors.append(f"{_shown(settings.build / folder / name)}: error: cannot be written: "
-                                     f"{error.strerror or error}")
-                return
-            outputs[f"{folder}/{name}"] = [len(data), digest(data)]
+    except OSError as error:
+        report.errors.append(f"{_shown(Path(error.filename or settings.build))}: error: cannot be written: "
+                             f"{error.strerror or error}")
+        return
+    finally:
+        mentions.close()
     manifest.index["registers"] = {"key": pages_key, "outputs": outputs}
     if run.progress:
         run.progress("registers", 1, 1)
     run.checkpoints.changed = True
     run.checkpoints.save()
+
+
+class _Measured:
+    """The parts of a file as they go by, with their size and SHA-256 counted."""
+
+    def __init__(self, parts: Iterable[bytes]) -> None:
+        self.parts = parts
+        self.size = 0
+        self.sha256 = hashlib.sha256()
+
+    def __iter__(self) -> Iterator[bytes]:
+        for part in self.parts:
+            self.size += len(part)
+            self.sha256.update(part)
+            yield part
+
+    def hexdigest(self) -> str:
+        return self.sha256.hexdigest()
+
+
+def _chunks_of(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    with open(path, "rb") as stream:
+        while chunk := stream.read(size):
+            yield chunk
 
 
 def _present(build: Path, record: dict) -> bool:

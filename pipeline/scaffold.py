@@ -66,6 +66,8 @@ GITIGNORE = """# the renderings, made again by `teipipe build`
 /build/
 # bags written by `teipipe deposit`
 /deposit/
+# what `teipipe validate` found in each file, kept to check only what changed
+/.teipipe-cache/
 """
 
 

@@ -178,6 +178,34 @@ def test_a_name_pointing_at_no_entry_is_listed_as_such(tmp_path: Path) -> None:
     assert unknown.xpath(".//a[@class='passage']/@href") == ["memo.html#body1-div1-p1-persName1"]
 
 
+def fixture_names(tmp_path: Path) -> list:
+    """The index rows and names of the fixture documents, with a name pointing at no entry and
+    words that need escaping, each document three times under other page names."""
+    from pipeline.render import IndexRow, index_row
+
+    folder = tmp_path / "tei"
+    shutil.copytree(FIXTURES, folder)
+    memo = folder / "memo.xml"
+    memo.write_text(memo.read_text(encoding="utf-8").replace("#pers-orlov", "#pers-orlova"), encoding="utf-8")
+    named = [(index_row(path), names_of(path)) for path in sorted(folder.glob("*.xml")) if path.name != "authority.xml"]
+    odd = [["pers-vance", "persName", 'p1-"&<', "Vance & <Co> \r"], ["place-nowhere", "name", "p2", "Nowhere"]]
+    return [(IndexRow(f"{copy}-{row.page}", row.facts), names + (odd if copy == 1 else []))
+            for copy in range(3) for row, names in named]
+
+
+def test_a_register_made_in_parts_is_the_page_made_at_once(tmp_path: Path) -> None:
+    from pipeline.registers import render_registers
+
+    documents = fixture_names(tmp_path)
+    authority = [tmp_path / "tei" / "authority.xml"]
+    at_once = render_registers(documents, authority, at_once=len(documents))
+    in_parts = render_registers(documents, authority, at_once=0)
+    assert set(in_parts) == {f"{register}.html" for register in REGISTERS}
+    for name, data in at_once.items():
+        assert in_parts[name] == data, name
+    assert b"place-nowhere" in in_parts["places.html"] and b"pers-orlova" in in_parts["persons.html"]
+
+
 # ------------------------------------------------------------------------------------ in the build
 
 @pytest.fixture()
@@ -205,6 +233,21 @@ def test_the_build_writes_the_registers_beside_the_reading_and_the_review_pages(
     assert len(stalin) >= 3  # the seeds' telegrams to and from Stalin
     review = page(settings.build / "html" / "review" / "letter.html")
     assert review.xpath("//*[@id='body1-div1-p1-persName1']/@href") == ["persons.html#pers-orlov"]
+
+
+def test_the_build_makes_large_registers_in_parts_on_its_workers_with_the_same_bytes(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import registers
+
+    other = tmp_path / "other"
+    shutil.copytree(project, other)
+    assert build(load_settings(project), jobs=1).ok
+    monkeypatch.setattr(registers, "DOCUMENTS_AT_ONCE", 0)  # every page in parts
+    assert build(load_settings(other), jobs=2).ok
+    for folder in ("html", "html/review"):
+        for register in REGISTERS:
+            name = f"build/{folder}/{register}.html"
+            assert (other / name).read_bytes() == (project / name).read_bytes(), name
 
 
 def test_the_build_makes_the_registers_again_only_when_the_authority_file_or_a_document_changed(project: Path) -> None:

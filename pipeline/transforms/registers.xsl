@@ -20,6 +20,13 @@
       </tp:registers>
 
   $register names the page to make: 'persons', 'places' or 'organisations'.
+
+  A large corpus's page is made in parts (pipeline/registers.py), so that no transformation holds
+  every document's names: $part 'page' makes the page from a summary that names each id once
+  (one tp:name per id and element, in a tp:document of its own), with an empty
+  <tp-mentions data-id="…"> where the list of an entry's mentions goes; $part 'mentions' makes
+  that list for the entry $id from a summary of the documents that name it. The parts put
+  together are the page $part 'whole' makes at once.
 -->
 <xsl:stylesheet version="3.0"
     xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -51,6 +58,11 @@
                              'one': 'organisation', 'many': 'organisations' } }"/>
   <xsl:variable name="tp:register-order" as="xs:string+" select="('persons', 'places', 'organisations')"/>
 
+  <!-- whole | page | mentions (above) -->
+  <xsl:param name="part" as="xs:string" select="'whole'"/>
+  <!-- with $part 'mentions': the id whose mentions to list -->
+  <xsl:param name="id" as="xs:string" select="''"/>
+
   <xsl:variable name="this" select="$tp:registers($register)"/>
 
   <!-- The names of the documents, by the id they point at. -->
@@ -58,6 +70,13 @@
 
   <xsl:template match="/">
     <xsl:apply-templates select="tp:registers"/>
+  </xsl:template>
+
+  <xsl:template match="tp:registers[$part = 'mentions']" priority="1">
+    <xsl:call-template name="mentions">
+      <xsl:with-param name="id" select="$id"/>
+      <xsl:with-param name="summary" select="."/>
+    </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="tp:registers">
@@ -181,6 +200,9 @@
     <xsl:param name="summary" as="element()"/>
     <xsl:variable name="names" select="key('tp:names', $id, $summary/root())"/>
     <xsl:choose>
+      <xsl:when test="$part = 'page'">
+        <tp-mentions data-id="{$id}"/>
+      </xsl:when>
       <xsl:when test="empty($names)">
         <p class="mentions none">Not named in the documents.</p>
       </xsl:when>

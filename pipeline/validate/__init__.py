@@ -11,6 +11,8 @@ The layers, in the order a file goes through them (one module each):
 * :mod:`.schematron` ISO Schematron compiled to XSLT 3.0 and run with saxonche (the grammars'
   embedded Schematron, and ``schema/teipipe.sch``).
 * :mod:`.check`     runs the layers on one file (a pure function) and on a batch.
+* :mod:`.cache`     keeps each file's result by its content, so that a batch checked again is
+  checked only where it changed.
 * :mod:`.report` and :mod:`.formats`  the results, and how they are written.
 
 Use::
@@ -33,7 +35,7 @@ from .report import ERROR, WARNING, Code, FileResult, Problem, Report
 #: needs only the report (a build with nothing to do) does not load the validators.
 _FROM = {"CheckContext": "check", "check_file": "check", "collect_files": "check", "validate_paths": "check",
          "WRITERS": "formats", "write": "formats"}
-_MODULES = ("check", "formats", "grammar", "profile", "rules", "safe_xml", "schematron", "printed_dates")
+_MODULES = ("cache", "check", "formats", "grammar", "profile", "rules", "safe_xml", "schematron", "printed_dates")
 
 
 def __getattr__(name: str):

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sqlite3
+import sys
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from ..lifeline import die_with_parent
 from . import profile as profile_module
 from . import grammar as grammar_module
 from . import rules, safe_xml, schematron
+from .cache import ResultCache, readable_bytes
 from .report import ERROR, DeclaredId, FileResult, Problem, Report
 
 PROFILE_FILE = "teipipe.xsd"
@@ -71,9 +74,11 @@ def check_file(path: str, context: CheckContext, data: bytes | None = None) -> F
             problems += profile.check(parsed.tree, parsed.source, path, document.repeated_ids)
             problems += rules.run_rules(document, path)
             ids = document.ids
+            reads = tuple(sorted(document.reads.items()))
         else:  # another project's TEI: of our rules, only the ids' uniqueness
             ids = ids_of(parsed.tree)
             problems += repeated_in_file(ids, parsed.source, path)
+            reads = ()
         for rng_path, profile_checked in context.grammars:
             problems += grammar_module.check(parsed.tree, parsed.source, path, rng_path, profile_checked)
         declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in ids.items())
@@ -85,7 +90,7 @@ def check_file(path: str, context: CheckContext, data: bytes | None = None) -> F
                                          f"{' '.join(str(exc).split())[:200]}); this is a fault of teipipe: "
                                          "please report it with the file"),))
     problems.sort(key=lambda p: (p.line, p.column, p.code))
-    return FileResult(path, tuple(problems), declared)
+    return FileResult(path, tuple(problems), declared, reads)
 
 
 def ids_of(tree) -> dict[str, list]:
@@ -184,15 +189,31 @@ def _column_of_id(path: str, line: int, value: str) -> int:
     return 1
 
 
-def check_files(files: list[str], context: CheckContext, jobs: int = 1) -> list[FileResult]:
-    """:func:`check_file` for each file, in order; in ``jobs`` worker processes for a large batch."""
+def check_files(files: list[str], context: CheckContext, jobs: int = 1,
+                cache: ResultCache | None = None) -> list[FileResult]:
+    """:func:`check_file` for each file, in order; in ``jobs`` worker processes for a large batch.
+    With a ``cache``, a file whose result it keeps (and that still holds) is not checked again,
+    and the results of the others are kept in it."""
     if context.profile is not None:
         profile_module.load(context.profile)  # fail early on a broken profile; workers inherit it
     for rng_path, _ in context.grammars:
         grammar_module.load(rng_path)  # workers inherit the compiled grammar
         schematron.extract_embedded(rng_path)  # into the cache folder, for every worker to compile
+    if cache is None:
+        return _check_all(files, [None] * len(files), context, jobs)
+    datas = [readable_bytes(path) for path in files]
+    results = [None if data is None else cache.get(path, data) for path, data in zip(files, datas)]
+    due = [index for index, result in enumerate(results) if result is None]
+    for index, result in zip(due, _check_all([files[i] for i in due], [datas[i] for i in due], context, jobs)):
+        results[index] = result
+        if datas[index] is not None:
+            cache.put(files[index], datas[index], result)
+    return results
+
+
+def _check_all(files: list[str], datas: list[bytes | None], context: CheckContext, jobs: int) -> list[FileResult]:
     if jobs <= 1 or len(files) < PARALLEL_FROM:
-        return [check_file(path, context) for path in files]
+        return [check_file(path, context, data) for path, data in zip(files, datas)]
     # Small chunks: the workers finish together (a large last chunk keeps one of them busy alone).
     chunk = max(1, min(CHUNK, len(files) // (jobs * 8)))
     # A forked worker inherits the compiled grammars; an XSLT processor does not survive a fork,
@@ -200,11 +221,11 @@ def check_files(files: list[str], context: CheckContext, jobs: int = 1) -> list[
     method = "spawn" if schematron.processor_started() else "fork"
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
                              initializer=die_with_parent) as pool:
-        return list(pool.map(check_file, files, repeat(context), chunksize=chunk))
+        return list(pool.map(check_file, files, repeat(context), datas, chunksize=chunk))
 
 
 def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path | None = None,
-                   jobs: int | None = None, grammar: Path | None = None) -> Report:
+                   jobs: int | None = None, grammar: Path | None = None, cache: Path | None = None) -> Report:
     """Validate the XML files under ``paths`` (files or folders) and return the report.
 
     ``settings`` gives the profile (``settings.schema / "teipipe.xsd"``, unless ``profile`` is
@@ -213,7 +234,10 @@ def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path |
     of tei_all.rng, to validate against the official grammar (and its Schematron) as well.
     ``grammar`` is a RELAX NG grammar to validate against (with the Schematron it embeds)
     instead of the profile and its rules: TEI that is not teipipe's, of any project; only the
-    xml:ids' uniqueness (in each file and across the batch) is checked besides.
+    xml:ids' uniqueness (in each file and across the batch) is checked besides. ``cache`` is a
+    folder to keep each file's result in by its content (:mod:`.cache`), so that a file checked
+    before with the same bytes, settings and validator is not checked again; a cache that cannot
+    be written is done without.
     """
     context = CheckContext(
         profile=None if grammar else Path(profile) if profile else Path(settings.schema) / PROFILE_FILE,
@@ -223,5 +247,33 @@ def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path |
         grammar=Path(grammar) if grammar else None,
     )
     workers = settings.jobs if jobs is None else jobs
-    results = check_files(collect_files(paths), context, workers or os.cpu_count() or 1)
-    return Report(repeated_across_files(results))
+    kept = _open_cache(cache, settings, context)
+    try:
+        results = check_files(collect_files(paths), context, workers or os.cpu_count() or 1, kept)
+    finally:
+        if kept is not None:
+            _close_cache(kept)
+    return Report(repeated_across_files(results), cached=kept.hits if kept is not None else 0)
+
+
+def _open_cache(folder: Path | None, settings, context: CheckContext) -> ResultCache | None:
+    if folder is None:
+        return None
+    try:
+        return ResultCache.for_check(Path(folder), Path(settings.schema), context.profile, context.tei_all,
+                                     context.grammar, context.seeds, context.review)
+    except (OSError, sqlite3.Error) as error:
+        _cache_warning(folder, error)
+        return None
+
+
+def _close_cache(cache: ResultCache) -> None:
+    try:
+        cache.close()
+    except (OSError, sqlite3.Error) as error:
+        _cache_warning(cache.path, error)
+
+
+def _cache_warning(where, error: Exception) -> None:
+    print(f"teipipe: warning: the cache {where} cannot be used ({error}): the files are checked without it",
+          file=sys.stderr)

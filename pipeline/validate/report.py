@@ -58,6 +58,9 @@ class FileResult:
     path: str
     problems: tuple[Problem, ...] = ()
     ids: tuple[DeclaredId, ...] = ()
+    #: The other files the rules read for it, each with its SHA-256 then (None: missing): what
+    #: the cache (:mod:`.cache`) checks before it gives the result again.
+    reads: tuple[tuple[str, str | None], ...] = field(default=(), compare=False)
 
     def errors(self) -> int:
         return sum(1 for p in self.problems if p.severity == ERROR)
@@ -75,6 +78,8 @@ class Report:
     """The result of validating a batch of files, in the order the files were given."""
 
     files: list[FileResult] = field(default_factory=list)
+    #: How many of the results the cache gave (:mod:`.cache`): those files were not read again.
+    cached: int = 0
 
     @property
     def problems(self) -> list[Problem]:

@@ -151,6 +151,14 @@ class Document:
                          if element.attrib for name, value in element.items() if name in names
                          for uri in value.split()]
         self._files: dict[str, dict[str, str] | None] = {}
+        #: Every other file the rules read for this document, with its SHA-256 then (None: it
+        #: was missing): the document's result holds as long as they stay the same.
+        self.reads: dict[str, str | None] = {}
+
+    def depends_on(self, path: Path) -> None:
+        """Note that a rule read (or looked for) the file at ``path``."""
+        if str(path) not in self.reads:
+            self.reads[str(path)] = sha256_of(path)
 
     def targets_in(self, file: str) -> dict[str, str] | None:
         """xml:id -> element name in ``file`` (relative to this document), or None when it is
@@ -162,6 +170,8 @@ class Document:
                 self._files[file] = self.known.targets[file]
             else:
                 self._files[file] = targets_beside(self.path.parent, file)
+                if _beside(file):
+                    self.depends_on(self.path.parent / file)
         return self._files[file]
 
     @property
@@ -357,6 +367,7 @@ def check_source_digest(doc: Document) -> Iterator[Finding]:
             actual, folder = doc.known.digests[base], doc.known.seeds_name
         else:
             actual, folder = sha256_of(doc.seeds / base), doc.seeds.name
+            doc.depends_on(doc.seeds / base)
         if actual is not None and actual != (digest.text or "").strip().lower():
             yield Finding(digest, None, {"file": f"{folder}/{base}", "actual": actual,
                                          "recorded": (digest.text or "").strip()})
@@ -380,6 +391,8 @@ def check_review_anchors(doc: Document) -> Iterator[Finding]:
         if not name.lower().endswith(".txt"):
             continue
         review = review_path(doc.review, Path(name).name[:-4])
+        doc.depends_on(review)
+        doc.depends_on(doc.seeds / Path(name).name)
         try:
             entries = load(review)
             text = (doc.seeds / Path(name).name).read_text(encoding="utf-8")
@@ -480,9 +493,12 @@ def targets_beside(folder: Path, file: str) -> dict[str, str] | None:
     at it. Only a file of that folder is read: a pointer to another folder (``/etc/x.xml``,
     ``../x.xml``, ``sub/x.xml``) leads nowhere, so that checking a document (in a bag, say)
     never reads a file outside its folder."""
-    if not file or file in (".", "..") or "/" in file or "\\" in file or "\0" in file:
-        return None
-    return targets_in_file(folder / file)
+    return targets_in_file(folder / file) if _beside(file) else None
+
+
+def _beside(file: str) -> bool:
+    """Whether ``file`` names a file of the document's own folder."""
+    return bool(file) and file not in (".", "..") and not any(c in file for c in "/\\\0")
 
 
 def targets_in_file(path: Path) -> dict[str, str] | None:

@@ -46,8 +46,10 @@ class Guarded:
         self.compiled = re.compile(pattern, flags)
         self.pattern = pattern
         self.flags = self.compiled.flags
-        needed = _needed(_parser.parse(pattern, flags))
-        self.words: tuple[str, ...] = tuple(sorted(needed)) if needed else ()
+        needed = _needed(_parser.parse(pattern, flags)) or set()
+        # a word that holds another is found only where the other is: the other says enough
+        self.words: tuple[str, ...] = tuple(sorted(word for word in needed
+                                                   if not any(other in word for other in needed - {word})))
 
     def cannot_match(self, text: str, read: str | None = None) -> bool:
         """True when no match is possible in ``text`` (``read``: its :func:`lowered`, when

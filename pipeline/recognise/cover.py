@@ -268,8 +268,9 @@ def _classification(cover: str, text: str) -> Found | None:
             # a damaged banner: a capitalised word (or two) on a short line, or after "CLASSIFICATION"
             short = len(stripped.split()) <= 3
             tokens = list(re.finditer(r"(?<![\w])[A-Z0-9-]{2,}(?![\w])", line))
+            labelled = "CLASSIFICATION" in line
             for index, token in enumerate(tokens):
-                label = re.search(r"CLASSIFICATION\s*$", line[:token.start()])
+                label = re.search(r"CLASSIFICATION\s*$", line[:token.start()]) if labelled else None
                 if not (short or label):
                     continue
                 pair = tokens[index + 1] if index + 1 < len(tokens) else None

@@ -120,3 +120,15 @@ def test_guarded_patterns_answer_as_the_patterns(name, pattern, texts):
         assert bool(pattern.search(text)) == bool(expected), (name, text)
         matched, plainly = pattern.match(text), plain.match(text)
         assert (matched and matched.span()) == (plainly and plainly.span()), (name, text)
+
+
+@pytest.mark.parametrize(("patterns", "text"), [
+    ([r"(stamp)x", r"(seal) \1"], "seal seal"),  # \1 is the seal of the second alternative
+    ([r"(?P<w>stamp) (?P=w)", r"seal"], "stamp stamp seal"),
+    ([r"review\s+completed", r"no\s+change"], "Review completed. No change."),
+])
+def test_alternatives_answer_as_the_whole_alternation(patterns, text):
+    alternation = Alternatives(patterns, re.I)
+    plain = re.compile(alternation.pattern, re.I)
+    assert [m.span() for m in alternation.finditer(text)] == [m.span() for m in plain.finditer(text)]
+    assert alternation.whole == ("\\1" in "".join(patterns) or "(?P=" in "".join(patterns))

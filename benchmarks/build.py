@@ -96,9 +96,9 @@ def show(result: dict) -> None:
     print(f"\n{n} documents, {os.cpu_count()} cores")
     print(f"  cold build        {result['cold_wall']:7.1f} s wall, {n / times['total']:7.0f} documents/s overall"
           f" (exit {cold['exit']}, {cold['invalid']} invalid)")
-    for stage in ("scan", "encode", "check", "render", "index"):
+    for stage in ("scan", "encode", "check", "render", "index", "registers"):
         seconds = times.get(stage, 0.0)
-        rate = f"{n / seconds:7.0f} documents/s" if seconds and stage != "index" else ""
+        rate = f"{n / seconds:7.0f} documents/s" if seconds and stage not in ("index", "registers") else ""
         print(f"    {stage:<8} {seconds:7.2f} s  {rate}")
     print(f"  no-op rebuild     {result['noop_wall']:7.2f} s wall (the command), "
           f"{result['noop']['times']['total']:.2f} s in build(); did nothing: {result['noop']['did_nothing']}")

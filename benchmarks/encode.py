@@ -65,7 +65,10 @@ def export(revision: str, into: Path) -> Path:
                              check=True, capture_output=True).stdout
     (into / "tree.tar").write_bytes(archive)
     with tarfile.open(into / "tree.tar") as tar:
-        tar.extractall(into / "tree", filter="data")
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(into / "tree", filter="data")
+        else:  # Python before 3.11.4: the archive is this repository's own
+            tar.extractall(into / "tree")
     return into / "tree"
 
 

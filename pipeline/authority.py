@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from lxml import etree
@@ -46,10 +47,15 @@ def name_key(name: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.lower().replace("’", "'").replace(".", " ").replace(",", " ")
     words = text.split()
-    honorifics = {h.rstrip(".") for h in vocab.people_words()["honorifics"]}
+    honorifics = _honorifics()
     while words and words[0] in honorifics:
         words.pop(0)
     return " ".join(words)
+
+
+@cache
+def _honorifics() -> frozenset[str]:
+    return frozenset(h.rstrip(".") for h in vocab.people_words()["honorifics"])
 
 
 def slug(name: str) -> str:

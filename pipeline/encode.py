@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from lxml import etree
 
@@ -142,13 +143,19 @@ class EncodingContext:
 
 
 def _el(parent, name: str, text: str | None = None, **attrs) -> etree._Element:
-    element = etree.SubElement(parent, T + name) if parent is not None else etree.Element(T + name, nsmap={None: TEI_NS})
-    for key, value in attrs.items():
-        if value is not None:
-            element.set(key.replace("__", ":").rstrip("_"), value)
+    attrib = {_attribute_name(key): value for key, value in attrs.items() if value is not None}
+    element = etree.SubElement(parent, T + name, attrib) if parent is not None \
+        else etree.Element(T + name, attrib, nsmap={None: TEI_NS})
     if text is not None:
         element.text = text
     return element
+
+
+@cache
+def _attribute_name(key: str) -> str:
+    """The attribute a keyword argument of :func:`_el` names: ``xml__lang`` is ``xml:lang``,
+    ``type_`` is ``type``."""
+    return key.replace("__", ":").rstrip("_")
 
 
 def _running_text(parts) -> bool:

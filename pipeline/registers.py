@@ -60,6 +60,8 @@ NAME_ELEMENTS = frozenset({"persName", "placeName", "orgName", "geogName", "name
 PARTY_ELEMENTS = frozenset({"persName", "orgName", "name", "roleName"})
 
 _T = f"{{{TEI_NS}}}"
+_NAME_TAGS = [_T + name for name in sorted(NAME_ELEMENTS)]
+_ANY_NAME_TAGS = ["{*}" + name for name in sorted(NAME_ELEMENTS)]  # in any namespace or none
 _POINTER = AUTHORITY_NAME + "#"
 
 
@@ -84,7 +86,7 @@ def register_of(element_name: str, ident: str) -> str:
 
 
 def _local(element: etree._Element) -> str:
-    return etree.QName(element).localname
+    return element.tag.rpartition("}")[2]
 
 
 class _Steps:
@@ -150,12 +152,11 @@ def names_in(root: etree._Element) -> list[list[str]]:
                   for element in shown for ident in authority_ids(element)]
     text = root.find(f"{_T}text")
     if text is not None:
-        for element in text.iter(f"{_T}*"):
-            ids = authority_ids(element) if _local(element) in NAME_ELEMENTS else []
+        for element in text.iter(*_NAME_TAGS):
+            ids = authority_ids(element)
             if not ids:
                 continue
-            around = {ident for ancestor in element.iterancestors() if _local(ancestor) in NAME_ELEMENTS
-                      for ident in authority_ids(ancestor)}
+            around = {ident for ancestor in element.iterancestors(*_ANY_NAME_TAGS) for ident in authority_ids(ancestor)}
             anchor = steps.path(element, text)
             found += [[ident, _local(element), anchor, _words(element)] for ident in ids if ident not in around]
     return found

@@ -20,7 +20,7 @@ from .structure import Recogniser
 
 
 def recognise(source: Source, authority: Authority) -> Document:
-    _lines.forget_markings()
+    _lines.forget_lines()
     recogniser = Recogniser(authority)
     paras = recogniser.read_paragraphs(source.paragraphs)
     leading = paras[0].blank_before if paras else 0

@@ -181,6 +181,9 @@ def _similar(a: str, b: str) -> bool:
     return a[:2].lower() == b[:2].lower()
 
 
+_BRACKET = re.compile(r"[\[\]]")
+
+
 class BracketReader:
     """Reads the brackets of one run of inlines, with the authority file for names."""
 
@@ -199,7 +202,8 @@ class BracketReader:
                 out.append(item)
                 continue
             start = 0
-            for index, ch in enumerate(item):
+            for m in _BRACKET.finditer(item):
+                index, ch = m.start(), m.group()
                 if ch == "[" and len(stack) < _MAX_DEPTH:
                     if index > start:
                         out.append(item[start:index])
@@ -395,11 +399,16 @@ def _editorial_dots(text: str, m: re.Match) -> bool:
     return not (before.isalnum() and after.isalnum())
 
 
+@cache
+def _unbracketed_marks() -> re.Pattern:
+    t = _tables()
+    return re.compile(r"(?P<om>" + t["omission"].pattern + r")|(?P<ex>" + t["exemption_token"].pattern + r")")
+
+
 def read_unbracketed(inlines: list[Inline]) -> list[Inline]:
     """Omission marks (``…``, ``. . . .``) and exemption codes (``25X1``) printed without
     brackets, in the strings of a run of inlines."""
-    t = _tables()
-    finder = re.compile(r"(?P<om>" + t["omission"].pattern + r")|(?P<ex>" + t["exemption_token"].pattern + r")")
+    finder = _unbracketed_marks()
     out: list[Inline] = []
     for item in inlines:
         if isinstance(item, Span):

@@ -14,10 +14,12 @@ The wordings (stamps, issuers, addressee lines) are rows of ``vocab/cover.toml``
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import cache
 
 from .. import vocab
+from ..vocab.guard import Alternatives, Guarded
 from . import dates
 
 #: How much of the text the cover may take at most (characters).
@@ -55,12 +57,12 @@ def _rules() -> dict:
     data = vocab.cover_rules()
     flags = re.I | re.M
     return {
-        "stamp": re.compile("|".join(f"(?:{p})" for p in data["stamps"]), flags),
-        "undated": re.compile("|".join(f"(?:{p})" for p in data.get("undated_stamps", ("(?!)",))), flags),
+        "stamp": Alternatives(data["stamps"], flags),
+        "undated": Alternatives(data.get("undated_stamps", ("(?!)",)), flags),
         "reach": int(data["stamp_reach"]),
-        "issuers": [(row["name"], re.compile(row["pattern"], flags)) for row in data["issuer"]],
-        "addressees": [re.compile(row["pattern"], flags) for row in data["addressee"]],
-        "signers": [re.compile(row["pattern"], re.M) for row in data.get("signer", ())],
+        "issuers": [(row["name"], Guarded(row["pattern"], flags)) for row in data["issuer"]],
+        "addressees": [Guarded(row["pattern"], flags) for row in data["addressee"]],
+        "signers": [Guarded(row["pattern"], re.M) for row in data.get("signer", ())],
         "edits": int(data["fuzzy_edits"]),
         "min_letters": int(data["fuzzy_min_letters"]),
     }
@@ -69,14 +71,16 @@ def _rules() -> dict:
 def cover_zone(text: str) -> int:
     """Where the cover ends: at the first run of ten words of which seven or more are in lower
     case (running prose), or at :data:`COVER_LIMIT`."""
-    words = [(m.start(), m.group()[0].islower()) for m in _WORD.finditer(text[:COVER_LIMIT])]
+    recent: deque[tuple[int, bool]] = deque()  # the last ten words: where each starts, whether in lower case
     lower = 0
-    for index, (_, is_lower) in enumerate(words):
+    for m in _WORD.finditer(text[:COVER_LIMIT]):
+        is_lower = m.group()[0].islower()
+        recent.append((m.start(), is_lower))
         lower += is_lower
-        if index >= 10:
-            lower -= words[index - 10][1]
-        if index >= 9 and lower >= 7:
-            return next(start for start, is_lower in words[index - 9:index + 1] if is_lower)
+        if len(recent) > 10:
+            lower -= recent.popleft()[1]
+        if len(recent) == 10 and lower >= 7:
+            return next(start for start, low in recent if low)
     return min(len(text), COVER_LIMIT)
 
 
@@ -207,8 +211,10 @@ def _edits(a: str, b: str, limit: int) -> int:
         current = [i]
         for j, cb in enumerate(b, 1):
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:  # no later row is smaller
+            return limit + 1
         previous = current
-    return previous[-1]
+    return min(previous[-1], limit + 1)
 
 
 def _near_level(letters: str, shapes, rules: dict, tail: bool):
@@ -262,8 +268,9 @@ def _classification(cover: str, text: str) -> Found | None:
             # a damaged banner: a capitalised word (or two) on a short line, or after "CLASSIFICATION"
             short = len(stripped.split()) <= 3
             tokens = list(re.finditer(r"(?<![\w])[A-Z0-9-]{2,}(?![\w])", line))
+            labelled = "CLASSIFICATION" in line
             for index, token in enumerate(tokens):
-                label = re.search(r"CLASSIFICATION\s*$", line[:token.start()])
+                label = re.search(r"CLASSIFICATION\s*$", line[:token.start()]) if labelled else None
                 if not (short or label):
                     continue
                 pair = tokens[index + 1] if index + 1 < len(tokens) else None

@@ -51,6 +51,8 @@ TIME_PATTERN = re.compile(
     r")(?![\w:])"
 )
 
+_DIGIT = re.compile(r"\d")
+
 
 @dataclass(frozen=True)
 class DateMatch:
@@ -91,6 +93,8 @@ def _make(year: str, month: int, day: str) -> _dt.date | None:
 def find_dates(text: str) -> list[DateMatch]:
     """Every real date printed in ``text`` (impossible dates such as 30 February are skipped)."""
     found: list[DateMatch] = []
+    if not _DIGIT.search(text):  # every date has a digit, which is found much sooner
+        return found
     for m in DATE_PATTERN.finditer(text):
         g = m.groupdict()
         if g["m1"]:
@@ -115,6 +119,8 @@ def find_dates(text: str) -> list[DateMatch]:
 
 def find_times(text: str) -> list[TimeMatch]:
     found: list[TimeMatch] = []
+    if not _DIGIT.search(text):  # as every time
+        return found
     for m in TIME_PATTERN.finditer(text):
         g = m.groupdict()
         if g["h1"] is not None:

@@ -9,11 +9,12 @@ here only say where in a line they stand.
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
+from functools import cache, lru_cache, wraps
 
 from .. import vocab
 from ..authority import Authority
 from ..model import Inline, Span, plain_text
+from ..vocab import guard
 from . import dates
 
 # --- patterns ------------------------------------------------------------------------------------
@@ -35,18 +36,18 @@ def _patterns() -> dict:
     kinds = [w for kind in vocab.kinds() for w in kind.wordings]
     words = vocab.people_words()
     return {
-        "marking": re.compile(
+        "marking": guard.Guarded(
             r"(?<![\w])(?:(?P<level>" + vocab.phrase_pattern(level_words) + r")|(?P<precedence>"
             + vocab.phrase_pattern(marks.precedence) + r")|(?P<handling>" + vocab.phrase_pattern(marks.handling)
             + r"))(?![\w])", re.I),
-        "kind_line": re.compile(
+        "kind_line": guard.Guarded(
             r"^(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?:\s*+(?P<sign>" + _NUMBER_SIGN + r"))?\s*+[:.]?\s*+"
             r"(?P<number>[\w/:.\- ]{0,30}\d[\w/:.\- ]{0,10})?"
             r"(?:\s*+\b(?:for|to)\b:?\s++(?P<who>[^.;]{2,80}))?\s*+$", re.I),
-        "kind_word": re.compile(r"(?<![\w])(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?![\w])", re.I),
-        "salutation": re.compile(r"^(?P<salute>" + vocab.phrase_pattern(words["salutations"]) + r")\s*[!.,]", re.I),
-        "signed": re.compile(r"^(?P<label>" + vocab.phrase_pattern(words["signature_labels"]) + r")\s*+:?\s*+(?P<name>\S.*)$", re.I),
-        "roles": re.compile(r"(?<![\w])" + vocab.phrase_pattern(words["roles"]) + r"(?![\w])", re.I),
+        "kind_word": guard.Guarded(r"(?<![\w])(?P<kind>" + vocab.phrase_pattern(kinds) + r")(?![\w])", re.I),
+        "salutation": guard.Guarded(r"^(?P<salute>" + vocab.phrase_pattern(words["salutations"]) + r")\s*[!.,]", re.I),
+        "signed": guard.Guarded(r"^(?P<label>" + vocab.phrase_pattern(words["signature_labels"]) + r")\s*+:?\s*+(?P<name>\S.*)$", re.I),
+        "roles": guard.Guarded(r"(?<![\w])" + vocab.phrase_pattern(words["roles"]) + r"(?![\w])", re.I),
         "routing": {w.lower() for w in words["routing"]},
     }
 
@@ -123,36 +124,50 @@ def despaced(text: str) -> str | None:
 def markings_only(text: str) -> list[re.Match] | None:
     """The marking words of a line made of nothing else (separators and brackets aside), or
     None when the line says anything more. A letter-spaced line is read as its words."""
-    found = _markings_only(text) if len(text) <= _REMEMBERED_LENGTH else _markings_only.__wrapped__(text)
+    found = _markings_only(text)
     return None if found is None else list(found)
 
 
-#: The longest line whose answer is remembered (a line of markings is short).
+#: The longest text whose answers are remembered (:func:`per_document`).
 _REMEMBERED_LENGTH = 400
+_REMEMBERING: list = []
 
 
-def forget_markings() -> None:
-    """Forget the lines :func:`markings_only` was asked of: a new document begins."""
-    _markings_only.cache_clear()
+def per_document(function):
+    """``function`` of a line's text, its answers remembered until :func:`forget_lines`: the
+    recognisers ask the same questions of the same line again and again. Answers must not be
+    changed by the caller (tuples, matches); a text longer than :data:`_REMEMBERED_LENGTH`
+    is asked afresh."""
+    remembering = lru_cache(maxsize=4096)(function)
+    _REMEMBERING.append(remembering)
+
+    @wraps(function)
+    def answer(text: str):
+        return remembering(text) if len(text) <= _REMEMBERED_LENGTH else function(text)
+
+    return answer
 
 
-@lru_cache(maxsize=4096)
+def forget_lines() -> None:
+    """Forget the answers :func:`per_document` remembered: a new document begins."""
+    for remembering in _REMEMBERING:
+        remembering.cache_clear()
+
+
+@per_document
 def _markings_only(text: str) -> tuple[re.Match, ...] | None:
-    """:func:`markings_only`, once per line of a document: the recognisers ask it of the same
-    line again and again (:func:`forget_markings` starts afresh for each document)."""
+    """:func:`markings_only`, once per line of a document."""
     spaced = despaced(text)
     if spaced is not None:
         text = spaced
-    pattern = _patterns()["marking"]
-    matches = list(pattern.finditer(text))
-    if not matches:
-        return None
+    matches = []
     position = 0
-    for m in matches:
+    for m in _patterns()["marking"].finditer(text):  # given up at the first words that are no marking
         if not _SEPARATORS.match(_unbracketed(text[position:m.start()])):
             return None
+        matches.append(m)
         position = m.end()
-    if not _SEPARATORS.match(_unbracketed(text[position:])):
+    if not matches or not _SEPARATORS.match(_unbracketed(text[position:])):
         return None
     return tuple(matches)
 
@@ -246,18 +261,21 @@ def is_page_number(text: str) -> bool:
     return bool(_PAGE_NUMBER.match(text.strip()))
 
 
-def release_stamps(text: str) -> list[tuple[str, re.Match]]:
+@per_document
+def release_stamps(text: str) -> tuple[tuple[str, re.Match], ...]:
     """Every release stamp printed in ``text``, in order, not overlapping: each form's matches
     are found in one pass, then merged."""
+    read = guard.lowered(text)
     found = sorted(((m.start(), -m.end(), form.name, m) for form in vocab.release_forms()
-                    for m in form.pattern.finditer(text)), key=lambda x: (x[0], x[1]))
+                    if not form.pattern.cannot_match(text, read)
+                    for m in form.pattern.compiled.finditer(text)), key=lambda x: (x[0], x[1]))
     chosen: list[tuple[str, re.Match]] = []
     end = -1
     for start, negative_end, name, m in found:
         if start >= end:
             chosen.append((name, m))
             end = -negative_end
-    return chosen
+    return tuple(chosen)
 
 
 def release_only(text: str) -> bool:
@@ -364,6 +382,7 @@ def function_words() -> frozenset[str]:
     return frozenset(w.lower() for w in vocab.people_words().get("function_words", ()))
 
 
+@per_document
 def is_name_line(text: str) -> bool:
     """A line that reads as a signature: one to five name words, not a marking or a routing
     word, and not ending in a full stop unless after an initial."""
@@ -429,6 +448,7 @@ _NUMBER_LINE = re.compile(r"^" + _NUMBER_SIGN + r"\s*+:?\s*+\d[\w/-]*[.,]?(?:\s.
 _ORG_WORDS = re.compile(r"\b(?:Directorate|DIRECTORATE|Administration|ADMINISTRATION|Ministry|MINISTRY|General Staff|GENERAL STAFF|Department|DEPARTMENT|Committee|COMMITTEE|Agency|AGENCY|Embassy|EMBASSY|Office|OFFICE|Legation|LEGATION|Consulate|CONSULATE)\b")
 
 
+@per_document
 def opener_role(text: str) -> str | None:
     """The role of a paragraph in a document's opening lines, or None for running text."""
     t = text.strip()

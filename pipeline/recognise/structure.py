@@ -635,8 +635,7 @@ def _closer_like(item) -> bool:
         return True  # the place of signing, on a line of its own under the signature
     if re.match(r"^For\s+(?:the\s+)?[A-Z].{0,80}:$", text, re.S):
         return True
-    role = L.opener_role(text)
-    if role in ("date", "number", "dateline") and len(text.split()) <= 8:
+    if len(text.split()) <= 8 and L.opener_role(text) in ("date", "number", "dateline"):
         return True
     if len(text.split()) <= 8 and text.rstrip().endswith(",") and not L.label_of(text):
         return True  # a closing formula: "I am waiting for your instructions,"

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 from ..resources import shipped
+from .guard import Guarded
 
 HERE: Path = shipped("vocab")
 
@@ -49,7 +50,7 @@ class Kind:
 @dataclass(frozen=True)
 class ReleaseForm:
     name: str
-    pattern: re.Pattern
+    pattern: Guarded
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def redactions() -> dict:
 
 @cache
 def release_forms() -> tuple[ReleaseForm, ...]:
-    return tuple(ReleaseForm(row["name"], re.compile(row["pattern"])) for row in _load("release")["stamp"])
+    return tuple(ReleaseForm(row["name"], Guarded(row["pattern"])) for row in _load("release")["stamp"])
 
 
 @cache

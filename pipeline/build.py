@@ -69,7 +69,7 @@ from .manifest import (
 from .build_report import BuildReport, Progress, ProgressPrinter, _shown, summary  # noqa: F401
 from .build_state import _as_left, _left, snapshot, unchanged  # noqa: F401
 from .workers import CHUNK, PARALLEL_FROM, Workers  # noqa: F401
-from .registers import registers_stage
+from .registers import names_key, registers_stage
 from .render import AUTHORITY_NAME, CSS_NAME, IndexRow, RenderError, index_parts, page_name
 from .source import SourceError, read_source_bytes, stem_of
 from .validate import CheckContext, check_file
@@ -657,6 +657,8 @@ def render_stage(run: Run, documents: list[Document]) -> None:
         document.record["rendered"] = {"key": _render_key(run.versions, document), "outputs": outputs,
                                        "row": facts and {"page": page_name(document.tei),
                                                          "facts": dict(zip(facts, _shared(facts.values())))}}
+        if result.names is not None:  # read with the pages: the registers stage need not read the TEI again
+            document.record["named"] = {"key": names_key(run.versions, document.tei_digest), "names": result.names}
         document.recorded()
         report.rendered.append(document.stem)
         run.checkpoints.recorded()

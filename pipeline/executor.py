@@ -46,7 +46,8 @@ from .encode import EncodingContext
 from .lifeline import die_with_parent
 from .manifest import digest, folder_digest
 from .outputs import VIEWS
-from .render import RenderError, index_facts, parse_xml, render_node, stylesheet
+from .registers import names_in
+from .render import RenderError, index_facts, parse_xml_and_tree, render_node, stylesheet
 from .source import SourceError
 from .validate import CheckContext, check_file
 from .validate import profile as validate_profile
@@ -418,13 +419,16 @@ class Rendered:
     outputs: dict[str, bytes] = field(default_factory=dict)  # path under the build folder -> bytes
     facts: dict[str, str] | None = None  # what index.html shows of it (None: not a TEI document)
     error: str | None = None
+    names: list[list[str]] | None = None  # its names for the registers (registers.names_in)
 
 
 def render_document(job: RenderJob) -> Rendered:
-    """Every view of the document (:data:`VIEWS`) and what the index shows of it, from one parse."""
+    """Every view of the document (:data:`VIEWS`), what the index shows of it and the names the
+    registers list, from one parse."""
     transforms = installed(job.toolkit).transforms
     try:
-        node = parse_xml(job.data, job.tei)
+        node, tree = parse_xml_and_tree(job.data, job.tei)
+        names = names_in(tree.getroot())
         outputs = {}
         for to, view in VIEWS:
             relative = VIEWS[(to, view)].format(stem=job.stem)
@@ -436,7 +440,7 @@ def render_document(job: RenderJob) -> Rendered:
         facts = index_facts(node, job.tei, transforms=transforms)
     except RenderError as error:
         return Rendered(job.stem, error=str(error))
-    return Rendered(job.stem, outputs, facts)
+    return Rendered(job.stem, outputs, facts, names=names)
 
 
 # ------------------------------------------------------------------------------------ workers

@@ -396,6 +396,13 @@ _OWN = folder_digest(PACKAGE, ["registers.py"])
 FOLDERS = ("html", "html/review")
 
 
+def names_key(versions, tei_digest: str) -> str:
+    """What a document's names in its record are kept by: the renderer's version, this module's
+    code and the digest of its TEI (the render stage, which reads the names with the pages,
+    and this stage keep them alike)."""
+    return key(key(versions.renderer, _OWN), tei_digest)
+
+
 def names_job(job: tuple[Path, bytes | str]) -> list[list[str]] | str:
     """The names of a document given as (its path, its bytes), or why they could not be read:
     the build's workers read no file."""
@@ -436,14 +443,14 @@ def registers_stage(run, documents) -> None:
     listed = sorted((d for d in documents if d.valid and not d.failed and d.tei_digest is not None
                      and (d.record.get("rendered") or {}).get("row")), key=lambda d: d.tei.name)
     version = key(run.versions.renderer, _OWN)
-    due = [d for d in listed if (d.record.get("named") or {}).get("key") != key(version, d.tei_digest)]
+    due = [d for d in listed if (d.record.get("named") or {}).get("key") != names_key(run.versions, d.tei_digest)]
     for document, names in zip(due, run.workers.map(names_job, (_job(d) for d in due), len(due))):
         if isinstance(names, str):
             report.failures.append(names)
             document.record.pop("named", None)
             document.recorded()
             continue
-        document.record["named"] = {"key": key(version, document.tei_digest), "names": names}
+        document.record["named"] = {"key": names_key(run.versions, document.tei_digest), "names": names}
         document.recorded()
         run.checkpoints.recorded()
     listed = [d for d in listed if "named" in d.record]

@@ -200,6 +200,13 @@ def parse_xml(data: bytes, name: Path | str) -> PyXdmNode:
     return _for_rendering(safe_xml.parse(str(name), data), name)
 
 
+def parse_xml_and_tree(data: bytes, name: Path | str) -> tuple[PyXdmNode, etree._ElementTree]:
+    """:func:`parse_xml`, and the tree the safe parser read (each element with its line, as
+    ``tp:line``), for what else is read of the document in the same pass."""
+    parsed = safe_xml.parse(str(name), data)
+    return _for_rendering(parsed, name), parsed.tree
+
+
 def _for_rendering(parsed: safe_xml.Parsed, name: Path | str) -> PyXdmNode:
     """The document the safe parser read, with each element's line, as the XSLT processor's tree."""
     if parsed.problems:

@@ -235,6 +235,18 @@ def test_the_build_writes_the_registers_beside_the_reading_and_the_review_pages(
     assert review.xpath("//*[@id='body1-div1-p1-persName1']/@href") == ["persons.html#pers-orlov"]
 
 
+def test_the_names_are_read_with_the_pages_not_from_the_tei_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import registers
+
+    def read_again(job):
+        raise AssertionError(f"{job[0]} read again for its names")
+
+    monkeypatch.setattr(registers, "names_job", read_again)
+    report = build(load_settings(project), jobs=1)
+    assert report.ok, (report.failures, report.errors)
+    assert page(project / "build" / "html" / "persons.html").xpath("//section[@id='pers-orlov']//a[@class='passage']")
+
+
 def test_the_build_makes_large_registers_in_parts_on_its_workers_with_the_same_bytes(
         project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline import registers

@@ -24,6 +24,7 @@ import hashlib
 import os
 import re
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from html import unescape
 from pathlib import Path
@@ -236,7 +237,7 @@ class Mentions:
     def __init__(self, documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]] = ()) -> None:
         self.database = sqlite3.connect("")
         self.database.executescript("""
-            CREATE TABLE document (number INTEGER PRIMARY KEY, xml TEXT);
+            CREATE TABLE document (number INTEGER PRIMARY KEY, xml TEXT, sort_date TEXT, page TEXT);
             CREATE TABLE name (document INTEGER, number INTEGER, ref TEXT, element TEXT, xml TEXT);
         """)
         self.count = 0
@@ -246,22 +247,16 @@ class Mentions:
         """Keep the documents' index rows and names (:func:`names_in`), after those kept before."""
         for row, names in documents:
             self.count += 1
-            self.database.execute("INSERT INTO document VALUES (?, ?)", (self.count, _document_start(row)))
+            self.database.execute("INSERT INTO document VALUES (?, ?, ?, ?)", (
+                self.count, _document_start(row), row.facts.get("sort-date") or None, row.page))
             self.database.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?)", [
                 (self.count, number, name[0], name[1], _name_xml(*name)) for number, name in enumerate(names)])
 
-    def summary(self, ident: str | None = None, authorities: Sequence[Path] = ()) -> str:
-        """:func:`summary` of the documents in the order they were kept, each with its names;
-        with ``ident``, of the documents that name it alone, each with those names alone."""
-        if ident is None:
-            rows = self.database.execute(
-                "SELECT d.number, d.xml, n.xml FROM document d LEFT JOIN name n ON n.document = d.number "
-                "ORDER BY d.number, n.number")
-        else:
-            self.database.execute("CREATE INDEX IF NOT EXISTS name_ref ON name (ref, document, number)")
-            rows = self.database.execute(
-                "SELECT d.number, d.xml, n.xml FROM name n JOIN document d ON d.number = n.document "
-                "WHERE n.ref = ? ORDER BY n.document, n.number", (ident,))
+    def summary(self, authorities: Sequence[Path] = ()) -> str:
+        """:func:`summary` of the documents in the order they were kept, each with its names."""
+        rows = self.database.execute(
+            "SELECT d.number, d.xml, n.xml FROM document d LEFT JOIN name n ON n.document = d.number "
+            "ORDER BY d.number, n.number")
         parts = [_SUMMARY_START]
         current = None
         for number, document, name in rows:
@@ -277,6 +272,30 @@ class Mentions:
         parts += _authority_xml(authorities)
         parts.append("</tp:registers>")
         return "".join(parts)
+
+    def summaries(self, ident: str, documents: int) -> Iterator[str]:
+        """:meth:`summary` of the documents that name ``ident``, in parts of at most
+        ``documents`` documents, in the order its list of mentions gives them (by sort date,
+        the undated last, then by page; SQLite compares text as Unicode code points, as the
+        stylesheet's sort does)."""
+        self.database.execute("CREATE INDEX IF NOT EXISTS name_ref ON name (ref, document, number)")
+        rows = self.database.execute(
+            "SELECT d.number, d.xml, n.xml FROM name n JOIN document d ON d.number = n.document WHERE n.ref = ? "
+            "ORDER BY coalesce(d.sort_date, '9999'), d.page, d.number, n.number", (ident,))
+        parts, current, count = [_SUMMARY_START], None, 0
+        for number, document, name in rows:
+            if number != current:
+                if current is not None:
+                    parts.append("</tp:document>")
+                    if count == documents:
+                        yield "".join(parts) + "</tp:registers>"
+                        parts, count = [_SUMMARY_START], 0
+                current, count = number, count + 1
+                parts.append(document)
+            parts.append(name)
+        if current is not None:
+            parts.append("</tp:document>")
+        yield "".join(parts) + "</tp:registers>"
 
     def named(self) -> list[list[str]]:
         """Each id the documents point at, once for each element that points at it, as names
@@ -327,15 +346,40 @@ def register_pages(mentions: Mentions, authorities: Sequence[Path], *, transform
         raise RegisterError(str(error)) from error
 
 
+#: The most documents one list of mentions is made from at once: an entry named in more is
+#: made in parts, each its documents' items of the list, put together inside one list.
+DOCUMENTS_PER_MENTIONS = 1000
+_LIST_START = '<ul class="mentions">'
+_LIST_END = "</ul>"
+
+
 def _put_together(page: str, mentions: Mentions, register: str, make_mentions: MentionsMaker) -> Iterator[bytes]:
     places = list(_MENTIONS.finditer(page))
-    jobs = ((register, ident, mentions.summary(ident))
-            for ident in (unescape(place.group(1)) for place in places))
+    parts: deque[tuple[int, bool, bool]] = deque()  # for each job: its place, and whether it is its first and last part
+
+    def jobs() -> Iterator[tuple[str, str, str]]:
+        for index, place in enumerate(places):
+            ident = unescape(place.group(1))
+            summaries = mentions.summaries(ident, DOCUMENTS_PER_MENTIONS)
+            summary_text, first = next(summaries), True
+            for following in summaries:
+                parts.append((index, first, False))
+                yield register, ident, summary_text
+                summary_text, first = following, False
+            parts.append((index, first, True))
+            yield register, ident, summary_text
+
     start = 0
-    for place, html in zip(places, make_mentions(jobs, len(places))):
-        yield page[start:place.start()].encode("utf-8")
+    for html in make_mentions(jobs(), len(places)):
+        index, first, last = parts.popleft()
+        if first:
+            yield page[start:places[index].start()].encode("utf-8")
+            start = places[index].end()
+        if not (first and last):  # one of several parts: its items, inside the one list
+            if not (html.startswith(_LIST_START) and html.endswith(_LIST_END)):
+                raise RegisterError(f"registers: registers.xsl made no list of mentions for {places[index].group(1)}")
+            html = html[len(_LIST_START) if not first else 0:len(html) - len(_LIST_END) if not last else len(html)]
         yield html.encode("utf-8")
-        start = place.end()
     yield page[start:].encode("utf-8")
 
 

@@ -193,9 +193,13 @@ def fixture_names(tmp_path: Path) -> list:
             for copy in range(3) for row, names in named]
 
 
-def test_a_register_made_in_parts_is_the_page_made_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("documents_per_list", [1, 2, 1000])
+def test_a_register_made_in_parts_is_the_page_made_at_once(tmp_path: Path, documents_per_list: int,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import registers
     from pipeline.registers import render_registers
 
+    monkeypatch.setattr(registers, "DOCUMENTS_PER_MENTIONS", documents_per_list)
     documents = fixture_names(tmp_path)
     authority = [tmp_path / "tei" / "authority.xml"]
     at_once = render_registers(documents, authority, at_once=len(documents))
@@ -254,7 +258,8 @@ def test_the_build_makes_large_registers_in_parts_on_its_workers_with_the_same_b
     other = tmp_path / "other"
     shutil.copytree(project, other)
     assert build(load_settings(project), jobs=1).ok
-    monkeypatch.setattr(registers, "DOCUMENTS_AT_ONCE", 0)  # every page in parts
+    monkeypatch.setattr(registers, "DOCUMENTS_AT_ONCE", 0)  # every page in parts,
+    monkeypatch.setattr(registers, "DOCUMENTS_PER_MENTIONS", 2)  # and each list of mentions too
     assert build(load_settings(other), jobs=2).ok
     for folder in ("html", "html/review"):
         for register in REGISTERS:

@@ -9,7 +9,7 @@ A cable opens with lines of its own layout, each a header fact::
     FM AMEMBASSY LIMA                         the sender
     TO SECSTATE WASHDC IMMEDIATE 2211         the addressees, each with precedence and serial
     INFO AMEMBASSY QUITO                      addressees for information
-    C O N F I D E N T I A L OSLO 0952         the classification line, with post and number
+    C O N F I D E N T I A L BERN 1234         the classification line, with post and number
     E.O. 11652: GDS / TAGS: / SUBJECT:        the text's own heading lines
 
 :func:`read` finds these lines among the source's lines (by their shape alone; the words are in

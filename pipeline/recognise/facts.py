@@ -133,7 +133,7 @@ def party(text: str, authority: Authority, inlines: list[Inline] | None = None) 
     name_inlines: list[Inline] = inlines if inlines is not None else [printed]
     m = re.match(r"^(?P<role>.+?)\s*\((?P<name>[^()]+)\)$", printed)
     if m and re.match(r"^(?:to|for|attn\.?)\s", m.group("name"), re.I):
-        # "the Ministry of Foreign Affairs (to comrade Deputy Minister B. Ionescu; ...)":
+        # "the Ministry of Trade (to comrade Deputy Minister A. Petrescu; ...)":
         # the person the office's message is for; "VYSHINSKY (for the Politburo)": the person
         # named, who is to pass it on
         if not L.office_pattern().search(m.group("role")):
@@ -433,8 +433,8 @@ def _addressed(block: Block, authority: Authority) -> list[Party]:
 
 _OFFICE_LETTERHEAD = re.compile(r"\b(?:Legation|Embassy|Consulate|Mission)\b", re.I)
 
-#: An editor's headnote: "[The following is an excerpt of a report by K. Belov in Prague to S.
-#: Markov, sent on 9 June 1957]".
+#: An editor's headnote: "[The following is an excerpt of a report by A. Orlov in Vienna to P.
+#: Sokolov, sent on 3 May 1955]".
 _HEADNOTE = re.compile(
     r"^(?:The following is|This is|Below is)\s+(?:an?\s+)?(?:(?:excerpt|extract|summary|translation)\s+"
     r"(?:of|from)\s+)?(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,2}?(?:by|from)\s+(?P<sender>[A-Z][^,;]{1,120}?)\s+to\s+"
@@ -529,7 +529,7 @@ def _named_parties(inlines: list[Inline]) -> list[Party]:
     return parties
 
 
-#: An edition's source note: "Source: Department of State, Central Files, 700.00/2-1158. Secret;
+#: An edition's source note: "Source: Department of State, Central Files, 611.00/3-0456. Secret;
 #: Priority." The classification is the first word after the citation.
 _SOURCE_NOTE = re.compile(r"^(?:\d{1,2}\.\s+|\(\d{1,2}\)\s*|\[\d{1,2}\]\s*)?Source:\s")
 _NOTE_LEVEL = re.compile(r"\.\s+(?P<level>[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+){0,2})\s*[;.]")

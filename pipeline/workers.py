@@ -23,6 +23,11 @@ PARALLEL_FROM = 16
 CHUNK = 16
 #: The engines ``cluster=`` names.
 CLUSTERS = ("dask",)
+#: The build's own pool of worker processes is replaced by a new one after this many chunks: the
+#: XSLT processor's heap grows with the documents a process has rendered, so that a long build
+#: would otherwise hold more memory the longer it runs. (Python 3.11's ``max_tasks_per_child``
+#: can leave a pool waiting forever, CPython issue 115634.) The old pool finishes its chunks.
+CHUNKS_PER_POOL = 2000
 
 
 class Workers:
@@ -35,6 +40,8 @@ class Workers:
         self.jobs = jobs
         self.cluster = cluster  # a pipeline.cluster.Cluster, or None
         self.own: ProcessPoolExecutor | None = None
+        self.handed_out = 0  # chunks handed to the pool ``own``
+        self.retired: list[ProcessPoolExecutor] = []  # earlier pools, finishing their chunks
         self.current = toolkit
         work.register(toolkit)
         if cluster is not None:
@@ -84,18 +91,32 @@ class Workers:
         results taken before it."""
         if not self.parallel(count):
             return map(function, jobs)
-        if self.executor is None and self.own is None:
+        submit = self.executor.submit if self.executor is not None else self._submit_to_own
+        workers = self.jobs if self.executor is None or self.cluster is not None else max(self.jobs, 1)
+        size = max(1, min(CHUNK, count // (workers * 8)))
+        chunks = iter(lambda: list(islice(jobs, size)), [])
+        return (result for chunk in _in_order(submit, chunks, function, window=workers * 4) for result in chunk)
+
+    def _submit_to_own(self, function: Callable, *arguments) -> Future:
+        """Submit to the build's own pool, started on first use and again after
+        :data:`CHUNKS_PER_POOL` chunks."""
+        if self.own is not None and self.handed_out >= CHUNKS_PER_POOL:
+            self.own.shutdown(wait=False)  # its chunks still run; then its processes end
+            self.retired.append(self.own)
+            self.own = None
+        if self.own is None:
             # "spawn": workers start clean, without the state of this process (an XSLT
             # processor does not survive a fork).
             self.own = ProcessPoolExecutor(self.jobs, multiprocessing.get_context("spawn"),
                                            initializer=work.warm_up, initargs=(self.current,))
-        executor = self.executor or self.own
-        workers = self.jobs if self.executor is None or self.cluster is not None else max(self.jobs, 1)
-        size = max(1, min(CHUNK, count // (workers * 8)))
-        chunks = iter(lambda: list(islice(jobs, size)), [])
-        return (result for chunk in _in_order(executor, chunks, function, window=workers * 4) for result in chunk)
+            self.handed_out = 0
+        self.handed_out += 1
+        return self.own.submit(function, *arguments)
 
     def close(self, cancel: bool = False) -> None:
+        for pool in self.retired:
+            pool.shutdown(wait=True, cancel_futures=cancel)
+        self.retired = []
         if self.own is not None:
             self.own.shutdown(wait=True, cancel_futures=cancel)
             self.own = None
@@ -104,18 +125,18 @@ class Workers:
             self.cluster = None
 
 
-def _in_order(executor: Executor, chunks: Iterator[list], function: Callable, window: int) -> Iterator[list]:
+def _in_order(submit: Callable[..., Future], chunks: Iterator[list], function: Callable, window: int) -> Iterator[list]:
     """Submit ``work.run_all(function, chunk)`` for the chunks, at most ``window`` at a time, and
     yield the results in order: memory stays flat however long the list. A chunk is taken from
     ``chunks`` when the results before it have been used, to keep ``window`` chunks in flight."""
     pending: deque[Future] = deque()
     try:
         for chunk in islice(chunks, window):
-            pending.append(executor.submit(work.run_all, function, chunk))
+            pending.append(submit(work.run_all, function, chunk))
         while pending:
             yield pending.popleft().result()
             for chunk in islice(chunks, 1):
-                pending.append(executor.submit(work.run_all, function, chunk))
+                pending.append(submit(work.run_all, function, chunk))
     finally:
         for future in pending:
             future.cancel()

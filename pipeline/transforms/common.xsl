@@ -107,11 +107,13 @@
   </xsl:function>
 
 
-  <!-- The words of an element on one line: its text with line breaks read as spaces. -->
+  <!-- The words of an element on one line: its text with line breaks read as spaces. An element
+       without a line break is its string value, made without a sequence of its text nodes; the
+       others are walked once, text and line breaks in one step (a union of two paths is sorted). -->
   <xsl:function name="tp:words" as="xs:string">
     <xsl:param name="e" as="node()?"/>
-    <xsl:sequence select="normalize-space(string-join(
-        ($e//text() | $e//lb) ! (if (self::lb) then ' ' else string(.))))"/>
+    <xsl:sequence select="if ($e instance of element() and empty($e//lb)) then normalize-space(string($e))
+        else normalize-space(string-join($e//(text() | lb) ! (if (self::lb) then ' ' else string(.))))"/>
   </xsl:function>
 
 
@@ -479,24 +481,20 @@
         else ()"/>
   </xsl:function>
 
-  <!-- The first element of a text with a source position whose words contain $words. The words
-       of those elements are made once per text (tp:sourced-words), not once per header fact. -->
+  <!-- The first element of a text with a source position whose words contain $words. An
+       element's words are made only when its string value holds the first of the words (every
+       word of tp:words is a run of its string value), which few do: making the words of every
+       sourced element costs more than all the rest of the header facts. -->
   <xsl:function name="tp:first-printing" as="element()?">
     <xsl:param name="text" as="element()"/>
     <xsl:param name="words" as="xs:string"/>
-    <xsl:variable name="all" select="tp:sourced-words($text)"/>
-    <xsl:sequence select="for $i in (for $i in 1 to count($all) return $i[contains($all[$i], $words)])[1]
-        return tp:sourced($text)[$i]"/>
+    <xsl:variable name="first" select="if (contains($words, ' ')) then substring-before($words, ' ') else $words"/>
+    <xsl:sequence select="(tp:sourced($text)[contains(string(.), $first)][contains(tp:words(.), $words)])[1]"/>
   </xsl:function>
 
   <xsl:function name="tp:sourced" as="element()*" cache="yes">
     <xsl:param name="text" as="element()"/>
     <xsl:sequence select="$text//*[@source]"/>
-  </xsl:function>
-
-  <xsl:function name="tp:sourced-words" as="xs:string*" cache="yes">
-    <xsl:param name="text" as="element()"/>
-    <xsl:sequence select="tp:sourced($text) ! tp:words(.)"/>
   </xsl:function>
 
   <!-- The editor responsible for an element's reading (@resp to a respStmt), by name. -->
@@ -543,8 +541,17 @@
        "authority.xml#pers-stalin"), as ids. -->
   <xsl:function name="tp:authority-ids" as="xs:string*">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="if (not(contains($e/@ref, 'authority.xml#'))) then ()
-        else tokenize(normalize-space($e/@ref), ' ')[starts-with(., 'authority.xml#')] ! substring-after(., '#')[.]"/>
+    <xsl:sequence select="tp:authority-ids-of(string($e/@ref))"/>
+  </xsl:function>
+
+  <!-- The same of an @ref's value. Nearly every @ref is one pointer: it is read as it is, without
+       normalize-space() and tokenize(), which cost more than the rest of a name's link. -->
+  <xsl:function name="tp:authority-ids-of" as="xs:string*">
+    <xsl:param name="ref" as="xs:string"/>
+    <xsl:sequence select="if (not(contains($ref, 'authority.xml#'))) then ()
+        else if (starts-with($ref, 'authority.xml#') and not(contains($ref, ' ') or contains($ref, '&#9;')
+            or contains($ref, '&#10;') or contains($ref, '&#13;'))) then substring-after($ref, '#')[.]
+        else tokenize(normalize-space($ref), ' ')[starts-with(., 'authority.xml#')] ! substring-after(., '#')[.]"/>
   </xsl:function>
 
   <!-- The register page of each kind of name; an element of another name (name, rs) goes by the
@@ -564,7 +571,8 @@
   <!-- The link from a name to its entry in the register, or nothing when it points at none. -->
   <xsl:function name="tp:register-href" as="xs:string?">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="tp:authority-ids($e)[1] ! (tp:register-page(local-name($e), .) || '#' || .)"/>
+    <xsl:variable name="id" select="tp:authority-ids-of(string($e/@ref))[1]"/>
+    <xsl:sequence select="if (empty($id)) then () else tp:register-page(local-name($e), $id) || '#' || $id"/>
   </xsl:function>
 
   <!-- The anchor of a name in a document's page: in the text, its path (tp:anchor); in the

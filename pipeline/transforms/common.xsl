@@ -481,15 +481,22 @@
         else ()"/>
   </xsl:function>
 
-  <!-- The first element of a text with a source position whose words contain $words. An
-       element's words are made only when its string value holds the first of the words (every
-       word of tp:words is a run of its string value), which few do: making the words of every
-       sourced element costs more than all the rest of the header facts. -->
+  <!-- The first element of a text with a source position whose words contain $words. Words that
+       the text as a whole does not hold (a date written otherwise, say) are not looked for in
+       its elements; and an element's words are made only when its string value holds the first
+       of the words (every word of tp:words is a run of the string value), which few do: making
+       the words of every sourced element costs more than all the rest of the header facts. -->
   <xsl:function name="tp:first-printing" as="element()?">
     <xsl:param name="text" as="element()"/>
     <xsl:param name="words" as="xs:string"/>
     <xsl:variable name="first" select="if (contains($words, ' ')) then substring-before($words, ' ') else $words"/>
-    <xsl:sequence select="(tp:sourced($text)[contains(string(.), $first)][contains(tp:words(.), $words)])[1]"/>
+    <xsl:sequence select="if (not(contains(tp:text-words($text), $words))) then ()
+        else (tp:sourced($text)[contains(string(.), $first)][contains(tp:words(.), $words)])[1]"/>
+  </xsl:function>
+
+  <xsl:function name="tp:text-words" as="xs:string" cache="yes">
+    <xsl:param name="text" as="element()"/>
+    <xsl:sequence select="tp:words($text)"/>
   </xsl:function>
 
   <xsl:function name="tp:sourced" as="element()*" cache="yes">
@@ -576,10 +583,13 @@
   </xsl:function>
 
   <!-- The anchor of a name in a document's page: in the text, its path (tp:anchor); in the
-       header's correspondence description, "header-" and its path from there. -->
+       header's correspondence description, "header-" and its path from there. tp:anchor is not
+       called as the last step of this function ("(..., '')[1]"): SaxonC makes such a call a tail
+       call, and a tail call of a cache="yes" function neither looks in its cache nor fills it
+       (the name's anchor then costs three times as much, its ancestors' anchors made again). -->
   <xsl:function name="tp:name-anchor" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="if ($e/ancestor::text) then tp:anchor($e)
+    <xsl:sequence select="if ($e/ancestor::text) then (tp:anchor($e), '')[1]
         else 'header-' || string-join(
           for $step in $e/ancestor-or-self::*[ancestor-or-self::correspDesc]
           return tp:anchor-step($step), '-')"/>

@@ -58,9 +58,12 @@
   </xsl:function>
 
   <!-- A block is any other element directly inside a container: one source paragraph. -->
+  <!-- (An element of another name is no container: asked before the cached function, whose
+       lookup costs more than the comparison.) -->
   <xsl:function name="tp:is-block" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="tp:is-container($e/..) and not(tp:is-container($e))
+    <xsl:sequence select="tp:is-container($e/..)
+        and not(local-name($e) = $tp:container-names and tp:is-container($e))
         and not(local-name($e) = $tp:milestone-names)"/>
   </xsl:function>
 
@@ -322,12 +325,16 @@
   <!-- Elements that record a decision of the encoder, each shown in the review view: in the
        header, the header facts (tp:header-facts); in the text, those with a certainty or an
        editor's responsibility, and these kinds. -->
-  <xsl:function name="tp:is-decision" as="xs:boolean">
+  <!-- The element's own name and attributes are asked before its ancestors (a walk to the root),
+       and the answer is kept: the review view asks it of an element for its mark and again for
+       the panel (tp:decisions). -->
+  <xsl:function name="tp:is-decision" as="xs:boolean" cache="yes">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="exists($e/ancestor::teiHeader) and tp:is-header-fact($e)
-        or exists($e/ancestor::text) and (exists($e/@cert) or exists($e/@resp) or exists($e/(
+    <xsl:sequence select="(exists($e/@cert) or exists($e/@resp) or exists($e/(
         self::stamp | self::gap | self::supplied | self::persName[@type = 'pseudo'] | self::foreign
-        | self::choice | self::note | self::hi | self::del | self::date[@when] | self::fw)))"/>
+        | self::choice | self::note | self::hi | self::del | self::date[@when] | self::fw)))
+        and exists($e/ancestor::text)
+        or tp:is-header-fact($e) and exists($e/ancestor::teiHeader)"/>
   </xsl:function>
 
   <!-- A bracket the encoder could not read for sure: brackets kept from the source on an element
@@ -483,15 +490,19 @@
 
   <!-- The first element of a text with a source position whose words contain $words. Words that
        the text as a whole does not hold (a date written otherwise, say) are not looked for in
-       its elements; and an element's words are made only when its string value holds the first
-       of the words (every word of tp:words is a run of the string value), which few do: making
-       the words of every sourced element costs more than all the rest of the header facts. -->
+       its elements; and an element's words are made only when its string value, kept for the
+       text, holds the first of the words (every word of tp:words is a run of the string value),
+       which few do: making the words of every sourced element, or its string value for every
+       header fact, costs more than all the rest of the header facts. -->
   <xsl:function name="tp:first-printing" as="element()?">
     <xsl:param name="text" as="element()"/>
     <xsl:param name="words" as="xs:string"/>
     <xsl:variable name="first" select="if (contains($words, ' ')) then substring-before($words, ' ') else $words"/>
+    <xsl:variable name="sourced" select="tp:sourced($text)"/>
+    <xsl:variable name="strings" select="tp:sourced-strings($text)"/>
     <xsl:sequence select="if (not(contains(tp:text-words($text), $words))) then ()
-        else (tp:sourced($text)[contains(string(.), $first)][contains(tp:words(.), $words)])[1]"/>
+        else (for $i in 1 to count($sourced)
+              return $sourced[$i][contains($strings[$i], $first)][contains(tp:words(.), $words)])[1]"/>
   </xsl:function>
 
   <xsl:function name="tp:text-words" as="xs:string" cache="yes">
@@ -502,6 +513,11 @@
   <xsl:function name="tp:sourced" as="element()*" cache="yes">
     <xsl:param name="text" as="element()"/>
     <xsl:sequence select="$text//*[@source]"/>
+  </xsl:function>
+
+  <xsl:function name="tp:sourced-strings" as="xs:string*" cache="yes">
+    <xsl:param name="text" as="element()"/>
+    <xsl:sequence select="tp:sourced($text) ! string(.)"/>
   </xsl:function>
 
   <!-- The editor responsible for an element's reading (@resp to a respStmt), by name. -->

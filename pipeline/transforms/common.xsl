@@ -67,11 +67,14 @@
         and not(local-name($e) = $tp:milestone-names)"/>
   </xsl:function>
 
-  <!-- The blocks of a body and the vertical spaces between them, in document order. -->
+  <!-- The blocks of a body (a container) and the vertical spaces between them, in document
+       order. Blocks and spaces are children of containers, and a container-named child of a
+       container is a container: so only the containers' children are visited, child by child,
+       each asked by its name (not every element of the body whether its parent is a container). -->
   <xsl:function name="tp:layout-items" as="element()*">
     <xsl:param name="body" as="element()"/>
-    <xsl:sequence select="$body//*[local-name(..) = $tp:container-names][tp:is-block(.)
-        or (self::space[@dim = 'vertical'] and tp:is-container(..))]"/>
+    <xsl:sequence select="$body/* ! (if (local-name() = $tp:container-names) then tp:layout-items(.)
+        else if (local-name() = $tp:milestone-names) then self::space[@dim = 'vertical'] else .)"/>
   </xsl:function>
 
   <!-- The @rend tokens of an element. The functions below ask contains() first, which costs a

@@ -491,26 +491,14 @@
         else ()"/>
   </xsl:function>
 
-  <!-- The first element of a text with a source position whose words contain $words. Words that
-       the text as a whole does not hold (a date written otherwise, say) are not looked for in
-       its elements; and an element's words are made only when its string value, kept for the
-       text, holds the first of the words (every word of tp:words is a run of the string value),
-       which few do: making the words of every sourced element, or its string value for every
-       header fact, costs more than all the rest of the header facts. -->
+  <!-- The first element of a text with a source position whose words contain $words. The words
+       of those elements are made once per text (tp:sourced-words), not once per header fact. -->
   <xsl:function name="tp:first-printing" as="element()?">
     <xsl:param name="text" as="element()"/>
     <xsl:param name="words" as="xs:string"/>
-    <xsl:variable name="first" select="if (contains($words, ' ')) then substring-before($words, ' ') else $words"/>
-    <xsl:variable name="sourced" select="tp:sourced($text)"/>
-    <xsl:variable name="strings" select="tp:sourced-strings($text)"/>
-    <xsl:sequence select="if (not(contains(tp:text-words($text), $words))) then ()
-        else (for $i in 1 to count($sourced)
-              return $sourced[$i][contains($strings[$i], $first)][contains(tp:words(.), $words)])[1]"/>
-  </xsl:function>
-
-  <xsl:function name="tp:text-words" as="xs:string" cache="yes">
-    <xsl:param name="text" as="element()"/>
-    <xsl:sequence select="tp:words($text)"/>
+    <xsl:variable name="all" select="tp:sourced-words($text)"/>
+    <xsl:sequence select="for $i in (for $i in 1 to count($all) return $i[contains($all[$i], $words)])[1]
+        return tp:sourced($text)[$i]"/>
   </xsl:function>
 
   <xsl:function name="tp:sourced" as="element()*" cache="yes">
@@ -518,9 +506,9 @@
     <xsl:sequence select="$text//*[@source]"/>
   </xsl:function>
 
-  <xsl:function name="tp:sourced-strings" as="xs:string*" cache="yes">
+  <xsl:function name="tp:sourced-words" as="xs:string*" cache="yes">
     <xsl:param name="text" as="element()"/>
-    <xsl:sequence select="tp:sourced($text) ! string(.)"/>
+    <xsl:sequence select="tp:sourced($text) ! tp:words(.)"/>
   </xsl:function>
 
   <!-- The editor responsible for an element's reading (@resp to a respStmt), by name. -->

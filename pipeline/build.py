@@ -45,7 +45,7 @@ from pathlib import Path
 from . import catalogue
 from . import executor as work
 from .atomic import remove_leftovers
-from .build_report import BuildReport, Progress, _shown
+from .build_report import BuildReport, Progress, _shown, summary
 from .build_state import _left, unchanged
 from .config import Settings
 from .manifest import MANIFEST_NAME, FileDigests, Manifest, Store, Versions
@@ -56,6 +56,8 @@ from .stages.index import index_stage
 from .stages.render import render_stage
 from .stages.run import Checkpoints, Run, forget_removed, read_bytes, scan
 from .workers import Workers
+
+__all__ = ["BuildReport", "Progress", "build", "summary"]
 
 STAGES = ("encode", "check", "render", "index")
 

@@ -71,7 +71,7 @@ class HeaderWriter:
         el(bibl, "idno", self.doc.sha256, type="sha256")
         if facts.number:
             el(bibl, "idno", facts.number, type=facts.kind if facts.kind != "document" else "number",
-                cert=facts.number_cert, source=self.at.line_source(facts.number_line))
+               cert=facts.number_cert, source=self.at.line_source(facts.number_line))
         if not facts.date and self.catalogue_fact("date", None):
             value = self.ctx.catalogue.date
             el(bibl, "date", value, when=value if _ISO_DATE.match(value) else None, source=self.at.catalogue)
@@ -81,7 +81,7 @@ class HeaderWriter:
             el(bibl, "idno", docid, type="CIA-RDP" if docid.startswith("CIA-RDP") else "release")
         if facts.date:
             el(bibl, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert,
-                source=self.at.line_source(facts.date.line))
+               source=self.at.line_source(facts.date.line))
         if facts.release:
             el(bibl, "date", facts.release.printed.replace("\n", " "), type="release", when=facts.release.when)
         if self.ctx.catalogue is not None:
@@ -92,7 +92,7 @@ class HeaderWriter:
         for change in self.doc.changes:
             el(revision, "change", change.what, when=change.when or None, who=self.at.resp(change.who))
         el(revision, "change", f"Encoded by teipipe {__version__} from {self.doc.source_name}.",
-            when=self.ctx.date, n=__version__)
+           when=self.ctx.date, n=__version__)
 
     # --- the archive's catalogue record -------------------------------------------------------
     def catalogue_bibl(self, source_desc, record: CatalogueRecord) -> None:
@@ -135,17 +135,17 @@ class HeaderWriter:
         editorial = el(enc, "editorialDecl")
         norm = el(editorial, "normalization")
         el(norm, "p", "Line endings were normalised and trailing spaces dropped. Markdown and OCR "
-                       "leftovers of PDF conversion (heading and list markers, bold, italic, struck "
-                       "and superscript runs, TeX superscripts, backslash escapes) are recorded as "
-                       "markup with @rend; their text is kept.")
+                      "leftovers of PDF conversion (heading and list markers, bold, italic, struck "
+                      "and superscript runs, TeX superscripts, backslash escapes) are recorded as "
+                      "markup with @rend; their text is kept.")
         interp = el(editorial, "interpretation")
         el(interp, "p", "Square brackets were read as editorial interventions: omissions (gap "
-                         "reason=editorial), redactions (gap reason=redacted, with the extent and "
-                         "exemption code printed), comments (note), original-language terms "
-                         "(foreign), identifications of pseudonyms (persName type=pseudo with "
-                         "supplied reason=identification), expansions (choice/abbr/expan), "
-                         "alternative names (choice/orig/reg) and supplied words (supplied). "
-                         "Readings that are guesses carry @cert.")
+                        "reason=editorial), redactions (gap reason=redacted, with the extent and "
+                        "exemption code printed), comments (note), original-language terms "
+                        "(foreign), identifications of pseudonyms (persName type=pseudo with "
+                        "supplied reason=identification), expansions (choice/abbr/expan), "
+                        "alternative names (choice/orig/reg) and supplied words (supplied). "
+                        "Readings that are guesses carry @cert.")
         class_decl = el(enc, "classDecl")
         security = el(class_decl, "taxonomy")
         security.set(XML_ID, self.at.local("security"))
@@ -163,9 +163,9 @@ class HeaderWriter:
             el(category, "catDesc", kind.label)
         prefixes = el(enc, "listPrefixDef")
         prefix = el(prefixes, "prefixDef", ident="src", matchPattern=r"line=(\d+),(\d+)",
-                     replacementPattern=f"{self.ctx.source_href}#line=$1,$2")
+                    replacementPattern=f"{self.ctx.source_href}#line=$1,$2")
         el(prefix, "p", "Lines of the source text (RFC 5147 line positions: line=S,E covers lines "
-                         "S+1 to E).")
+                        "S+1 to E).")
 
     def profile_desc(self, header) -> None:
         facts = self.doc.facts
@@ -194,7 +194,7 @@ class HeaderWriter:
                 el(sent, "placeName", from_catalogue["place"], source=self.at.catalogue)
             if facts.date:
                 el(sent, "date", facts.date.printed, when=facts.date.when, cert=facts.date.cert,
-                    source=self.at.line_source(facts.date.line), resp=self.at.resp(facts.resp.get("date")))
+                   source=self.at.line_source(facts.date.line), resp=self.at.resp(facts.resp.get("date")))
             if from_catalogue["date"]:
                 value = from_catalogue["date"]
                 el(sent, "date", value, when=value if _ISO_DATE.match(value) else None, source=self.at.catalogue)
@@ -219,14 +219,14 @@ class HeaderWriter:
         text_class = el(profile, "textClass")
         level = facts.classification or "unmarked"
         el(text_class, "catRef", scheme="#" + self.at.local("security"), target="#" + self.at.local(level),
-            cert=facts.classification_cert if facts.classification else None,
+           cert=facts.classification_cert if facts.classification else None,
             resp=self.at.resp(facts.resp.get("classification")))
         catalogued = self.catalogue_fact("classification", facts.classification)
         if catalogued and level_of(catalogued) and level_of(catalogued) != facts.classification:
             el(text_class, "catRef", scheme="#" + self.at.local("security"),
-                target="#" + self.at.local(level_of(catalogued)), source=self.at.catalogue)
+               target="#" + self.at.local(level_of(catalogued)), source=self.at.catalogue)
         el(text_class, "catRef", scheme="#" + self.at.local("kind"), target="#" + self.at.local(facts.kind),
-            cert=facts.kind_cert, resp=self.at.resp(facts.resp.get("kind")))
+           cert=facts.kind_cert, resp=self.at.resp(facts.resp.get("kind")))
 
     def catalogue_party(self, parent, name: str) -> None:
         """A sender or recipient as the catalogue names it, marked as the catalogue's."""
@@ -235,7 +235,7 @@ class HeaderWriter:
     def party(self, parent, party: Party, resp: str | None = None) -> None:
         name = {"person": "persName", "org": "orgName", "role": "persName"}[party.kind]
         element = el(parent, name, ref=self.at.ref(party.ref), cert=party.cert, source=self.at.line_source(party.line),
-                      resp=self.at.resp(resp))
+                     resp=self.at.resp(resp))
         if party.kind == "role":
             self.text.inlines(el(element, "roleName"), party.name, in_header=True)
             return

@@ -76,7 +76,7 @@ SPAN_ELEMENTS: dict[str, tuple[str, dict[str, str]]] = {
 FURNITURE_ROLES = ("page-number", "furniture", "release", "page-break")
 
 SUP_REND = {"html": "superscript html", "tex": "superscript tex", "tex-braced": "superscript tex-braced",
-             "html-sub": "subscript html"}
+            "html-sub": "subscript html"}
 
 #: Elements whose content is elements only: the only places where the writer adds indentation.
 ELEMENT_ONLY = {

@@ -35,9 +35,10 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     seeded = [d for d in documents if d.seed is not None]
     jobs: dict[str, work.EncodeJob] = {}
     due: list[Document] = []
+    model = schema.xml_model(settings)  # the same for every document: the folders' places
     for document in seeded:
         review = review_for(settings, document.seed)
-        job = work.EncodeJob(document.stem, document.seed, encoding_context(settings, document.seed),
+        job = work.EncodeJob(document.stem, document.seed, encoding_context(settings, document.seed, model),
                              None, run.workers.toolkit, review=review,
                              review_digest=run.digests.digest(review) if review else None)
         jobs[document.stem] = job

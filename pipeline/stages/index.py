@@ -41,7 +41,9 @@ def index_stage(run: Run, documents: list[Document]) -> None:
         report.errors.append(f"{_shown(settings.build / folder / name)}: error: cannot be written: "
                              f"{error.strerror or error}")
         return
-    manifest.index = {"key": index_key, "outputs": outputs}
+    # the register pages' record stays: they are made from the names, which have keys of their own
+    manifest.index = {"key": index_key, "outputs": outputs,
+                      **({"registers": manifest.index["registers"]} if "registers" in manifest.index else {})}
     report.index = True
     if run.progress:
         run.progress("index", 1, 1)

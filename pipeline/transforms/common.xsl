@@ -57,9 +57,9 @@
         and (exists($e/self::body/parent::text) or tp:is-container($e/..))"/>
   </xsl:function>
 
-  <!-- A block is any other element directly inside a container: one source paragraph. -->
-  <!-- (An element of another name is no container: asked before the cached function, whose
-       lookup costs more than the comparison.) -->
+  <!-- A block is any other element directly inside a container: one source paragraph. (An
+       element of another name is no container: its name is compared before the cached
+       function is asked, whose lookup costs more than the comparison.) -->
   <xsl:function name="tp:is-block" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="tp:is-container($e/..)
@@ -568,16 +568,11 @@
   <!-- ============================================================ names and registers -->
 
   <!-- The entries of the authority file an element points at (its @ref tokens of the form
-       "authority.xml#pers-stalin"), as ids. -->
+       "authority.xml#pers-stalin"), as ids. Nearly every @ref is one pointer: it is read as it
+       is, without normalize-space() and tokenize(), which cost more than the rest of a link. -->
   <xsl:function name="tp:authority-ids" as="xs:string*">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="tp:authority-ids-of(string($e/@ref))"/>
-  </xsl:function>
-
-  <!-- The same of an @ref's value. Nearly every @ref is one pointer: it is read as it is, without
-       normalize-space() and tokenize(), which cost more than the rest of a name's link. -->
-  <xsl:function name="tp:authority-ids-of" as="xs:string*">
-    <xsl:param name="ref" as="xs:string"/>
+    <xsl:variable name="ref" select="string($e/@ref)"/>
     <xsl:sequence select="if (not(contains($ref, 'authority.xml#'))) then ()
         else if (starts-with($ref, 'authority.xml#') and not(contains($ref, ' ') or contains($ref, '&#9;')
             or contains($ref, '&#10;') or contains($ref, '&#13;'))) then substring-after($ref, '#')[.]
@@ -601,7 +596,7 @@
   <!-- The link from a name to its entry in the register, or nothing when it points at none. -->
   <xsl:function name="tp:register-href" as="xs:string?">
     <xsl:param name="e" as="element()"/>
-    <xsl:variable name="id" select="tp:authority-ids-of(string($e/@ref))[1]"/>
+    <xsl:variable name="id" select="tp:authority-ids($e)[1]"/>
     <xsl:sequence select="if (empty($id)) then () else tp:register-page(local-name($e), $id) || '#' || $id"/>
   </xsl:function>
 
@@ -609,7 +604,7 @@
        header's correspondence description, "header-" and its path from there. tp:anchor is not
        called as the last step of this function ("(..., '')[1]"): SaxonC makes such a call a tail
        call, and a tail call of a cache="yes" function neither looks in its cache nor fills it
-       (the name's anchor then costs three times as much, its ancestors' anchors made again). -->
+       (an anchor asked again then costs as much as the first time, several times a lookup). -->
   <xsl:function name="tp:name-anchor" as="xs:string">
     <xsl:param name="e" as="element()"/>
     <xsl:sequence select="if ($e/ancestor::text) then (tp:anchor($e), '')[1]

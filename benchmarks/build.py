@@ -9,8 +9,8 @@ the project and runs, each in a fresh process:
 
 It prints documents per second for each stage, the time of the no-op rebuild and of the rebuild
 after one edit (the whole command, starting Python included), the peak memory of the build
-process and of its largest worker, and the floor: lxml parsing and serialising the same TEI files in one process, the
-least any tool that reads and writes them must spend.
+process and of its largest worker, and the floor: lxml parsing and serialising the same TEI
+files in one process, the least any tool that reads and writes them must spend.
 
     python benchmarks/build.py [--documents 1000 10000] [--jobs 0]
 """

@@ -443,6 +443,50 @@ def render_document(job: RenderJob) -> Rendered:
     return Rendered(job.stem, outputs, facts, names=names)
 
 
+def render_documents(jobs: list[RenderJob]) -> list[Rendered]:
+    """:func:`render_document` of each job, the same results, made view by view across the jobs:
+    each stylesheet applied to every document in turn costs the XSLT processor less than the
+    four stylesheets applied to each document in turn. The workers render a chunk this way."""
+    results: list[Rendered] = []
+    parsed = []  # for each job: its parse, or None once it failed
+    for job in jobs:
+        try:
+            node, tree = parse_xml_and_tree(job.data, job.tei)
+        except RenderError as error:
+            results.append(Rendered(job.stem, error=str(error)))
+            parsed.append(None)
+            continue
+        results.append(Rendered(job.stem, {}, names=names_in(tree.getroot())))
+        parsed.append(node)
+    for to, view in VIEWS:
+        for number, (job, node) in enumerate(zip(jobs, parsed)):
+            if node is None:
+                continue
+            relative = VIEWS[(to, view)].format(stem=job.stem)
+            base = ""
+            if job.build is not None:
+                base = os.path.relpath(job.tei.parent, (job.build / relative).parent).replace(os.sep, "/") + "/"
+            try:
+                results[number].outputs[relative] = render_node(
+                    node, to, view, job.tei, transforms=installed(job.toolkit).transforms,
+                    source_base=base).encode("utf-8")
+            except RenderError as error:
+                results[number] = Rendered(job.stem, error=str(error))
+                parsed[number] = None
+    for number, (job, node) in enumerate(zip(jobs, parsed)):
+        if node is None:
+            continue
+        try:
+            results[number].facts = index_facts(node, job.tei, transforms=installed(job.toolkit).transforms)
+        except RenderError as error:
+            results[number] = Rendered(job.stem, error=str(error))
+    return results
+
+
+#: The functions whose jobs a worker does a chunk at a time, by a function of the whole chunk.
+IN_CHUNKS = {render_document: render_documents}
+
+
 # ------------------------------------------------------------------------------------ workers
 
 def warm_up(toolkit: Toolkit) -> None:
@@ -453,5 +497,7 @@ def warm_up(toolkit: Toolkit) -> None:
 
 
 def run_all(function, jobs: list) -> list:
-    """``function(job)`` for each of a chunk of jobs: one round trip to a worker for many."""
-    return [function(job) for job in jobs]
+    """``function(job)`` for each of a chunk of jobs: one round trip to a worker for many (by
+    the function of :data:`IN_CHUNKS` that does the whole chunk, where there is one)."""
+    in_chunks = IN_CHUNKS.get(function)
+    return in_chunks(jobs) if in_chunks is not None else [function(job) for job in jobs]

@@ -39,3 +39,23 @@ def test_a_long_stage_is_carried_on_by_new_worker_processes(pool: workers.Worker
     assert len(processes) > 4, processes
     pool.close()
     assert pool.retired == [] and pool.own is None
+
+
+def test_a_chunk_of_documents_is_rendered_view_by_view_with_the_results_of_one_by_one(tmp_path) -> None:
+    """The workers render a chunk view by view across its documents (executor.IN_CHUNKS): the
+    same pages, facts, names and errors as each document rendered alone, a broken document
+    among them included."""
+    from pathlib import Path
+
+    toolkit = executor.Toolkit.of(SCHEMA, TRANSFORMS, None)
+    tei = Path(__file__).resolve().parent.parent / "tei"
+    documents = [(path, path.read_bytes()) for path in sorted(tei.glob("*.xml")) if path.name != "authority.xml"]
+    documents.insert(2, (tei / "broken.xml", b"<TEI xmlns='http://www.tei-c.org/ns/1.0'><teiHeader>"))
+    documents.insert(4, (tei / "other.xml", b"<html><body>not TEI</body></html>"))
+    jobs = [executor.RenderJob(path.stem, path, data, toolkit, tmp_path / "build") for path, data in documents]
+    in_a_chunk = executor.run_all(executor.render_document, jobs)
+    one_by_one = [executor.render_document(job) for job in jobs]
+    assert in_a_chunk == one_by_one
+    assert [result.error is not None for result in in_a_chunk] == [False, False, True, False, True, False, False]
+    assert all(len(result.outputs) == 4 and result.facts and result.names
+               for result in in_a_chunk if result.error is None)

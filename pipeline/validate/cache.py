@@ -25,7 +25,7 @@ from pathlib import Path
 from ..manifest import digest, file_digest, key, validator_version
 from .report import DeclaredId, FileResult, Problem
 from .rules import sha256_of
-from .safe_xml import MAX_BYTES
+from .safe_xml import MAX_BYTES, read_at_most
 
 #: The cache's folder, at the top of the project.
 FOLDER = ".teipipe-cache"
@@ -116,8 +116,7 @@ def readable_bytes(path: str) -> bytes | None:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_BYTES:
             return None
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        data = read_at_most(path, status.st_size)
     except OSError:
         return None
     return data if len(data) <= MAX_BYTES else None

@@ -199,16 +199,17 @@ def check_files(files: list[str], context: CheckContext, jobs: int = 1,
     for rng_path, _ in context.grammars:
         grammar_module.load(rng_path)  # workers inherit the compiled grammar
         schematron.extract_embedded(rng_path)  # into the cache folder, for every worker to compile
-    if cache is None:
-        return _check_all(files, [None] * len(files), context, jobs)
-    datas = [readable_bytes(path) for path in files]
-    results = [None if data is None else cache.get(path, data) for path, data in zip(files, datas)]
-    due = [index for index, result in enumerate(results) if result is None]
-    for index, result in zip(due, _check_all([files[i] for i in due], [datas[i] for i in due], context, jobs)):
-        results[index] = result
-        if datas[index] is not None:
-            cache.put(files[index], datas[index], result)
-    return results
+    with rules.one_batch():  # the authority file and the sources looked at once for the batch
+        if cache is None:
+            return _check_all(files, [None] * len(files), context, jobs)
+        datas = [readable_bytes(path) for path in files]
+        results = [None if data is None else cache.get(path, data) for path, data in zip(files, datas)]
+        due = [index for index, result in enumerate(results) if result is None]
+        for index, result in zip(due, _check_all([files[i] for i in due], [datas[i] for i in due], context, jobs)):
+            results[index] = result
+            if datas[index] is not None:
+                cache.put(files[index], datas[index], result)
+        return results
 
 
 def _check_all(files: list[str], datas: list[bytes | None], context: CheckContext, jobs: int) -> list[FileResult]:

@@ -17,6 +17,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -84,8 +85,9 @@ def local_name(element) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _local_name_of_tag(tag: str) -> str:
-    return tag[tag.index("}") + 1:] if tag.startswith("{") else tag
+def _expected_targets(tag: str, attribute: str) -> set[str] | None:
+    """What a pointer in ``attribute`` of an element named ``tag`` must lead to (:data:`EXPECTED_TARGETS`)."""
+    return EXPECTED_TARGETS.get((tag[tag.index("}") + 1:] if tag.startswith("{") else tag, attribute))
 
 
 class Pointer(NamedTuple):
@@ -221,8 +223,9 @@ class Document:
 
     def depends_on(self, path: Path) -> None:
         """Note that a rule read (or looked for) the file at ``path``."""
-        if str(path) not in self.reads:
-            self.reads[str(path)] = sha256_of(path)
+        name = str(path)
+        if name not in self.reads:
+            self.reads[name] = sha256_of(name)
 
     def targets_in(self, file: str) -> dict[str, str] | None:
         """xml:id -> element name in ``file`` (relative to this document), or None when it is
@@ -232,10 +235,12 @@ class Document:
                 if file not in self.known.targets:
                     raise NotKnownHere(file)
                 self._files[file] = self.known.targets[file]
+            elif _beside(file):
+                where = self.path.parent / file
+                self._files[file] = targets_in_file(where)
+                self.depends_on(where)
             else:
-                self._files[file] = targets_beside(self.path.parent, file)
-                if _beside(file):
-                    self.depends_on(self.path.parent / file)
+                self._files[file] = None
         return self._files[file]
 
     @property
@@ -331,7 +336,7 @@ def check_local_pointers(doc: Document) -> Iterator[Finding]:
 def check_file_pointers(doc: Document) -> Iterator[Finding]:
     for pointer in doc.file_pointers:
         file_part, fragment = pointer.file, pointer.fragment
-        ids = doc.targets_in(file_part)
+        ids = doc._files[file_part] if file_part in doc._files else doc.targets_in(file_part)
         if ids is None:
             yield Finding(pointer.element, pointer.attribute,
                           {"uri": pointer.uri, "reason": f"{file_part} is missing or is not readable XML "
@@ -433,19 +438,19 @@ def check_stamp_wording(doc: Document) -> Iterator[Finding]:
 
 
 def check_target_kinds(doc: Document) -> Iterator[Finding]:
+    ids, files = doc.ids, doc._files
     for pointer in doc.pointers:
-        if pointer.scheme or pointer.attribute not in _ATTRIBUTES_WITH_EXPECTED_TARGETS:
+        if pointer.attribute not in _ATTRIBUTES_WITH_EXPECTED_TARGETS or pointer.scheme:
             continue
-        expected = EXPECTED_TARGETS.get((_local_name_of_tag(pointer.element.tag), pointer.attribute))
-        if expected is None:
+        expected = _expected_targets(pointer.element.tag, pointer.attribute)
+        if expected is None or pointer.fragment is None:
             continue
-        if pointer.is_local:
-            found = doc.ids.get(pointer.fragment)
+        if pointer.file is None:  # #id
+            found = ids.get(pointer.fragment)
             kind = local_name(found[0]) if found else None
-        elif pointer.into_file:
-            kind = (doc.targets_in(pointer.file) or {}).get(pointer.fragment)
         else:
-            continue
+            targets = files[pointer.file] if pointer.file in files else doc.targets_in(pointer.file)
+            kind = (targets or {}).get(pointer.fragment)
         if kind is not None and kind not in expected:
             yield Finding(pointer.element, pointer.attribute, {
                 "uri": pointer.uri, "kind": kind, "expected": " or ".join(sorted(expected))})
@@ -481,8 +486,9 @@ def check_source_digest(doc: Document) -> Iterator[Finding]:
                 raise NotKnownHere(base)
             actual, folder = doc.known.digests[base], doc.known.seeds_name
         else:
-            actual, folder = sha256_of(doc.seeds / base), doc.seeds.name
-            doc.depends_on(doc.seeds / base)
+            source = doc.seeds / base
+            actual, folder = sha256_of(source), doc.seeds.name
+            doc.depends_on(source)
         if actual is not None and actual != (digest.text or "").strip().lower():
             yield Finding(digest, None, {"file": f"{folder}/{base}", "actual": actual,
                                          "recorded": (digest.text or "").strip()})
@@ -593,18 +599,44 @@ def _stamp_level(doc: Document, stamp) -> str | None:
 MAX_REFERENCED_FILE = 64 * 1024 * 1024
 
 
-def _stat_key(path: Path) -> tuple[str, int, int] | None:
+#: While a batch is checked (:func:`one_batch`): file name -> :func:`_stat_key`, each file the
+#: rules read looked at once for the whole batch rather than once per document.
+_batch_stats: dict[str, tuple[str, int, int] | None] | None = None
+
+
+@contextmanager
+def one_batch():
+    """Within this block, each file the rules read (the authority file, a source) is looked at
+    once: the documents checked meanwhile see one version of it."""
+    global _batch_stats
+    outer = _batch_stats
+    if outer is None:
+        _batch_stats = {}
+    try:
+        yield
+    finally:
+        _batch_stats = outer
+
+
+def _stat_key(path: Path | str) -> tuple[str, int, int] | None:
     """What identifies a version of a file, or None unless it is a regular file of a sane size.
 
     A pointer in an untrusted document may name any path ("/dev/zero#x"): only regular files
     are read, so a device, a pipe or a huge file cannot stall the validator."""
+    name = str(path)
+    memo = _batch_stats
+    if memo is not None and name in memo:
+        return memo[name]
     try:
-        status = os.stat(path)
+        status = os.stat(name)
     except (OSError, ValueError):
-        return None
-    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_REFERENCED_FILE:
-        return None
-    return str(path), status.st_mtime_ns, status.st_size
+        key = None
+    else:
+        key = (name, status.st_mtime_ns, status.st_size) if stat.S_ISREG(status.st_mode) and \
+            status.st_size <= MAX_REFERENCED_FILE else None
+    if memo is not None:
+        memo[name] = key
+    return key
 
 
 def targets_beside(folder: Path, file: str) -> dict[str, str] | None:

@@ -110,13 +110,31 @@ def read(path: str | os.PathLike) -> Parsed:
             raise OSError(f"{name} is not a regular file")
         if status.st_size > MAX_BYTES:
             return Parsed(None, SourceText(b""), [_too_large(name, status.st_size)])
-        with open(name, "rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        data = read_at_most(name, status.st_size)
     except OSError as exc:
         return Parsed(None, SourceText(b""), [Problem(name, 1, 1, "TP006", ERROR,
                                                       f"cannot read the file: {exc.strerror or exc}; check "
                                                       "the path and its permissions")])
     return parse(name, data)
+
+
+def read_at_most(name: str, size: int) -> bytes:
+    """The bytes of the regular file ``name`` of ``size`` bytes (when it was looked at), at most
+    :data:`MAX_BYTES` + 1 of them (a file that grew meanwhile is read no further). Read with
+    the system's calls: a buffered ``read(MAX_BYTES + 1)`` would first set aside that much memory,
+    and cost more than parsing a small document."""
+    descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        chunks, left = [], MAX_BYTES + 1
+        while left > 0:
+            chunk = os.read(descriptor, min(left, max(size + 1, 1 << 16)))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(descriptor)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _too_large(path: str, size: int) -> Problem:

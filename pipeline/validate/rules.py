@@ -71,8 +71,9 @@ _HAS_TEXT = etree.XPath("boolean(/t:TEI/t:text)", namespaces=NS)
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
-_TEI, _TEXT, _STAMP, _GAP, _TAXONOMY, _CLASS_DECL, _FLOATING_TEXT, _DIV = (
-    f"{{{TEI_NS}}}{name}" for name in ("TEI", "text", "stamp", "gap", "taxonomy", "classDecl", "floatingText", "div"))
+_TEI, _TEXT, _STAMP, _GAP, _TAXONOMY, _CATEGORY, _CLASS_DECL, _FLOATING_TEXT, _DIV = (
+    f"{{{TEI_NS}}}{name}"
+    for name in ("TEI", "text", "stamp", "gap", "taxonomy", "category", "classDecl", "floatingText", "div"))
 #: The elements whose @when is compared with the date they print (TP108).
 _DATED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in ("date", "stamp", "birth", "death"))
 #: What XPath's normalize-space() removes: XML's whitespace, not all of Unicode's.
@@ -188,6 +189,7 @@ class Document:
         ids, pointers = self.ids, self.pointers
         local, into_file, prefixed = self.local_pointers, self.file_pointers, self.prefixed_pointers
         scheme_of = _SCHEME.match
+        new = tuple.__new__  # Pointer(...) without its Python-level __new__: dozens per document
         for element in root.iter(etree.Element):
             items = element.items()
             if not items:
@@ -196,16 +198,16 @@ class Document:
                 if name in names:
                     for uri in value.split():
                         if uri[0] == "#":
-                            pointer = Pointer(element, name, uri, None, None, uri[1:])
+                            pointer = new(Pointer, (element, name, uri, None, None, uri[1:]))
                             local.append(pointer)
                         else:
                             scheme = scheme_of(uri) if ":" in uri else None
                             if scheme:
-                                pointer = Pointer(element, name, uri, scheme.group(1).lower(), None, None)
+                                pointer = new(Pointer, (element, name, uri, scheme.group(1).lower(), None, None))
                                 prefixed.append(pointer)
                             else:
                                 file_part, _, fragment = uri.partition("#")  # uri[0] is not "#"
-                                pointer = Pointer(element, name, uri, None, file_part, fragment or None)
+                                pointer = new(Pointer, (element, name, uri, None, file_part, fragment or None))
                                 if fragment:
                                     into_file.append(pointer)
                         pointers.append(pointer)
@@ -249,7 +251,7 @@ class Document:
 
     @property
     def has_text(self) -> bool:
-        return self.root.tag == _TEI and self.root.find(_TEXT) is not None
+        return self.root.tag == _TEI and next(self.root.iterchildren(_TEXT), None) is not None
 
     @property
     def classification_stamps(self) -> list:
@@ -439,10 +441,13 @@ def check_stamp_wording(doc: Document) -> Iterator[Finding]:
 
 def check_target_kinds(doc: Document) -> Iterator[Finding]:
     ids, files = doc.ids, doc._files
+    element = tag = None
     for pointer in doc.pointers:
         if pointer.attribute not in _ATTRIBUTES_WITH_EXPECTED_TARGETS or pointer.scheme:
             continue
-        expected = _expected_targets(pointer.element.tag, pointer.attribute)
+        if pointer.element is not element:  # the pointers of one element come together
+            element, tag = pointer.element, pointer.element.tag
+        expected = _expected_targets(tag, pointer.attribute)
         if expected is None or pointer.fragment is None:
             continue
         if pointer.file is None:  # #id
@@ -496,8 +501,6 @@ def check_source_digest(doc: Document) -> Iterator[Finding]:
 
 def check_review_anchors(doc: Document) -> Iterator[Finding]:
     """Each entry of the document's review file must quote text its source still has."""
-    from ..corrections import ReviewError, anchored, load, review_path
-
     if doc.known is not None:  # the review files and the sources are where the build is
         for bibl in doc.source_bibls:
             name = (bibl.findtext("t:idno[@type='filename']", namespaces=NS) or "").strip()
@@ -506,6 +509,8 @@ def check_review_anchors(doc: Document) -> Iterator[Finding]:
         return
     if doc.seeds is None or doc.review is None:
         return
+    from ..corrections import ReviewError, anchored, load, review_path  # (loaded only when there are reviews)
+
     for bibl in doc.source_bibls:
         element = bibl.find("t:idno[@type='filename']", NS)
         name = (element.text or "").strip() if element is not None else ""
@@ -545,7 +550,7 @@ def check_security_levels(doc: Document) -> Iterator[Finding]:
         return
     known = doc.profile.vocabulary("teipipe.classificationLevel")
     for taxonomy in doc.security_taxonomies:
-        for category in taxonomy.iterfind("t:category", NS):
+        for category in taxonomy.iterchildren(_CATEGORY):
             level = doc.level_of_category(category.get(XML_ID, ""))
             if level not in known:
                 yield Finding(category, "xml:id", {"level": level, "known": ", ".join(known)})

@@ -148,10 +148,10 @@ def parse(path: str, data: bytes) -> Parsed:
     source = SourceText(data)
     if len(data) > MAX_BYTES:
         return Parsed(None, source, [_too_large(path, len(data))])
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(), without copying the data)
         return Parsed(None, source, [Problem(path, 1, 1, "TP001", ERROR,
                                              "the file is empty: write a TEI document into it or delete it")])
-    if not data.startswith(_WIDE_BOMS) and b"\x00" in data[:_BINARY_SNIFF]:
+    if not data.startswith(_WIDE_BOMS) and data.find(b"\x00", 0, _BINARY_SNIFF) >= 0:
         return Parsed(None, source, [Problem(path, 1, 1, "TP002", ERROR,
                                              "the file holds NUL bytes: it is binary, not XML text; "
                                              "check that the right file was given")])

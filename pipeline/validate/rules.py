@@ -71,9 +71,9 @@ _HAS_TEXT = etree.XPath("boolean(/t:TEI/t:text)", namespaces=NS)
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
-_TEI, _TEXT, _STAMP, _GAP, _TAXONOMY, _CATEGORY, _CLASS_DECL, _FLOATING_TEXT, _DIV = (
+_TEI, _TEXT, _STAMP, _GAP, _TAXONOMY, _CATEGORY, _CLASS_DECL, _FLOATING_TEXT, _DIV, _DEL = (
     f"{{{TEI_NS}}}{name}"
-    for name in ("TEI", "text", "stamp", "gap", "taxonomy", "category", "classDecl", "floatingText", "div"))
+    for name in ("TEI", "text", "stamp", "gap", "taxonomy", "category", "classDecl", "floatingText", "div", "del"))
 #: The elements whose @when is compared with the date they print (TP108).
 _DATED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in ("date", "stamp", "birth", "death"))
 #: What XPath's normalize-space() removes: XML's whitespace, not all of Unicode's.
@@ -571,6 +571,8 @@ def check_uri_prefixes(doc: Document) -> Iterator[Finding]:
 
 def _is_struck(stamp) -> bool:
     """True when all the text of a stamp is struck through (inside del)."""
+    if next(stamp.iterdescendants(_DEL), None) is None:
+        return False
     struck = "".join(text for deleted in _OUTER_DELS(stamp) for text in deleted.itertext())
     return bool(struck.strip()) and "".join(struck.split()) == "".join("".join(stamp.itertext()).split())
 

@@ -84,7 +84,8 @@ def check_file(path: str, context: CheckContext, data: bytes | None = None) -> F
             from . import grammar as grammar_module
 
             problems += grammar_module.check(parsed.tree, parsed.source, path, rng_path, profile_checked)
-        declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in ids.items())
+        new = tuple.__new__  # DeclaredId(...) without its Python-level __new__: dozens per document
+        declared = tuple([new(DeclaredId, (value, elements[0].sourceline or 1)) for value, elements in ids.items()])
     except rules.NotKnownHere:
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001  (one file's fault stays its own)

@@ -71,9 +71,9 @@ _HAS_TEXT = etree.XPath("boolean(/t:TEI/t:text)", namespaces=NS)
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 
-_TEI, _TEXT, _STAMP, _GAP, _TAXONOMY, _CATEGORY, _CLASS_DECL, _FLOATING_TEXT, _DIV, _DEL = (
-    f"{{{TEI_NS}}}{name}"
-    for name in ("TEI", "text", "stamp", "gap", "taxonomy", "category", "classDecl", "floatingText", "div", "del"))
+_TEI, _TEXT, _STAMP, _GAP, _TAXONOMY, _CATEGORY, _CLASS_DECL, _FLOATING_TEXT, _DIV, _DEL, _IDNO = (
+    f"{{{TEI_NS}}}{name}" for name in ("TEI", "text", "stamp", "gap", "taxonomy", "category", "classDecl",
+                                      "floatingText", "div", "del", "idno"))
 #: The elements whose @when is compared with the date they print (TP108).
 _DATED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in ("date", "stamp", "birth", "death"))
 #: What XPath's normalize-space() removes: XML's whitespace, not all of Unicode's.
@@ -481,8 +481,9 @@ def check_source_digest(doc: Document) -> Iterator[Finding]:
     if doc.seeds is None if doc.known is None else doc.known.seeds_name is None:
         return
     for bibl in doc.source_bibls:
-        digest = bibl.find("t:idno[@type='sha256']", NS)
-        name = bibl.findtext("t:idno[@type='filename']", namespaces=NS)
+        digest = _idno(bibl, "sha256")
+        name = _idno(bibl, "filename")
+        name = None if name is None else name.text or ""  # (findtext)
         if digest is None or not name:
             continue
         base = Path(name.strip()).name  # the base name only: never leave seeds/
@@ -497,6 +498,11 @@ def check_source_digest(doc: Document) -> Iterator[Finding]:
         if actual is not None and actual != (digest.text or "").strip().lower():
             yield Finding(digest, None, {"file": f"{folder}/{base}", "actual": actual,
                                          "recorded": (digest.text or "").strip()})
+
+
+def _idno(bibl, kind: str):
+    """``bibl.find("t:idno[@type=kind]")``, without ElementPath."""
+    return next((idno for idno in bibl.iterchildren(_IDNO) if idno.get("type") == kind), None)
 
 
 def check_review_anchors(doc: Document) -> Iterator[Finding]:

@@ -125,16 +125,17 @@ def read_at_most(name: str, size: int) -> bytes:
     and cost more than parsing a small document."""
     descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
     try:
-        chunks, left = [], MAX_BYTES + 1
-        while left > 0:
-            chunk = os.read(descriptor, min(left, max(size + 1, 1 << 16)))
-            if not chunk:
-                break
+        want = min(size, MAX_BYTES) + 1
+        data = os.read(descriptor, want)
+        if len(data) < want:  # the whole file: a regular file reads short only at its end
+            return data
+        chunks, left = [data], MAX_BYTES + 1 - len(data)
+        while left > 0 and (chunk := os.read(descriptor, min(left, 1 << 20))):
             chunks.append(chunk)
             left -= len(chunk)
     finally:
         os.close(descriptor)
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return b"".join(chunks)
 
 
 def _too_large(path: str, size: int) -> Problem:

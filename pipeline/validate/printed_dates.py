@@ -91,20 +91,26 @@ def find_dates(text: str) -> list[PrintedDate]:
     if not _DIGIT(text):  # every form has digits
         return found
     for match in DATE_PATTERN.finditer(text):
-        g = match.groupdict()
         candidates: list[Reading | None]
-        if g["m1"]:
-            candidates = [_reading(g["y1"], MONTHS[g["m1"].lower().rstrip(".")], g["d1"])]
-        elif g["m2"]:
-            candidates = [_reading(g["y2"], MONTHS[g["m2"].lower().rstrip(".")], g["d2"])]
-        elif g["m6"]:
-            candidates = [_reading(g["y6"], MONTHS[g["m6"].lower().rstrip(".")], None)]
-        elif g["y3"]:
-            candidates = [_reading(g["y3"], int(g["n3"]), g["d3"])]
-        elif g["d4"]:
-            candidates = [_reading(g["y4"], int(g["n4"]), g["d4"])]
+        branch = match.lastgroup  # the last group of the form that matched (the groups do not nest)
+        if branch == "y1":
+            day, month, year = match.group("d1", "m1", "y1")
+            candidates = [_reading(year, MONTHS[month.lower().rstrip(".")], day)]
+        elif branch == "y2":
+            month, day, year = match.group("m2", "d2", "y2")
+            candidates = [_reading(year, MONTHS[month.lower().rstrip(".")], day)]
+        elif branch == "y6":
+            month, year = match.group("m6", "y6")
+            candidates = [_reading(year, MONTHS[month.lower().rstrip(".")], None)]
+        elif branch == "d3":
+            year, month, day = match.group("y3", "n3", "d3")
+            candidates = [_reading(year, int(month), day)]
+        elif branch == "y4":
+            day, month, year = match.group("d4", "n4", "y4")
+            candidates = [_reading(year, int(month), day)]
         else:
-            candidates = [_reading(g["y5"], int(g["a5"]), g["b5"]), _reading(g["y5"], int(g["b5"]), g["a5"])]
+            first, second, year = match.group("a5", "b5", "y5")
+            candidates = [_reading(year, int(first), second), _reading(year, int(second), first)]
         readings = tuple(dict.fromkeys(r for r in candidates if r is not None)) if len(candidates) > 1 else \
             (() if candidates[0] is None else (candidates[0],))
         if readings:

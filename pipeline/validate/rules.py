@@ -375,13 +375,16 @@ def check_classification(doc: Document) -> Iterator[Finding]:
     if not compared:
         return
     levels = sorted({level for _, level in compared})
-    printed = "; ".join(f"{' '.join(''.join(s.itertext()).split())!r} (line {s.sourceline})" for s, _ in compared)
-    which = "unstruck " if unstruck else ""
+
+    def stamped() -> str:  # (written only for a finding)
+        printed = "; ".join(f"{' '.join(''.join(s.itertext()).split())!r} (line {s.sourceline})" for s, _ in compared)
+        return f"the {'unstruck ' if unstruck else ''}classification stamps read {printed}"
+
     catrefs = [c for c in _SECURITY_CATREFS(doc.tree) if not _from_catalogue(doc, c)]
     if not catrefs:
         yield Finding(compared[0][0], None, {
             "header": "no security classification",
-            "stamps": f"the {which}classification stamps read {printed}",
+            "stamps": stamped(),
             "fix": "add a catRef with @scheme pointing at the .security taxonomy"})
         return
     for catref in catrefs:
@@ -389,7 +392,7 @@ def check_classification(doc: Document) -> Iterator[Finding]:
         if header and not set(header) & set(levels):
             yield Finding(catref, "target", {
                 "header": f"the classification {' '.join(header)!r}",
-                "stamps": f"the {which}classification stamps read {printed}",
+                "stamps": stamped(),
                 "fix": f"point catRef/@target at #{doc.id}.{levels[0]}" + (" (or another stamped level)" if len(levels) > 1 else "")
                        + ", or correct the stamp"})
 

@@ -56,15 +56,6 @@ MAX_BYTES = 256 * 1024 * 1024
 #: The deepest nesting of elements read; teipipe's own documents stay far below it.
 MAX_DEPTH = 256
 _TOO_DEEP = etree.XPath("(/*" + "/*" * MAX_DEPTH + ")[1]")
-#: Encodings in which the characters of markup are written as their ASCII bytes, and those bytes
-#: mean nothing else (not UTF-16, EBCDIC or UTF-7).
-_ONE_BYTE_MARKUP = frozenset({"UTF-8", "US-ASCII", "ASCII", "ISO-8859-1"})
-
-
-def _start_tags_at_most(data: bytes) -> int:
-    """How many start tags the bytes can hold at most: every "<" not opening an end tag, a
-    comment, a declaration, a CDATA section or a processing instruction."""
-    return data.count(b"<") - data.count(b"</") - data.count(b"<!") - data.count(b"<?")
 
 #: Byte-order marks of the UTF-16 and UTF-32 encodings, whose text legitimately holds NUL bytes.
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
@@ -187,10 +178,7 @@ def parse(path: str, data: bytes) -> Parsed:
         return Parsed(None, source, [Problem(path, max(line, 1), max(column, 1), "TP003", ERROR,
                                              f"not well-formed: {message.strip()}; fix the markup at this place")])
 
-    # Nesting deeper than MAX_DEPTH takes more start tags than that: where the bytes b"<", b"/",
-    # b"!" and b"?" stand for those characters alone, counting them rules it out without a walk.
-    too_deep = () if tree.docinfo.encoding.upper() in _ONE_BYTE_MARKUP and _start_tags_at_most(data) <= MAX_DEPTH \
-        else _TOO_DEEP(tree)
+    too_deep = _TOO_DEEP(tree)
     if too_deep:
         line, column = source.position(too_deep[0])
         return Parsed(None, source, [Problem(path, line, column, "TP008", ERROR,

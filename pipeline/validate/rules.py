@@ -53,21 +53,11 @@ _ALL_IDS = etree.XPath("//@xml:id", namespaces={"xml": XML_NS})
 _SECURITY_CATREFS = etree.XPath(
     "/t:TEI/t:teiHeader/t:profileDesc/t:textClass/t:catRef"
     "[substring(@scheme, string-length(@scheme) - 8) = '.security']", namespaces=NS)
-_SECURITY_TAXONOMIES = etree.XPath(
-    "//t:classDecl//t:taxonomy[substring(@xml:id, string-length(@xml:id) - 8) = '.security']",
-    namespaces={**NS, "xml": XML_NS})
-_CLASSIFICATION_STAMPS = etree.XPath(
-    "/t:TEI/t:text//t:stamp[@type='classification'][not(ancestor::t:floatingText)]"
-    "[not(ancestor::t:div[@type='enclosure'])]", namespaces=NS)
 _OUTER_DELS = etree.XPath(".//t:del[not(ancestor::t:del)]", namespaces=NS)
-_PRINTED_DATES = etree.XPath("//*[@when][self::t:date or self::t:stamp or self::t:birth or self::t:death]",
-                             namespaces=NS)  # one walk of the document, not one per name
-_GAPS_WITH_TEXT = etree.XPath("//t:gap[text()[normalize-space()]]", namespaces=NS)
 _SOURCE_BIBL = etree.XPath("/t:TEI/t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl", namespaces=NS)
 _PREFIX_IDENTS = etree.XPath("/t:TEI/t:teiHeader/t:encodingDesc/t:listPrefixDef//t:prefixDef/@ident",
                              namespaces=NS)
 _CATREFS = etree.XPath("/t:TEI/t:teiHeader/t:profileDesc/t:textClass/t:catRef", namespaces=NS)
-_HAS_TEXT = etree.XPath("boolean(/t:TEI/t:text)", namespaces=NS)
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 

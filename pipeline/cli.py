@@ -487,7 +487,7 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
             click.echo(f"{target}: the bag is whole and every document is valid")
         sys.exit(1 if faults else 0)
 
-    from .build import ProgressPrinter
+    from .build_report import ProgressPrinter
 
     settings = project_settings()
     try:

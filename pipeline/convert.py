@@ -58,7 +58,10 @@ class BatchReport:
         return not self.failed and not self.errors
 
 
-def encoding_context(settings: Settings, source: Path) -> EncodingContext:
+def encoding_context(settings: Settings, source: Path, xml_model: str | None = None) -> EncodingContext:
+    """What the writer needs to encode ``source`` in the project of ``settings``; ``xml_model``
+    is :func:`pipeline.schema.xml_model` of the settings, when the caller has it (a batch asks
+    once for all its sources)."""
     epoch = source_date_epoch()
     date = _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).date().isoformat() if epoch is not None else None
     # The source is named relative to the project's TEI folder when it lies in the project, so
@@ -71,7 +74,8 @@ def encoding_context(settings: Settings, source: Path) -> EncodingContext:
         href = source.name
     record = catalogue.cached(settings.catalogue).record_for(source) if settings.catalogue else None
     return EncodingContext(settings.publisher, settings.licence, settings.licence_url,
-                           href.replace(os.sep, "/"), date, record, schema.xml_model(settings))
+                           href.replace(os.sep, "/"), date, record,
+                           schema.xml_model(settings) if xml_model is None else xml_model)
 
 
 def convert_text(data: bytes, name: str, authority: Authority, context: EncodingContext,
@@ -217,6 +221,7 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
                              f"{exc.strerror or exc}")
         return report
     names = BatchNames()
+    model = schema.xml_model(settings)
     for path in sources:
         outcome = Outcome(path)
         report.outcomes.append(outcome)
@@ -225,7 +230,7 @@ def convert_paths(paths: list[Path], out_dir: Path, settings: Settings | None = 
         if outcome.error:
             continue
         try:
-            data, document = convert_file(path, authority, encoding_context(settings, path), encoding,
+            data, document = convert_file(path, authority, encoding_context(settings, path, model), encoding,
                                           review_for(settings, path))
         except (SourceError, corrections.ReviewError) as exc:
             outcome.error = exc.describe()

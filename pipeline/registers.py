@@ -25,6 +25,7 @@ import os
 import re
 import sqlite3
 from collections import deque
+from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from html import unescape
 from pathlib import Path
@@ -322,13 +323,16 @@ MentionsMaker = Callable[[Iterator[tuple[str, str, str]], int], Iterator[str]]
 
 def register_pages(mentions: Mentions, authorities: Sequence[Path], *, transforms: Path | None = None,
                    at_once: int | None = None, make_mentions: MentionsMaker | None = None,
-                   ) -> Iterator[tuple[str, Iterator[bytes]]]:
+                   kept: KeptLists | None = None) -> Iterator[tuple[str, Iterator[bytes]]]:
     """Each register page of the documents kept in ``mentions`` and of the authority files, as
     its name (``persons.html``…) and its bytes in parts: one transformation of every document
     when there are at most ``at_once`` (:data:`DOCUMENTS_AT_ONCE`), else the page made around
     the place of each entry's mentions, and each entry's mentions made from the documents that
     name it alone, by ``make_mentions`` (in this process unless another is given: the build
-    hands them to its workers). Both ways give the same bytes. Raises :class:`RegisterError`."""
+    hands them to its workers). Both ways give the same bytes. With ``kept`` (the lists the last
+    build wrote, :class:`KeptLists`), a list made from the same summary is copied from the page
+    written then instead of being made again, and where each list now lies is noted in it.
+    Raises :class:`RegisterError`."""
     at_once = DOCUMENTS_AT_ONCE if at_once is None else at_once
     make_mentions = make_mentions or (lambda jobs, count: (mentions_html(*job, transforms) for job in jobs))
     try:
@@ -341,7 +345,7 @@ def register_pages(mentions: Mentions, authorities: Sequence[Path], *, transform
         node = _parse(summary([(IndexRow("", {}), mentions.named())], authorities))
         for register in REGISTERS:
             page = _transform(executable, node, register=register, part="page")
-            yield f"{register}.html", _put_together(page, mentions, register, make_mentions)
+            yield f"{register}.html", _put_together(page, mentions, register, make_mentions, kept)
     except RenderError as error:
         raise RegisterError(str(error)) from error
 
@@ -353,33 +357,111 @@ _LIST_START = '<ul class="mentions">'
 _LIST_END = "</ul>"
 
 
-def _put_together(page: str, mentions: Mentions, register: str, make_mentions: MentionsMaker) -> Iterator[bytes]:
+class KeptLists:
+    """The lists of mentions of the register pages a build wrote, so that the next build copies
+    each list whose summary (the documents naming the entry, their rows and names) and
+    stylesheets are the same instead of making it again: for each register and entry, the
+    list's key and its place in the page (byte offset and length). ``lists`` is what the last
+    build noted (its pages are used only when they are still what it wrote: ``pages``, each
+    page's file and SHA-256); :attr:`noted` fills up with the lists of the pages being written."""
+
+    def __init__(self, version: str, lists: dict | None = None, pages: dict[str, tuple[Path, str]] | None = None):
+        self.version = version
+        self.lists = lists or {}
+        self.pages = pages or {}
+        self.noted: dict[str, dict[str, list]] = {}
+
+    def key(self, register: str, ident: str, summaries: Iterable[str]) -> str:
+        """The key of the list of ``ident`` made from ``summaries`` (its parts, in order)."""
+        hasher = hashlib.sha256(f"{self.version}\0{register}\0{ident}".encode("utf-8"))
+        for text in summaries:
+            hasher.update(b"\0" + text.encode("utf-8"))
+        return hasher.hexdigest()
+
+    def reusable(self, register: str) -> tuple[dict[str, list], Path] | None:
+        """The lists the last build wrote in the page of ``register`` and that page, when the
+        page is still the one it wrote; None otherwise."""
+        lists, (path, sha256) = self.lists.get(register), self.pages.get(register, (None, None))
+        if not lists or path is None:
+            return None
+        try:
+            with open(path, "rb") as stream:
+                if hashlib.file_digest(stream, "sha256").hexdigest() != sha256:
+                    return None
+        except OSError:
+            return None
+        return lists, path
+
+
+def _put_together(page: str, mentions: Mentions, register: str, make_mentions: MentionsMaker,
+                  kept: KeptLists | None = None) -> Iterator[bytes]:
     places = list(_MENTIONS.finditer(page))
+    idents = [unescape(place.group(1)) for place in places]
+    reusable = kept.reusable(register) if kept is not None else None
+    old, old_page = reusable if reusable is not None else ({}, None)
+    keys: list[str | None] = [None] * len(places)
+    copied: set[int] = set()
+    if old:  # which lists are as the last build made them: their summaries say
+        for index, ident in enumerate(idents):
+            keys[index] = kept.key(register, ident, mentions.summaries(ident, DOCUMENTS_PER_MENTIONS))
+            if (old.get(ident) or [None])[0] == keys[index]:
+                copied.add(index)
     parts: deque[tuple[int, bool, bool]] = deque()  # for each job: its place, and whether it is its first and last part
 
     def jobs() -> Iterator[tuple[str, str, str]]:
-        for index, place in enumerate(places):
-            ident = unescape(place.group(1))
+        for index, ident in enumerate(idents):
+            if index in copied:
+                continue
             summaries = mentions.summaries(ident, DOCUMENTS_PER_MENTIONS)
+            hasher = hashlib.sha256(f"{kept.version}\0{register}\0{ident}".encode("utf-8")) \
+                if kept is not None and keys[index] is None else None
             summary_text, first = next(summaries), True
             for following in summaries:
+                if hasher is not None:
+                    hasher.update(b"\0" + summary_text.encode("utf-8"))
                 parts.append((index, first, False))
                 yield register, ident, summary_text
                 summary_text, first = following, False
+            if hasher is not None:
+                hasher.update(b"\0" + summary_text.encode("utf-8"))
+                keys[index] = hasher.hexdigest()
             parts.append((index, first, True))
             yield register, ident, summary_text
 
-    start = 0
-    for html in make_mentions(jobs(), len(places)):
-        index, first, last = parts.popleft()
-        if first:
-            yield page[start:places[index].start()].encode("utf-8")
-            start = places[index].end()
-        if not (first and last):  # one of several parts: its items, inside the one list
-            if not (html.startswith(_LIST_START) and html.endswith(_LIST_END)):
-                raise RegisterError(f"registers: registers.xsl made no list of mentions for {places[index].group(1)}")
-            html = html[len(_LIST_START) if not first else 0:len(html) - len(_LIST_END) if not last else len(html)]
-        yield html.encode("utf-8")
+    noted = kept.noted.setdefault(register, {}) if kept is not None else {}
+    made = iter(make_mentions(jobs(), len(places) - len(copied)))
+    start, position = 0, 0  # in the page made around the lists (text), in the bytes written
+    with open(old_page, "rb") if copied else nullcontext() as previous:
+        for index, place in enumerate(places):
+            before = page[start:place.start()].encode("utf-8")
+            yield before
+            position += len(before)
+            start = place.end()
+            length = 0
+            if index in copied:
+                _, offset, length = old[idents[index]]
+                previous.seek(offset)
+                data = previous.read(length)
+                if len(data) != length:
+                    raise RegisterError(f"registers: {old_page} is shorter than when it was written")
+                yield data
+            else:
+                while True:
+                    html = next(made)
+                    _, first, last = parts.popleft()
+                    if not (first and last):  # one of several parts: its items, inside the one list
+                        if not (html.startswith(_LIST_START) and html.endswith(_LIST_END)):
+                            raise RegisterError(f"registers: registers.xsl made no list of mentions for "
+                                                f"{place.group(1)}")
+                        html = html[len(_LIST_START) if not first else 0:len(html) - len(_LIST_END) if not last
+                                    else len(html)]
+                    data = html.encode("utf-8")
+                    length += len(data)
+                    yield data
+                    if last:
+                        break
+            noted[idents[index]] = [keys[index], position, length]
+            position += length
     yield page[start:].encode("utf-8")
 
 
@@ -507,6 +589,11 @@ def registers_stage(run, documents) -> None:
         run.progress("registers", 0, 1)
     mentions = Mentions((IndexRow(**d.record["rendered"]["row"]), d.record["named"]["names"]) for d in listed)
     outputs = {}
+    # The lists of mentions the last build wrote: those made from the same documents are copied.
+    recorded = kept.get("outputs") or {}
+    lists = KeptLists(version, kept.get("lists"), {
+        register: (settings.build / FOLDERS[0] / f"{register}.html",
+                   (recorded.get(f"{FOLDERS[0]}/{register}.html") or [0, None])[1]) for register in REGISTERS})
 
     def make_mentions(jobs, count):
         for html, error in run.workers.map(mentions_job, ((run.workers.toolkit, *job) for job in jobs), count):
@@ -516,7 +603,7 @@ def registers_stage(run, documents) -> None:
 
     try:
         for name, parts in register_pages(mentions, [settings.authority], transforms=settings.transforms,
-                                          make_mentions=make_mentions):
+                                          make_mentions=make_mentions, kept=lists):
             first, *others = [settings.build / folder / name for folder in FOLDERS]
             written = _Measured(parts)
             write_atomic(first, written, durable=False)
@@ -533,7 +620,7 @@ def registers_stage(run, documents) -> None:
         return
     finally:
         mentions.close()
-    manifest.index["registers"] = {"key": pages_key, "outputs": outputs}
+    manifest.index["registers"] = {"key": pages_key, "outputs": outputs, "lists": lists.noted}
     if run.progress:
         run.progress("registers", 1, 1)
     run.checkpoints.changed = True

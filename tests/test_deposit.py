@@ -561,10 +561,10 @@ def test_tag_files_are_read_in_linear_time(tmp_path, record_property, monkeypatc
     import gc
     import time
 
-    from pipeline import deposit as deposit_module
-    from pipeline.deposit import _read_tags
+    from pipeline.deposit import verification
+    from pipeline.deposit.verification import _read_tags
 
-    monkeypatch.setattr(deposit_module, "MAX_TAG_FILE", 64 * 1024 * 1024)
+    monkeypatch.setattr(verification, "MAX_TAG_FILE", 64 * 1024 * 1024)
 
     def best(size: int) -> float:
         (tmp_path / "bag-info.txt").write_bytes(_folded_bag_info(size))

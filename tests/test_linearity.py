@@ -117,7 +117,7 @@ CASES = {
     "words/mixed": lambda n: everywhere("aA1." * n),
     "words/hyphenated": lambda n: everywhere("a-" * n),
     "words/long-space-run": lambda n: everywhere("a" + " " * n + "b"),
-    # paragraphs and lines (source.py, recognise/structure.py, encode.py)
+    # paragraphs and lines (source.py, recognise/structure.py, encode/)
     "paragraphs/many-short": lambda n: "a\n\n" * n,
     "paragraphs/one-of-many-lines": lambda n: "a\n" * n,
     "paragraphs/carriage-returns": lambda n: "a\r" * n,
@@ -131,7 +131,7 @@ CASES = {
     "exemptions/foia": lambda n: everywhere("(b)(1)" * n),
     "release/repeated-words": lambda n: everywhere("approved for release " * n),
     "release/stamps": lambda n: "Approved For Release 2009/12/16 : CIA-RDP79T00975A000500010001-0\n\n" * n,
-    # characters XML cannot hold or must escape (source.py, encode.py)
+    # characters XML cannot hold or must escape (source.py, encode/)
     "source/control-and-xml-characters": lambda n: everywhere("a\x01<&]]>" * n),
 }
 

@@ -290,6 +290,62 @@ def test_the_build_makes_the_registers_again_only_when_the_authority_file_or_a_d
     assert "memo.html#body1-div1-p1-persName1" in vance
 
 
+def _made_lists(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids whose lists of mentions registers.xsl is asked to make from now on (the lists are
+    made as before: the call is only noted)."""
+    from pipeline import registers
+
+    made: list[str] = []
+    make = registers.mentions_html
+
+    def noting(register, ident, summary_text, transforms=None):
+        made.append(ident)
+        return make(register, ident, summary_text, transforms)
+
+    monkeypatch.setattr(registers, "mentions_html", noting)
+    return made
+
+
+def _pages(folder: Path) -> dict[str, bytes]:
+    return {f"{sub}/{register}.html": (folder / "build" / sub / f"{register}.html").read_bytes()
+            for sub in ("html", "html/review") for register in REGISTERS}
+
+
+@pytest.mark.parametrize("tampered", [False, True])
+def test_a_build_makes_again_only_the_lists_of_mentions_whose_documents_changed(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tampered: bool) -> None:
+    """After a document names someone else, the next build makes the lists of the entries it
+    names, before or after, and copies the others from the pages it wrote: the same bytes as a
+    build from scratch. A page that is no longer what the build wrote is not copied from."""
+    from pipeline import registers
+
+    monkeypatch.setattr(registers, "DOCUMENTS_AT_ONCE", 0)  # every page in parts,
+    monkeypatch.setattr(registers, "DOCUMENTS_PER_MENTIONS", 2)  # and each list of mentions too
+    made = _made_lists(monkeypatch)
+    settings = load_settings(project)
+    assert build(settings, jobs=1).ok
+    all_lists = set(made)
+    memo = settings.tei / "memo.xml"
+    before = {name[0] for name in names_of(memo)}
+    memo.write_text(memo.read_text(encoding="utf-8").replace("#pers-orlov", "#pers-vance"), encoding="utf-8")
+    after = {name[0] for name in names_of(memo)}
+    if tampered:
+        persons = settings.build / "html" / "persons.html"
+        persons.write_bytes(persons.read_bytes().replace(b"</body>", b"<p>added by hand</p></body>"))
+    made.clear()
+    changed = build(settings, jobs=1)
+    assert changed.ok and changed.rendered == ["memo"]
+    assert "pers-vance" in made and "pers-orlov" in made
+    if not tampered:
+        assert set(made) <= before | after and set(made) < all_lists
+    else:
+        assert {ident for ident in all_lists if ident.startswith("pers-")} <= set(made)
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("build"))
+    assert build(load_settings(clean), jobs=1).ok
+    assert _pages(project) == _pages(clean)
+
+
 # ------------------------------------------------------------------------------------ linear time
 
 def many_names(n: int) -> bytes:

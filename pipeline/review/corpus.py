@@ -42,9 +42,9 @@ class Reviewed:
 
     @property
     def title(self) -> str:
-        from ..encode import EncodingContext, Writer
+        from ..encode import title_of
 
-        return Writer(self.document, EncodingContext()).title()
+        return title_of(self.document)
 
 
 def seeds(settings: Settings) -> dict[str, Path]:

@@ -15,6 +15,7 @@ import hashlib
 import os
 import re
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from contextlib import contextmanager
@@ -605,23 +606,22 @@ def _stamp_level(doc: Document, stamp) -> str | None:
 MAX_REFERENCED_FILE = 64 * 1024 * 1024
 
 
-#: While a batch is checked (:func:`one_batch`): file name -> :func:`_stat_key`, each file the
-#: rules read looked at once for the whole batch rather than once per document.
-_batch_stats: dict[str, tuple[str, int, int] | None] | None = None
+#: While a batch is checked in a thread (:func:`one_batch`), its ``stats``: file name ->
+#: :func:`_stat_key`, each file the rules read looked at once for the whole batch.
+_batch = threading.local()
 
 
 @contextmanager
 def one_batch():
     """Within this block, each file the rules read (the authority file, a source) is looked at
-    once: the documents checked meanwhile see one version of it."""
-    global _batch_stats
-    outer = _batch_stats
+    once by this thread: the documents it checks meanwhile see one version of it."""
+    outer = getattr(_batch, "stats", None)
     if outer is None:
-        _batch_stats = {}
+        _batch.stats = {}
     try:
         yield
     finally:
-        _batch_stats = outer
+        _batch.stats = outer
 
 
 def _stat_key(path: Path | str) -> tuple[str, int, int] | None:
@@ -630,7 +630,7 @@ def _stat_key(path: Path | str) -> tuple[str, int, int] | None:
     A pointer in an untrusted document may name any path ("/dev/zero#x"): only regular files
     are read, so a device, a pipe or a huge file cannot stall the validator."""
     name = str(path)
-    memo = _batch_stats
+    memo = getattr(_batch, "stats", None)
     if memo is not None and name in memo:
         return memo[name]
     try:

@@ -187,7 +187,7 @@ class Document:
                 continue
             for name, value in items:
                 if name in names:
-                    for uri in value.split():
+                    for uri in value.split():  # Pointer.read, inlined, and each sorted by kind
                         if uri[0] == "#":
                             pointer = new(Pointer, (element, name, uri, None, None, uri[1:]))
                             local.append(pointer)

@@ -156,15 +156,24 @@ def corpus_of(path: str, _known: dict | None = None) -> Path:
 def repeated_across_files(results: list[FileResult]) -> list[FileResult]:
     """The results with TP103 added wherever an xml:id is declared in more than one file of the
     same corpus (:func:`corpus_of`): unrelated corpora checked together may share ids."""
-    where: dict[tuple[Path, str], list[tuple[str, int]]] = defaultdict(list)
+    where: dict[Path, dict[str, list[tuple[str, int]]]] = {}  # corpus -> xml:id -> (path, line)
     known: dict = {}
     for result in results:
         if not result.ids:
             continue
         corpus = corpus_of(result.path, known)
-        for declared in result.ids:
-            where[corpus, declared.value].append((result.path, declared.line))
-    shared = {key: places for key, places in where.items() if len({path for path, _ in places}) > 1}
+        in_corpus = where.get(corpus)
+        if in_corpus is None:
+            in_corpus = where[corpus] = {}
+        path = result.path
+        for value, line in result.ids:
+            places = in_corpus.get(value)
+            if places is None:
+                in_corpus[value] = [(path, line)]
+            else:
+                places.append((path, line))
+    shared = {(corpus, value): places for corpus, in_corpus in where.items() for value, places in in_corpus.items()
+              if len(places) > 1 and len({path for path, _ in places}) > 1}  # (most ids: one place)
     if not shared:
         return results
     added: dict[str, list[Problem]] = defaultdict(list)

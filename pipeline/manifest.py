@@ -1,8 +1,9 @@
 """The build's memory: what each document was made from, and what was made of it.
 
 ``build/manifest.sqlite`` is one SQLite database (write-ahead log). Its table ``documents``
-holds one record per document (by file stem), as JSON; ``meta`` holds one for the index and
-one for the authority file. Every record says which inputs a stage saw, as SHA-256 digests, so
+holds one record per document (by file stem), a row for each of its parts (what each stage
+recorded: ``encoded``, ``checked``, ``rendered``, ``named``), as JSON; ``meta`` holds one for
+the index and one for the authority file. Every record says which inputs a stage saw, as SHA-256 digests, so
 that the next build can tell what is still current:
 
     documents["000_ecc5…"] = {
@@ -53,11 +54,12 @@ import os
 import sqlite3
 import time
 from collections import OrderedDict
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.sqlite"
-FORMAT = 2
+FORMAT = 3
 
 PACKAGE = Path(__file__).resolve().parent
 #: Parts of the package that are not the encoder: changing them does not re-encode anything.
@@ -196,7 +198,8 @@ class Store:
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS documents (stem TEXT PRIMARY KEY, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents (stem TEXT NOT NULL, part TEXT NOT NULL, value TEXT NOT NULL,
+                                      PRIMARY KEY (stem, part)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
                                   ctime_ns INTEGER, inode INTEGER, digest TEXT) WITHOUT ROWID;
 """
@@ -206,31 +209,76 @@ def _dumps(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+class Record(MutableMapping):
+    """A document's record: its parts (``encoded``, ``checked``…), each read from its JSON only
+    when first asked for, since a stage reads the part it keeps and seldom the others. Parts set,
+    read or taken away are written back when the record is (:class:`Records`); parts never read
+    are left as they are in the store."""
+
+    __slots__ = ("_unread", "_values", "_removed")
+
+    def __init__(self, unread: dict[str, str] | None = None) -> None:
+        self._unread = unread or {}  # part -> its JSON, not read yet
+        self._values: dict = {}  # part -> its value, read or set (and perhaps changed in place)
+        self._removed: set[str] = set()  # parts taken away since the record was read
+
+    def __getitem__(self, part: str):
+        try:
+            return self._values[part]
+        except KeyError:
+            value = self._values[part] = json.loads(self._unread.pop(part))
+            return value
+
+    def __setitem__(self, part: str, value) -> None:
+        self._unread.pop(part, None)
+        self._values[part] = value
+        self._removed.discard(part)
+
+    def __delitem__(self, part: str) -> None:
+        if part in self._values:
+            del self._values[part]
+        else:
+            del self._unread[part]
+        self._removed.add(part)
+
+    def __contains__(self, part: object) -> bool:
+        return part in self._values or part in self._unread
+
+    def __iter__(self):
+        return iter(sorted(self._values.keys() | self._unread.keys()))
+
+    def __len__(self) -> int:
+        return len(self._values) + len(self._unread)
+
+    def __repr__(self) -> str:
+        return f"Record({dict(self)!r})"
+
+
 class Records:
-    """The documents' records (stem -> record), read from the store when asked for and kept for a
-    while: at most :data:`KEPT` at a time, so that memory does not follow the corpus. A record
-    changed in place must be marked (:meth:`changed`) before another is asked for; changed
-    records go to the store when they are let go and at :meth:`flush`."""
+    """The documents' records (stem -> :class:`Record`), read from the store when asked for and
+    kept for a while: at most :data:`KEPT` at a time, so that memory does not follow the corpus.
+    A record changed in place must be marked (:meth:`changed`) before another is asked for;
+    changed records go to the store when they are let go and at :meth:`flush`."""
 
     KEPT = 4096
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.kept: OrderedDict[str, dict] = OrderedDict()
+        self.kept: OrderedDict[str, MutableMapping] = OrderedDict()
         self.dirty: set[str] = set()
         self.gone: set[str] = set()
         self.written = 0  # records written to the store by this process
 
-    def __getitem__(self, stem: str) -> dict:
+    def __getitem__(self, stem: str) -> MutableMapping:
         record = self.kept.get(stem)
         if record is not None:
             self.kept.move_to_end(stem)
             return record
-        row = None if stem in self.gone else self.store.connection.execute(
-            "SELECT record FROM documents WHERE stem = ?", (stem,)).fetchone()
-        if row is None:
+        rows = [] if stem in self.gone else self.store.connection.execute(
+            "SELECT part, value FROM documents WHERE stem = ?", (stem,)).fetchall()
+        if not rows:
             raise KeyError(stem)
-        return self._keep(stem, json.loads(row[0]))
+        return self._keep(stem, Record(dict(rows)))
 
     def get(self, stem: str, default=None):
         try:
@@ -238,7 +286,7 @@ class Records:
         except KeyError:
             return default
 
-    def setdefault(self, stem: str, default: dict) -> dict:
+    def setdefault(self, stem: str, default: dict) -> MutableMapping:
         try:
             return self[stem]
         except KeyError:
@@ -275,13 +323,14 @@ class Records:
     def __iter__(self):
         """The stems recorded, in order."""
         self.flush()
-        return iter([row[0] for row in self.store.connection.execute("SELECT stem FROM documents ORDER BY stem")])
+        return iter([row[0] for row in self.store.connection.execute(
+            "SELECT DISTINCT stem FROM documents ORDER BY stem")])
 
     def __len__(self) -> int:
         self.flush()
-        return self.store.connection.execute("SELECT count(*) FROM documents").fetchone()[0]
+        return self.store.connection.execute("SELECT count(DISTINCT stem) FROM documents").fetchone()[0]
 
-    def _keep(self, stem: str, record: dict) -> dict:
+    def _keep(self, stem: str, record: MutableMapping) -> MutableMapping:
         self.kept[stem] = record
         while len(self.kept) > self.KEPT:
             old, value = self.kept.popitem(last=False)
@@ -289,9 +338,21 @@ class Records:
                 self._write(old, value)
         return record
 
-    def _write(self, stem: str, record: dict) -> None:
+    def _write(self, stem: str, record: MutableMapping) -> None:
+        """Put a record in the store: a :class:`Record` read from it by the parts read, set or
+        taken away (the others are as they were), any other mapping whole."""
         self.dirty.discard(stem)
-        self.store.connection.execute("INSERT OR REPLACE INTO documents VALUES (?, ?)", (stem, _dumps(record)))
+        connection = self.store.connection
+        if isinstance(record, Record):
+            connection.executemany("DELETE FROM documents WHERE stem = ? AND part = ?",
+                                   [(stem, part) for part in sorted(record._removed)])
+            record._removed.clear()
+            values = record._values
+        else:
+            connection.execute("DELETE FROM documents WHERE stem = ?", (stem,))
+            values = record
+        connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
+                               [(stem, part, _dumps(value)) for part, value in sorted(values.items())])
         self.written += 1
 
     def flush(self) -> None:
@@ -327,8 +388,10 @@ class Manifest:
     def dump(self) -> dict:
         """Every record, as one plain value (for tests and inspection)."""
         self.documents.flush()
-        documents = {stem: json.loads(record) for stem, record in
-                     self.store.connection.execute("SELECT stem, record FROM documents ORDER BY stem")}
+        documents: dict[str, dict] = {}
+        for stem, part, value in self.store.connection.execute(
+                "SELECT stem, part, value FROM documents ORDER BY stem, part"):
+            documents.setdefault(stem, {})[part] = json.loads(value)
         return {"documents": documents, "index": self.index, "authority": self.authority}
 
 

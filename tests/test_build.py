@@ -395,15 +395,19 @@ def test_any_number_of_workers_gives_the_same_tree_as_convert(tmp_path: Path) ->
     assert files(converted / "tei") == files(one / "tei")
 
 
-def test_the_manifest_is_a_database_of_one_record_per_document_and_a_build_writes_only_what_changed(
+def test_the_manifest_is_a_database_of_one_record_per_document_in_parts_and_a_build_writes_only_what_changed(
         project: Path) -> None:
     settings = load_settings(project)
     build(settings, jobs=1)
     connection = sqlite3.connect(project / "build" / MANIFEST_NAME)
     assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-    before = dict(connection.execute("SELECT stem, record FROM documents"))
-    assert sorted(before) == stems(project)
-    assert all(json.loads(record)["rendered"]["outputs"] for record in before.values())
+    def rows() -> dict[tuple[str, str], str]:
+        return {(stem, part): value for stem, part, value in connection.execute("SELECT stem, part, value FROM documents")}
+
+    before = rows()
+    assert sorted({stem for stem, _ in before}) == stems(project)
+    assert {part for _, part in before} == {"encoded", "checked", "rendered", "named"}
+    assert all(json.loads(before[stem, "rendered"])["outputs"] for stem in stems(project))
     changed = stems(project)[2]
     seed = project / "seeds" / f"{changed}.txt"
     seed.write_text(seed.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
@@ -420,8 +424,9 @@ def test_the_manifest_is_a_database_of_one_record_per_document_and_a_build_write
     finally:
         Manifest.save = original  # type: ignore[method-assign]
     assert set(written) == {changed}
-    after = dict(connection.execute("SELECT stem, record FROM documents"))
-    assert {stem for stem in after if after[stem] != before[stem]} == {changed}
+    after = rows()
+    assert {stem for stem, part in before.keys() | after.keys() if before.get((stem, part)) != after.get((stem, part))} \
+        == {changed}
     connection.close()
 
 

@@ -1,0 +1,59 @@
+"""The manifest's records (pipeline/manifest.py): each document's record is kept in parts, one
+per stage, read when asked for and written back by the parts a build touched."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.manifest import Record, Records, Store
+
+
+def stored(store: Store, stem: str) -> dict[str, str]:
+    """The parts of a record as the store holds them: part -> its JSON text."""
+    return dict(store.connection.execute("SELECT part, value FROM documents WHERE stem = ?", (stem,)))
+
+
+def test_a_record_is_kept_as_a_row_for_each_part(tmp_path: Path) -> None:
+    store = Store(tmp_path / "manifest.sqlite")
+    records = Records(store)
+    records["memo"] = {"encoded": {"key": "k1"}, "checked": {"problems": []}}
+    records.flush()
+    assert {part: json.loads(value) for part, value in stored(store, "memo").items()} == {
+        "encoded": {"key": "k1"}, "checked": {"problems": []}}
+    assert list(records) == ["memo"] and len(records) == 1
+
+
+def test_a_part_is_read_when_first_asked_for_and_the_parts_not_read_stay_as_stored(tmp_path: Path) -> None:
+    store = Store(tmp_path / "manifest.sqlite")
+    Records(store)["memo"] = {}
+    store.connection.executemany("INSERT INTO documents VALUES ('memo', ?, ?)", [
+        ("encoded", '{"key":"k1"}'), ("rendered", '{ "row" : { "page" : "memo.html" } }')])
+    records = Records(store)
+    record = records["memo"]
+    assert isinstance(record, Record) and sorted(record) == ["encoded", "rendered"] and "named" not in record
+    record["encoded"]["key"] = "k2"  # changed in place
+    record["checked"] = {"problems": []}
+    records.changed("memo")
+    records.flush()
+    after = stored(store, "memo")
+    assert after["rendered"] == '{ "row" : { "page" : "memo.html" } }'  # never read: not written again
+    assert json.loads(after["encoded"]) == {"key": "k2"} and json.loads(after["checked"]) == {"problems": []}
+
+
+def test_a_part_taken_away_leaves_the_store_and_a_record_given_whole_replaces_every_part(tmp_path: Path) -> None:
+    store = Store(tmp_path / "manifest.sqlite")
+    records = Records(store)
+    records["memo"] = {"encoded": {"key": "k1"}, "rendered": {"outputs": {}}, "named": {"names": []}}
+    records.flush()
+    again = Records(store)
+    record = again["memo"]
+    del record["rendered"]
+    assert record.pop("named") == {"names": []} and record.pop("named", None) is None
+    again.changed("memo")
+    again.flush()
+    assert sorted(stored(store, "memo")) == ["encoded"]
+    again["memo"] = {"checked": {"problems": []}}
+    again.flush()
+    assert sorted(stored(store, "memo")) == ["checked"]
+    assert Records(store)["memo"] == {"checked": {"problems": []}}

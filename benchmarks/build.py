@@ -5,11 +5,12 @@ the project and runs, each in a fresh process:
 
     teipipe build        from scratch (no tei/, no build/)
     teipipe build        again, with nothing changed
+    teipipe build        again, after one seed was edited (a paragraph added)
 
-It prints documents per second for each stage, the time of the no-op rebuild (the whole
-command, starting Python included), the peak memory of the build process and of its largest
-worker, and the floor: lxml parsing and serialising the same TEI files in one process, the
-least any tool that reads and writes them must spend.
+It prints documents per second for each stage, the time of the no-op rebuild and of the rebuild
+after one edit (the whole command, starting Python included), the peak memory of the build
+process and of its largest worker, and the floor: lxml parsing and serialising the same TEI
+files in one process, the least any tool that reads and writes them must spend.
 
     python benchmarks/build.py [--documents 1000 10000] [--jobs 0]
 """
@@ -82,10 +83,15 @@ def measure(documents: int, jobs: int) -> dict:
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
         noop_wall = time.perf_counter() - started
         _, again = run_child(project, jobs)
+        edited = sorted((project / "seeds").glob("*.txt"))[documents // 2]
+        edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more paragraph, added to time a rebuild.\n",
+                          encoding="utf-8")
+        one_wall, one = run_child(project, jobs)
         floor_rate = floor(project / "tei")
         manifest = sum(p.stat().st_size for p in (project / "build").glob("manifest.sqlite*"))
     return {"documents": documents, "cold_wall": cold_wall, "cold": cold, "noop_wall": noop_wall,
-            "noop_exit": noop.returncode, "noop": again, "floor": floor_rate, "manifest_bytes": manifest,
+            "noop_exit": noop.returncode, "noop": again, "one_wall": one_wall, "one": one,
+            "floor": floor_rate, "manifest_bytes": manifest,
             "load": (load, os.getloadavg()[0])}
 
 
@@ -102,6 +108,11 @@ def show(result: dict) -> None:
         print(f"    {stage:<8} {seconds:7.2f} s  {rate}")
     print(f"  no-op rebuild     {result['noop_wall']:7.2f} s wall (the command), "
           f"{result['noop']['times']['total']:.2f} s in build(); did nothing: {result['noop']['did_nothing']}")
+    one = result["one"]["times"]
+    print(f"  one seed edited   {result['one_wall']:7.2f} s wall (the command; "
+          + ", ".join(f"{stage} {one.get(stage, 0.0):.2f}" for stage in ("scan", "encode", "check", "render", "index",
+                                                                      "registers"))
+          + f"), {result['one']['converted']} converted, {result['one']['rendered']} rendered")
     print(f"  peak memory       {cold['peak_mib']:7.0f} MiB build process, {cold['worker_peak_mib']:.0f} MiB largest worker"
           f" (no-op: {result['noop']['peak_mib']:.0f} MiB)")
     print(f"  manifest          {result['manifest_bytes'] / 1024:7.0f} KiB")

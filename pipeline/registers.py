@@ -240,6 +240,7 @@ class Mentions:
         self.database.executescript("""
             CREATE TABLE document (number INTEGER PRIMARY KEY, xml TEXT, sort_date TEXT, page TEXT);
             CREATE TABLE name (document INTEGER, number INTEGER, ref TEXT, element TEXT, xml TEXT);
+            CREATE TABLE naming (document INTEGER, ref TEXT, digest TEXT);
         """)
         self.count = 0
         self.add(documents)
@@ -248,10 +249,29 @@ class Mentions:
         """Keep the documents' index rows and names (:func:`names_in`), after those kept before."""
         for row, names in documents:
             self.count += 1
+            start = _document_start(row)
             self.database.execute("INSERT INTO document VALUES (?, ?, ?, ?)", (
-                self.count, _document_start(row), row.facts.get("sort-date") or None, row.page))
+                self.count, start, row.facts.get("sort-date") or None, row.page))
+            xml = [_name_xml(*name) for name in names]
             self.database.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?)", [
-                (self.count, number, name[0], name[1], _name_xml(*name)) for number, name in enumerate(names)])
+                (self.count, number, name[0], name[1], text) for number, (name, text) in enumerate(zip(names, xml))])
+            by_ref: dict[str, list[str]] = {}
+            for name, text in zip(names, xml):
+                by_ref.setdefault(name[0], [start]).append(text)
+            self.database.executemany("INSERT INTO naming VALUES (?, ?, ?)", [
+                (self.count, ref, hashlib.sha256("".join(texts).encode("utf-8")).hexdigest())
+                for ref, texts in by_ref.items()])
+
+    def digest_of(self, ident: str) -> str:
+        """A digest of what :meth:`summaries` of ``ident`` are made from (each document naming it,
+        with its names of it, in the order of its list of mentions), without making them."""
+        self.database.execute("CREATE INDEX IF NOT EXISTS naming_ref ON naming (ref, document)")
+        hasher = hashlib.sha256()
+        for (digest,) in self.database.execute(
+                "SELECT g.digest FROM naming g JOIN document d ON d.number = g.document WHERE g.ref = ? "
+                "ORDER BY coalesce(d.sort_date, '9999'), d.page, d.number", (ident,)):
+            hasher.update(digest.encode("ascii"))
+        return hasher.hexdigest()
 
     def summary(self, authorities: Sequence[Path] = ()) -> str:
         """:func:`summary` of the documents in the order they were kept, each with its names."""
@@ -371,12 +391,9 @@ class KeptLists:
         self.pages = pages or {}
         self.noted: dict[str, dict[str, list]] = {}
 
-    def key(self, register: str, ident: str, summaries: Iterable[str]) -> str:
-        """The key of the list of ``ident`` made from ``summaries`` (its parts, in order)."""
-        hasher = hashlib.sha256(f"{self.version}\0{register}\0{ident}".encode("utf-8"))
-        for text in summaries:
-            hasher.update(b"\0" + text.encode("utf-8"))
-        return hasher.hexdigest()
+    def key(self, register: str, ident: str, mentions: Mentions) -> str:
+        """The key of the list of ``ident`` in ``register``, made from the documents of ``mentions``."""
+        return key(self.version, register, ident, DOCUMENTS_PER_MENTIONS, mentions.digest_of(ident))
 
     def reusable(self, register: str) -> tuple[dict[str, list], Path] | None:
         """The lists the last build wrote in the page of ``register`` and that page, when the
@@ -399,13 +416,9 @@ def _put_together(page: str, mentions: Mentions, register: str, make_mentions: M
     idents = [unescape(place.group(1)) for place in places]
     reusable = kept.reusable(register) if kept is not None else None
     old, old_page = reusable if reusable is not None else ({}, None)
-    keys: list[str | None] = [None] * len(places)
-    copied: set[int] = set()
-    if old:  # which lists are as the last build made them: their summaries say
-        for index, ident in enumerate(idents):
-            keys[index] = kept.key(register, ident, mentions.summaries(ident, DOCUMENTS_PER_MENTIONS))
-            if (old.get(ident) or [None])[0] == keys[index]:
-                copied.add(index)
+    keys = [kept.key(register, ident, mentions) for ident in idents] if kept is not None else [None] * len(idents)
+    # the lists as the last build made them, from the same documents: copied from its page
+    copied = {index for index, ident in enumerate(idents) if old and (old.get(ident) or [None])[0] == keys[index]}
     parts: deque[tuple[int, bool, bool]] = deque()  # for each job: its place, and whether it is its first and last part
 
     def jobs() -> Iterator[tuple[str, str, str]]:
@@ -413,18 +426,11 @@ def _put_together(page: str, mentions: Mentions, register: str, make_mentions: M
             if index in copied:
                 continue
             summaries = mentions.summaries(ident, DOCUMENTS_PER_MENTIONS)
-            hasher = hashlib.sha256(f"{kept.version}\0{register}\0{ident}".encode("utf-8")) \
-                if kept is not None and keys[index] is None else None
             summary_text, first = next(summaries), True
             for following in summaries:
-                if hasher is not None:
-                    hasher.update(b"\0" + summary_text.encode("utf-8"))
                 parts.append((index, first, False))
                 yield register, ident, summary_text
                 summary_text, first = following, False
-            if hasher is not None:
-                hasher.update(b"\0" + summary_text.encode("utf-8"))
-                keys[index] = hasher.hexdigest()
             parts.append((index, first, True))
             yield register, ident, summary_text
 

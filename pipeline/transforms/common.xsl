@@ -57,18 +57,24 @@
         and (exists($e/self::body/parent::text) or tp:is-container($e/..))"/>
   </xsl:function>
 
-  <!-- A block is any other element directly inside a container: one source paragraph. -->
+  <!-- A block is any other element directly inside a container: one source paragraph. (An
+       element of another name is no container: its name is compared before the cached
+       function is asked, whose lookup costs more than the comparison.) -->
   <xsl:function name="tp:is-block" as="xs:boolean">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="tp:is-container($e/..) and not(tp:is-container($e))
+    <xsl:sequence select="tp:is-container($e/..)
+        and not(local-name($e) = $tp:container-names and tp:is-container($e))
         and not(local-name($e) = $tp:milestone-names)"/>
   </xsl:function>
 
-  <!-- The blocks of a body and the vertical spaces between them, in document order. -->
+  <!-- The blocks of a body (a container) and the vertical spaces between them, in document
+       order. Blocks and spaces are children of containers, and a container-named child of a
+       container is a container: so only the containers' children are visited, child by child,
+       each asked by its name (not every element of the body whether its parent is a container). -->
   <xsl:function name="tp:layout-items" as="element()*">
     <xsl:param name="body" as="element()"/>
-    <xsl:sequence select="$body//*[local-name(..) = $tp:container-names][tp:is-block(.)
-        or (self::space[@dim = 'vertical'] and tp:is-container(..))]"/>
+    <xsl:sequence select="$body/* ! (if (local-name() = $tp:container-names) then tp:layout-items(.)
+        else if (local-name() = $tp:milestone-names) then self::space[@dim = 'vertical'] else .)"/>
   </xsl:function>
 
   <!-- The @rend tokens of an element. The functions below ask contains() first, which costs a
@@ -107,11 +113,13 @@
   </xsl:function>
 
 
-  <!-- The words of an element on one line: its text with line breaks read as spaces. -->
+  <!-- The words of an element on one line: its text with line breaks read as spaces. An element
+       without a line break is its string value, made without a sequence of its text nodes; the
+       others are walked once, text and line breaks in one step (a union of two paths is sorted). -->
   <xsl:function name="tp:words" as="xs:string">
     <xsl:param name="e" as="node()?"/>
-    <xsl:sequence select="normalize-space(string-join(
-        ($e//text() | $e//lb) ! (if (self::lb) then ' ' else string(.))))"/>
+    <xsl:sequence select="if ($e instance of element() and empty($e//lb)) then normalize-space(string($e))
+        else normalize-space(string-join($e//(text() | lb) ! (if (self::lb) then ' ' else string(.))))"/>
   </xsl:function>
 
 
@@ -170,12 +178,28 @@
     <xsl:param name="date" as="element(tei:date)"/>
     <xsl:variable name="when" select="string($date/@when)"/>
     <xsl:sequence select="
-        if ($when castable as xs:date) then format-date(xs:date($when), '[D] [MNn] [Y]', 'en', (), ())
+        if ($when castable as xs:date) then tp:day-month-year(xs:date($when))
         else if ($when castable as xs:dateTime)
-          then format-dateTime(xs:dateTime($when), '[D] [MNn] [Y], [H01]:[m01]', 'en', (), ())
+          then tp:day-month-year(xs:date(xs:dateTime($when))) || ', '
+            || substring(string(100 + hours-from-dateTime(xs:dateTime($when))), 2) || ':'
+            || substring(string(100 + minutes-from-dateTime(xs:dateTime($when))), 2)
         else if ($when castable as xs:gYearMonth)
           then format-date(xs:date($when || '-01'), '[MNn] [Y]', 'en', (), ())
         else tp:words($date)"/>
+  </xsl:function>
+
+  <!-- "2 March 1951": format-date($date, '[D] [MNn] [Y]', 'en'), which costs 25 µs a call in
+       SaxonC (as much as the rest of the header facts), written out for a year of four digits
+       (the others as format-date writes them). -->
+  <xsl:variable name="tp:month-names" as="xs:string+" select="('January', 'February', 'March',
+      'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December')"/>
+
+  <xsl:function name="tp:day-month-year" as="xs:string">
+    <xsl:param name="date" as="xs:date"/>
+    <xsl:variable name="year" select="year-from-date($date)"/>
+    <xsl:sequence select="if ($year ge 1000 and $year le 9999)
+        then day-from-date($date) || ' ' || $tp:month-names[month-from-date($date)] || ' ' || $year
+        else format-date($date, '[D] [MNn] [Y]', 'en', (), ())"/>
   </xsl:function>
 
   <!-- Who sent or received the document, from the header's correspondence description. -->
@@ -216,7 +240,7 @@
     <xsl:variable name="stamp" select="($tei/text//stamp[@type = ('declassification', 'release')])[1]"/>
     <xsl:sequence select="if (empty($stamp)) then ()
         else if ($stamp/@when castable as xs:date)
-          then 'Approved for release ' || format-date(xs:date($stamp/@when), '[D] [MNn] [Y]', 'en', (), ())
+          then 'Approved for release ' || tp:day-month-year(xs:date($stamp/@when))
         else tp:words($stamp)"/>
   </xsl:function>
 
@@ -320,12 +344,16 @@
   <!-- Elements that record a decision of the encoder, each shown in the review view: in the
        header, the header facts (tp:header-facts); in the text, those with a certainty or an
        editor's responsibility, and these kinds. -->
-  <xsl:function name="tp:is-decision" as="xs:boolean">
+  <!-- The element's own name and attributes are asked before its ancestors (a walk to the root),
+       and the answer is kept: the review view asks it of an element for its mark and again for
+       the panel (tp:decisions). -->
+  <xsl:function name="tp:is-decision" as="xs:boolean" cache="yes">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="exists($e/ancestor::teiHeader) and tp:is-header-fact($e)
-        or exists($e/ancestor::text) and (exists($e/@cert) or exists($e/@resp) or exists($e/(
+    <xsl:sequence select="(exists($e/@cert) or exists($e/@resp) or exists($e/(
         self::stamp | self::gap | self::supplied | self::persName[@type = 'pseudo'] | self::foreign
-        | self::choice | self::note | self::hi | self::del | self::date[@when] | self::fw)))"/>
+        | self::choice | self::note | self::hi | self::del | self::date[@when] | self::fw)))
+        and exists($e/ancestor::text)
+        or tp:is-header-fact($e) and exists($e/ancestor::teiHeader)"/>
   </xsl:function>
 
   <!-- A bracket the encoder could not read for sure: brackets kept from the source on an element
@@ -540,11 +568,15 @@
   <!-- ============================================================ names and registers -->
 
   <!-- The entries of the authority file an element points at (its @ref tokens of the form
-       "authority.xml#pers-stalin"), as ids. -->
+       "authority.xml#pers-stalin"), as ids. Nearly every @ref is one pointer: it is read as it
+       is, without normalize-space() and tokenize(), which cost more than the rest of a link. -->
   <xsl:function name="tp:authority-ids" as="xs:string*">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="if (not(contains($e/@ref, 'authority.xml#'))) then ()
-        else tokenize(normalize-space($e/@ref), ' ')[starts-with(., 'authority.xml#')] ! substring-after(., '#')[.]"/>
+    <xsl:variable name="ref" select="string($e/@ref)"/>
+    <xsl:sequence select="if (not(contains($ref, 'authority.xml#'))) then ()
+        else if (starts-with($ref, 'authority.xml#') and not(contains($ref, ' ') or contains($ref, '&#9;')
+            or contains($ref, '&#10;') or contains($ref, '&#13;'))) then substring-after($ref, '#')[.]
+        else tokenize(normalize-space($ref), ' ')[starts-with(., 'authority.xml#')] ! substring-after(., '#')[.]"/>
   </xsl:function>
 
   <!-- The register page of each kind of name; an element of another name (name, rs) goes by the
@@ -564,14 +596,18 @@
   <!-- The link from a name to its entry in the register, or nothing when it points at none. -->
   <xsl:function name="tp:register-href" as="xs:string?">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="tp:authority-ids($e)[1] ! (tp:register-page(local-name($e), .) || '#' || .)"/>
+    <xsl:variable name="id" select="tp:authority-ids($e)[1]"/>
+    <xsl:sequence select="if (empty($id)) then () else tp:register-page(local-name($e), $id) || '#' || $id"/>
   </xsl:function>
 
   <!-- The anchor of a name in a document's page: in the text, its path (tp:anchor); in the
-       header's correspondence description, "header-" and its path from there. -->
+       header's correspondence description, "header-" and its path from there. tp:anchor is not
+       called as the last step of this function ("(..., '')[1]"): SaxonC makes such a call a tail
+       call, and a tail call of a cache="yes" function neither looks in its cache nor fills it
+       (an anchor asked again then costs as much as the first time, several times a lookup). -->
   <xsl:function name="tp:name-anchor" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="if ($e/ancestor::text) then tp:anchor($e)
+    <xsl:sequence select="if ($e/ancestor::text) then (tp:anchor($e), '')[1]
         else 'header-' || string-join(
           for $step in $e/ancestor-or-self::*[ancestor-or-self::correspDesc]
           return tp:anchor-step($step), '-')"/>

@@ -249,13 +249,15 @@
        would be asked otherwise (a call costs as much as many such tests). -->
   <xsl:template match="*[local-name(..) = $tp:container-names][not(self::head | self::item)][tp:is-block(.)]"
       priority="1">
+    <!-- asked once: a name compared with a list of names costs as much as a call -->
+    <xsl:variable name="paragraph" as="xs:boolean" select="local-name() = $paragraph-names"/>
     <p class="{string-join((local-name(), @type, 'heading'[current()/@rend and exists(tp:heading-level(current()))],
         'run-on'[current()/@rend and tp:has-rend(current(), 'run-on')]), ' ')}">
       <xsl:choose>
-        <xsl:when test="local-name() = $paragraph-names and @rend and tp:has-rend(., 'brackets')">
+        <xsl:when test="$paragraph and @rend and tp:has-rend(., 'brackets')">
           <span class="bracket">[</span><xsl:apply-templates/><span class="bracket">]</span>
         </xsl:when>
-        <xsl:when test="local-name() = $paragraph-names">
+        <xsl:when test="$paragraph">
           <xsl:apply-templates/>
         </xsl:when>
         <xsl:otherwise>

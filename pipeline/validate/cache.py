@@ -22,10 +22,9 @@ import sqlite3
 import stat
 from pathlib import Path
 
-from ..manifest import digest, file_digest, key, validator_version
 from .report import DeclaredId, FileResult, Problem
 from .rules import sha256_of
-from .safe_xml import MAX_BYTES
+from .safe_xml import MAX_BYTES, read_at_most
 
 #: The cache's folder, at the top of the project.
 FOLDER = ".teipipe-cache"
@@ -54,6 +53,8 @@ class ResultCache:
                   grammar: Path | None, seeds: Path | None, review: Path | None) -> "ResultCache":
         """The cache in ``folder`` for a check with these settings (those of :class:`CheckContext`,
         and ``schema``, the folder whose profile the validator's version includes)."""
+        from ..manifest import file_digest, key, validator_version  # (not loaded by a run without the cache)
+
         fingerprint = key(FORMAT, validator_version(schema),
                           *[None if p is None else [str(p), file_digest(p)] for p in (profile, tei_all, grammar)],
                           None if seeds is None else str(seeds), None if review is None else str(review))
@@ -67,6 +68,8 @@ class ResultCache:
         return connection
 
     def _key(self, path: str, data: bytes) -> str:
+        from ..manifest import digest, key
+
         return key(self.fingerprint, path, digest(data))
 
     def get(self, path: str, data: bytes) -> FileResult | None:
@@ -116,8 +119,7 @@ def readable_bytes(path: str) -> bytes | None:
         status = os.stat(path)
         if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_BYTES:
             return None
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        data = read_at_most(path, status.st_size)
     except OSError:
         return None
     return data if len(data) <= MAX_BYTES else None

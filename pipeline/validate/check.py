@@ -8,22 +8,23 @@ a whole can show: xml:ids declared in more than one file.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import sqlite3
 import sys
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..lifeline import die_with_parent
 from . import profile as profile_module
-from . import grammar as grammar_module
-from . import rules, safe_xml, schematron
-from .cache import ResultCache, readable_bytes
+from . import rules, safe_xml
 from .report import ERROR, DeclaredId, FileResult, Problem, Report
+
+if TYPE_CHECKING:
+    from .cache import ResultCache
+
+# The grammars (and Schematron), the cache and the worker processes are loaded when a check
+# needs them: a run of the profile and the rules in one process starts without them.
 
 PROFILE_FILE = "teipipe.xsd"
 
@@ -80,8 +81,11 @@ def check_file(path: str, context: CheckContext, data: bytes | None = None) -> F
             problems += repeated_in_file(ids, parsed.source, path)
             reads = ()
         for rng_path, profile_checked in context.grammars:
+            from . import grammar as grammar_module
+
             problems += grammar_module.check(parsed.tree, parsed.source, path, rng_path, profile_checked)
-        declared = tuple(DeclaredId(value, elements[0].sourceline or 1) for value, elements in ids.items())
+        new = tuple.__new__  # DeclaredId(...) without its Python-level __new__: dozens per document
+        declared = tuple([new(DeclaredId, (value, elements[0].sourceline or 1)) for value, elements in ids.items()])
     except rules.NotKnownHere:
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001  (one file's fault stays its own)
@@ -152,15 +156,24 @@ def corpus_of(path: str, _known: dict | None = None) -> Path:
 def repeated_across_files(results: list[FileResult]) -> list[FileResult]:
     """The results with TP103 added wherever an xml:id is declared in more than one file of the
     same corpus (:func:`corpus_of`): unrelated corpora checked together may share ids."""
-    where: dict[tuple[Path, str], list[tuple[str, int]]] = defaultdict(list)
+    where: dict[Path, dict[str, list[tuple[str, int]]]] = {}  # corpus -> xml:id -> (path, line)
     known: dict = {}
     for result in results:
         if not result.ids:
             continue
         corpus = corpus_of(result.path, known)
-        for declared in result.ids:
-            where[corpus, declared.value].append((result.path, declared.line))
-    shared = {key: places for key, places in where.items() if len({path for path, _ in places}) > 1}
+        in_corpus = where.get(corpus)
+        if in_corpus is None:
+            in_corpus = where[corpus] = {}
+        path = result.path
+        for value, line in result.ids:
+            places = in_corpus.get(value)
+            if places is None:
+                in_corpus[value] = [(path, line)]
+            else:
+                places.append((path, line))
+    shared = {(corpus, value): places for corpus, in_corpus in where.items() for value, places in in_corpus.items()
+              if len(places) > 1 and len({path for path, _ in places}) > 1}  # (most ids: one place)
     if not shared:
         return results
     added: dict[str, list[Problem]] = defaultdict(list)
@@ -197,18 +210,23 @@ def check_files(files: list[str], context: CheckContext, jobs: int = 1,
     if context.profile is not None:
         profile_module.load(context.profile)  # fail early on a broken profile; workers inherit it
     for rng_path, _ in context.grammars:
+        from . import grammar as grammar_module, schematron
+
         grammar_module.load(rng_path)  # workers inherit the compiled grammar
         schematron.extract_embedded(rng_path)  # into the cache folder, for every worker to compile
-    if cache is None:
-        return _check_all(files, [None] * len(files), context, jobs)
-    datas = [readable_bytes(path) for path in files]
-    results = [None if data is None else cache.get(path, data) for path, data in zip(files, datas)]
-    due = [index for index, result in enumerate(results) if result is None]
-    for index, result in zip(due, _check_all([files[i] for i in due], [datas[i] for i in due], context, jobs)):
-        results[index] = result
-        if datas[index] is not None:
-            cache.put(files[index], datas[index], result)
-    return results
+    with rules.one_batch():  # the authority file and the sources looked at once for the batch
+        if cache is None:
+            return _check_all(files, [None] * len(files), context, jobs)
+        from .cache import readable_bytes
+
+        datas = [readable_bytes(path) for path in files]
+        results = [None if data is None else cache.get(path, data) for path, data in zip(files, datas)]
+        due = [index for index, result in enumerate(results) if result is None]
+        for index, result in zip(due, _check_all([files[i] for i in due], [datas[i] for i in due], context, jobs)):
+            results[index] = result
+            if datas[index] is not None:
+                cache.put(files[index], datas[index], result)
+        return results
 
 
 def _check_all(files: list[str], datas: list[bytes | None], context: CheckContext, jobs: int) -> list[FileResult]:
@@ -216,9 +234,15 @@ def _check_all(files: list[str], datas: list[bytes | None], context: CheckContex
         return [check_file(path, context, data) for path, data in zip(files, datas)]
     # Small chunks: the workers finish together (a large last chunk keeps one of them busy alone).
     chunk = max(1, min(CHUNK, len(files) // (jobs * 8)))
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ..lifeline import die_with_parent
+
     # A forked worker inherits the compiled grammars; an XSLT processor does not survive a fork,
     # so once this process has started one, workers are spawned clean instead.
-    method = "spawn" if schematron.processor_started() else "fork"
+    schematron = sys.modules.get(f"{__package__}.schematron")
+    method = "spawn" if schematron is not None and schematron.processor_started() else "fork"
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
                              initializer=die_with_parent) as pool:
         return list(pool.map(check_file, files, repeat(context), datas, chunksize=chunk))
@@ -259,6 +283,10 @@ def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path |
 def _open_cache(folder: Path | None, settings, context: CheckContext) -> ResultCache | None:
     if folder is None:
         return None
+    import sqlite3
+
+    from .cache import ResultCache
+
     try:
         return ResultCache.for_check(Path(folder), Path(settings.schema), context.profile, context.tei_all,
                                      context.grammar, context.seeds, context.review)
@@ -268,6 +296,8 @@ def _open_cache(folder: Path | None, settings, context: CheckContext) -> ResultC
 
 
 def _close_cache(cache: ResultCache) -> None:
+    import sqlite3
+
     try:
         cache.close()
     except (OSError, sqlite3.Error) as error:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): number for number, name in enumerate(calendar.month_abbr) if name}
@@ -40,11 +40,12 @@ DATE_PATTERN = re.compile(
     re.IGNORECASE,
 )
 
+_DIGIT = re.compile(r"\d").search
+
 _WHEN = re.compile(r"(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?")
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """One possible meaning of a printed date. ``day`` is None for "October 1950"."""
 
     year: int
@@ -61,21 +62,24 @@ class Reading:
         return day is None or self.day is None or day == self.day
 
 
-@dataclass(frozen=True)
-class PrintedDate:
+class PrintedDate(NamedTuple):
     """A date expression found in a text, with all its readings."""
 
     text: str
     readings: tuple[Reading, ...]
 
 
+#: The days of each month in a common year.
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _reading(year: str, month: int, day: str | None) -> Reading | None:
-    day_number = int(re.match(r"\d+", day).group()) if day else None
+    day_number = int(day.rstrip("stndrhSTNDRH")) if day else None  # 7, 7th, 21st
     if not 1 <= month <= 12:
         return None
     if day_number is not None:
         # A two-digit year does not say whether it is a leap year: allow 29 February.
-        last_day = 29 if len(year) == 2 and month == 2 else calendar.monthrange(int(year), month)[1]
+        last_day = 29 if month == 2 and (len(year) == 2 or calendar.isleap(int(year))) else _DAYS[month]
         if not 1 <= day_number <= last_day:
             return None
     return Reading(int(year), month, day_number, len(year) == 4)
@@ -84,22 +88,31 @@ def _reading(year: str, month: int, day: str | None) -> Reading | None:
 def find_dates(text: str) -> list[PrintedDate]:
     """Every date expression in ``text`` that has at least one valid reading."""
     found = []
+    if not _DIGIT(text):  # every form has digits
+        return found
     for match in DATE_PATTERN.finditer(text):
-        g = match.groupdict()
         candidates: list[Reading | None]
-        if g["m1"]:
-            candidates = [_reading(g["y1"], MONTHS[g["m1"].lower().rstrip(".")], g["d1"])]
-        elif g["m2"]:
-            candidates = [_reading(g["y2"], MONTHS[g["m2"].lower().rstrip(".")], g["d2"])]
-        elif g["m6"]:
-            candidates = [_reading(g["y6"], MONTHS[g["m6"].lower().rstrip(".")], None)]
-        elif g["y3"]:
-            candidates = [_reading(g["y3"], int(g["n3"]), g["d3"])]
-        elif g["d4"]:
-            candidates = [_reading(g["y4"], int(g["n4"]), g["d4"])]
+        branch = match.lastgroup  # the last group of the form that matched (the groups do not nest)
+        if branch == "y1":
+            day, month, year = match.group("d1", "m1", "y1")
+            candidates = [_reading(year, MONTHS[month.lower().rstrip(".")], day)]
+        elif branch == "y2":
+            month, day, year = match.group("m2", "d2", "y2")
+            candidates = [_reading(year, MONTHS[month.lower().rstrip(".")], day)]
+        elif branch == "y6":
+            month, year = match.group("m6", "y6")
+            candidates = [_reading(year, MONTHS[month.lower().rstrip(".")], None)]
+        elif branch == "d3":
+            year, month, day = match.group("y3", "n3", "d3")
+            candidates = [_reading(year, int(month), day)]
+        elif branch == "y4":
+            day, month, year = match.group("d4", "n4", "y4")
+            candidates = [_reading(year, int(month), day)]
         else:
-            candidates = [_reading(g["y5"], int(g["a5"]), g["b5"]), _reading(g["y5"], int(g["b5"]), g["a5"])]
-        readings = tuple(dict.fromkeys(r for r in candidates if r is not None))
+            first, second, year = match.group("a5", "b5", "y5")
+            candidates = [_reading(year, int(first), second), _reading(year, int(second), first)]
+        readings = tuple(dict.fromkeys(r for r in candidates if r is not None)) if len(candidates) > 1 else \
+            (() if candidates[0] is None else (candidates[0],))
         if readings:
             found.append(PrintedDate(match.group(), readings))
     return found
@@ -114,4 +127,7 @@ def agrees(printed: PrintedDate, when: str) -> bool | None:
     year = int(match["year"])
     month = int(match["month"]) if match["month"] else None
     day = int(match["day"]) if match["day"] else None
-    return any(reading.fits(year, month, day) for reading in printed.readings)
+    for reading in printed.readings:
+        if reading.fits(year, month, day):
+            return True
+    return False

@@ -15,8 +15,10 @@ import hashlib
 import os
 import re
 import stat
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -52,28 +54,32 @@ _ALL_IDS = etree.XPath("//@xml:id", namespaces={"xml": XML_NS})
 _SECURITY_CATREFS = etree.XPath(
     "/t:TEI/t:teiHeader/t:profileDesc/t:textClass/t:catRef"
     "[substring(@scheme, string-length(@scheme) - 8) = '.security']", namespaces=NS)
-_SECURITY_TAXONOMIES = etree.XPath(
-    "//t:classDecl//t:taxonomy[substring(@xml:id, string-length(@xml:id) - 8) = '.security']",
-    namespaces={**NS, "xml": XML_NS})
-_CLASSIFICATION_STAMPS = etree.XPath(
-    "/t:TEI/t:text//t:stamp[@type='classification'][not(ancestor::t:floatingText)]"
-    "[not(ancestor::t:div[@type='enclosure'])]", namespaces=NS)
 _OUTER_DELS = etree.XPath(".//t:del[not(ancestor::t:del)]", namespaces=NS)
-_PRINTED_DATES = etree.XPath("//*[@when][self::t:date or self::t:stamp or self::t:birth or self::t:death]",
-                             namespaces=NS)  # one walk of the document, not one per name
-_GAPS_WITH_TEXT = etree.XPath("//t:gap[text()[normalize-space()]]", namespaces=NS)
 _SOURCE_BIBL = etree.XPath("/t:TEI/t:teiHeader/t:fileDesc/t:sourceDesc/t:bibl", namespaces=NS)
 _PREFIX_IDENTS = etree.XPath("/t:TEI/t:teiHeader/t:encodingDesc/t:listPrefixDef//t:prefixDef/@ident",
                              namespaces=NS)
 _CATREFS = etree.XPath("/t:TEI/t:teiHeader/t:profileDesc/t:textClass/t:catRef", namespaces=NS)
-_HAS_TEXT = etree.XPath("boolean(/t:TEI/t:text)", namespaces=NS)
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
+
+_TEI, _TEXT, _STAMP, _GAP, _TAXONOMY, _CATEGORY, _CLASS_DECL, _FLOATING_TEXT, _DIV, _DEL, _IDNO = (
+    f"{{{TEI_NS}}}{name}" for name in ("TEI", "text", "stamp", "gap", "taxonomy", "category", "classDecl",
+                                      "floatingText", "div", "del", "idno"))
+#: The elements whose @when is compared with the date they print (TP108).
+_DATED_TAGS = frozenset(f"{{{TEI_NS}}}{name}" for name in ("date", "stamp", "birth", "death"))
+#: What XPath's normalize-space() removes: XML's whitespace, not all of Unicode's.
+_XML_SPACE = " \t\r\n"
 
 
 def local_name(element) -> str:
     tag = element.tag
     return tag[tag.index("}") + 1:] if tag.startswith("{") else tag
+
+
+@lru_cache(maxsize=1024)
+def _expected_targets(tag: str, attribute: str) -> set[str] | None:
+    """What a pointer in ``attribute`` of an element named ``tag`` must lead to (:data:`EXPECTED_TARGETS`)."""
+    return EXPECTED_TARGETS.get((tag[tag.index("}") + 1:] if tag.startswith("{") else tag, attribute))
 
 
 class Pointer(NamedTuple):
@@ -128,37 +134,91 @@ class KnownFiles:
 
 
 class Document:
-    """A parsed document with the indexes the rules share, built once."""
+    """A parsed document with the indexes the rules share, built once.
+
+    One walk of the elements in Python collects what most rules need (the ids, the pointers
+    taken apart and sorted by kind, the elements with a printed date), and one walk in libxml2
+    the few elements some rules look at by name (gaps, stamps): a rule then reads its lists
+    instead of searching the tree again."""
 
     def __init__(self, path: Path, tree, source: SourceText, profile: Profile, seeds: Path | None,
                  review: Path | None = None, known: KnownFiles | None = None):
         self.path = path
         self.tree = tree
-        self.root = tree.getroot()
+        self.root = root = tree.getroot()
         self.source = source
         self.profile = profile
         self.seeds = seeds
         self.review = review  # the editors' review files (review/<stem>.toml)
         self.known = known
-        self.id = self.root.get(XML_ID, "")
+        self.id = root.get(XML_ID, "")
+        #: xml:id -> the elements that declare it, in document order.
         self.ids: dict[str, list[etree._Element]] = {}
-        for value in _ALL_IDS(self.tree):
-            self.ids.setdefault(str(value), []).append(value.getparent())
-        # Every pointer attribute (profile.pointer_values), in document order: one walk in
-        # Python is faster than libxml2's walk per attribute name.
-        names = profile.pointer_attributes
-        self.pointers = [Pointer.read(element, name, uri) for element in self.root.iter(etree.Element)
-                         if element.attrib for name, value in element.items() if name in names
-                         for uri in value.split()]
+        #: Every URI of a pointer attribute (profile.pointer_attributes), in document order,
+        #: and the same sorted by kind: ``#id``, ``file#id`` and ``prefix:rest``.
+        self.pointers: list[Pointer] = []
+        self.local_pointers: list[Pointer] = []
+        self.file_pointers: list[Pointer] = []
+        self.prefixed_pointers: list[Pointer] = []
+        #: The elements whose @when TP108 compares with the date they print, in document order.
+        self.dated: list[etree._Element] = []
+        #: The security taxonomies of the classification declarations (TP112), in document order.
+        self.security_taxonomies: list[etree._Element] = []
+        self._index(root, profile.pointer_attributes)
         self._files: dict[str, dict[str, str] | None] = {}
+        self._levels: dict = {}
+        self._stamps: list | None = None
+        self._gaps: list | None = None
+        self._source_bibls: list | None = None
         #: Every other file the rules read for this document, with its SHA-256 then (None: it
         #: was missing): the document's result holds as long as they stay the same.
         self.reads: dict[str, str | None] = {}
 
+    def _index(self, root, names: frozenset[str]) -> None:
+        """One walk of the elements (lxml's ``items()`` costs less per element than libxml2's
+        XPath walks, one per attribute name, would)."""
+        ids, pointers = self.ids, self.pointers
+        local, into_file, prefixed = self.local_pointers, self.file_pointers, self.prefixed_pointers
+        scheme_of = _SCHEME.match
+        new = tuple.__new__  # Pointer(...) without its Python-level __new__: dozens per document
+        for element in root.iter(etree.Element):
+            items = element.items()
+            if not items:
+                continue
+            for name, value in items:
+                if name in names:
+                    for uri in value.split():  # Pointer.read, inlined, and each sorted by kind
+                        if uri[0] == "#":
+                            pointer = new(Pointer, (element, name, uri, None, None, uri[1:]))
+                            local.append(pointer)
+                        else:
+                            scheme = scheme_of(uri) if ":" in uri else None
+                            if scheme:
+                                pointer = new(Pointer, (element, name, uri, scheme.group(1).lower(), None, None))
+                                prefixed.append(pointer)
+                            else:
+                                file_part, _, fragment = uri.partition("#")  # uri[0] is not "#"
+                                pointer = new(Pointer, (element, name, uri, None, file_part, fragment or None))
+                                if fragment:
+                                    into_file.append(pointer)
+                        pointers.append(pointer)
+                    if name == "when" and element.tag in _DATED_TAGS:  # a profile could make it a pointer
+                        self.dated.append(element)
+                elif name == XML_ID:
+                    if value in ids:
+                        ids[value].append(element)
+                    else:
+                        ids[value] = [element]
+                    if value.endswith(".security") and element.tag == _TAXONOMY and _in_class_decl(element):
+                        self.security_taxonomies.append(element)
+                elif name == "when" and element.tag in _DATED_TAGS:
+                    self.dated.append(element)
+
     def depends_on(self, path: Path) -> None:
         """Note that a rule read (or looked for) the file at ``path``."""
-        if str(path) not in self.reads:
-            self.reads[str(path)] = sha256_of(path)
+        name = str(path)
+        if name not in self.reads:
+            self.reads[name] = sha256_of(name)
 
     def targets_in(self, file: str) -> dict[str, str] | None:
         """xml:id -> element name in ``file`` (relative to this document), or None when it is
@@ -168,10 +228,12 @@ class Document:
                 if file not in self.known.targets:
                     raise NotKnownHere(file)
                 self._files[file] = self.known.targets[file]
+            elif _beside(file):
+                where = self.path.parent / file
+                self._files[file] = targets_in_file(where)
+                self.depends_on(where)
             else:
-                self._files[file] = targets_beside(self.path.parent, file)
-                if _beside(file):
-                    self.depends_on(self.path.parent / file)
+                self._files[file] = None
         return self._files[file]
 
     @property
@@ -180,12 +242,58 @@ class Document:
 
     @property
     def has_text(self) -> bool:
-        return bool(_HAS_TEXT(self.tree))
+        return self.root.tag == _TEI and next(self.root.iterchildren(_TEXT), None) is not None
+
+    @property
+    def classification_stamps(self) -> list:
+        """The classification stamps of the text outside embedded documents, in document order:
+        ``/TEI/text//stamp[@type='classification']``, neither in a floatingText nor in an
+        enclosure."""
+        if self._stamps is None:
+            self._collect_by_name()
+        return self._stamps
+
+    @property
+    def gaps_with_text(self) -> list:
+        """The gaps with a text node that is not blank (XML's whitespace), in document order."""
+        if self._gaps is None:
+            self._collect_by_name()
+        return self._gaps
+
+    def _collect_by_name(self) -> None:
+        root = self.root
+        self._stamps, self._gaps = [], []
+        for element in root.iter(_STAMP, _GAP):
+            if element.tag == _GAP:
+                if any(text.strip(_XML_SPACE) for text in (element.text, *(child.tail for child in element)) if text):
+                    self._gaps.append(element)
+            elif element.get("type") == "classification" and root.tag == _TEI:
+                above = list(element.iterancestors())
+                if len(above) >= 2 and above[-2].tag == _TEXT and not any(
+                        a.tag == _FLOATING_TEXT or (a.tag == _DIV and a.get("type") == "enclosure") for a in above):
+                    self._stamps.append(element)
+
+    @property
+    def source_bibls(self) -> list:
+        """``/TEI/teiHeader/fileDesc/sourceDesc/bibl``."""
+        if self._source_bibls is None:
+            self._source_bibls = _SOURCE_BIBL(self.tree)
+        return self._source_bibls
+
+    def stamp_level(self, stamp) -> str | None:
+        """:func:`_stamp_level` of ``stamp``, worked out once per stamp."""
+        if stamp not in self._levels:
+            self._levels[stamp] = _stamp_level(self, stamp)
+        return self._levels[stamp]
 
     def level_of_category(self, category_id: str) -> str:
         """``secret`` for the category ``doc-000_….secret``."""
         prefix = self.id + "."
         return category_id[len(prefix):] if category_id.startswith(prefix) else category_id.rsplit(".", 1)[-1]
+
+
+def _in_class_decl(element) -> bool:
+    return any(above.tag == _CLASS_DECL for above in element.iterancestors())
 
 
 @dataclass(frozen=True)
@@ -212,17 +320,16 @@ class Rule:
 
 
 def check_local_pointers(doc: Document) -> Iterator[Finding]:
-    for pointer in doc.pointers:
-        if pointer.is_local and pointer.fragment not in doc.ids:
+    ids = doc.ids
+    for pointer in doc.local_pointers:
+        if pointer.fragment not in ids:
             yield Finding(pointer.element, pointer.attribute, {"uri": pointer.uri, "attribute": pointer.attribute})
 
 
 def check_file_pointers(doc: Document) -> Iterator[Finding]:
-    for pointer in doc.pointers:
-        if not pointer.into_file:
-            continue
+    for pointer in doc.file_pointers:
         file_part, fragment = pointer.file, pointer.fragment
-        ids = doc.targets_in(file_part)
+        ids = doc._files[file_part] if file_part in doc._files else doc.targets_in(file_part)
         if ids is None:
             yield Finding(pointer.element, pointer.attribute,
                           {"uri": pointer.uri, "reason": f"{file_part} is missing or is not readable XML "
@@ -249,21 +356,26 @@ def check_id_prefix(doc: Document) -> Iterator[Finding]:
 
 
 def check_classification(doc: Document) -> Iterator[Finding]:
-    stamps = _CLASSIFICATION_STAMPS(doc.tree)
+    stamps = doc.classification_stamps
+    if not stamps:
+        return
     unstruck = [stamp for stamp in stamps if not _is_struck(stamp)]
     # The markings in force are the unstruck ones; a document whose markings are all struck
     # through is compared with those. A marking that cannot be read is TP106's business.
-    compared = [(stamp, level) for stamp in (unstruck or stamps) if (level := _stamp_level(doc, stamp))]
+    compared = [(stamp, level) for stamp in (unstruck or stamps) if (level := doc.stamp_level(stamp))]
     if not compared:
         return
     levels = sorted({level for _, level in compared})
-    printed = "; ".join(f"{' '.join(''.join(s.itertext()).split())!r} (line {s.sourceline})" for s, _ in compared)
-    which = "unstruck " if unstruck else ""
+
+    def stamped() -> str:  # (written only for a finding)
+        printed = "; ".join(f"{' '.join(''.join(s.itertext()).split())!r} (line {s.sourceline})" for s, _ in compared)
+        return f"the {'unstruck ' if unstruck else ''}classification stamps read {printed}"
+
     catrefs = [c for c in _SECURITY_CATREFS(doc.tree) if not _from_catalogue(doc, c)]
     if not catrefs:
         yield Finding(compared[0][0], None, {
             "header": "no security classification",
-            "stamps": f"the {which}classification stamps read {printed}",
+            "stamps": stamped(),
             "fix": "add a catRef with @scheme pointing at the .security taxonomy"})
         return
     for catref in catrefs:
@@ -271,7 +383,7 @@ def check_classification(doc: Document) -> Iterator[Finding]:
         if header and not set(header) & set(levels):
             yield Finding(catref, "target", {
                 "header": f"the classification {' '.join(header)!r}",
-                "stamps": f"the {which}classification stamps read {printed}",
+                "stamps": stamped(),
                 "fix": f"point catRef/@target at #{doc.id}.{levels[0]}" + (" (or another stamped level)" if len(levels) > 1 else "")
                        + ", or correct the stamp"})
 
@@ -297,6 +409,10 @@ def _fact_text(element) -> str:
 
 
 def check_catalogue_agrees(doc: Document) -> Iterator[Finding]:
+    if "source" in doc.profile.pointer_attributes:  # then a fact from the catalogue is a pointer of ours
+        record = f"{doc.id}.catalogue"
+        if not any(p.fragment == record and p.attribute == "source" for p in doc.local_pointers):
+            return
     for element in _CATALOGUE_FACTS(doc.tree):
         if not _from_catalogue(doc, element):
             continue
@@ -312,32 +428,35 @@ def check_catalogue_agrees(doc: Document) -> Iterator[Finding]:
 
 
 def check_stamp_wording(doc: Document) -> Iterator[Finding]:
-    for stamp in _CLASSIFICATION_STAMPS(doc.tree):
-        if _stamp_level(doc, stamp) is None:
+    for stamp in doc.classification_stamps:
+        if doc.stamp_level(stamp) is None:
             yield Finding(stamp, None, {"text": " ".join("".join(stamp.itertext()).split())})
 
 
 def check_target_kinds(doc: Document) -> Iterator[Finding]:
+    ids, files = doc.ids, doc._files
+    element = tag = None
     for pointer in doc.pointers:
-        if pointer.scheme or pointer.attribute not in _ATTRIBUTES_WITH_EXPECTED_TARGETS:
+        if pointer.attribute not in _ATTRIBUTES_WITH_EXPECTED_TARGETS or pointer.scheme:
             continue
-        expected = EXPECTED_TARGETS.get((local_name(pointer.element), pointer.attribute))
-        if expected is None:
+        if pointer.element is not element:  # the pointers of one element come together
+            element, tag = pointer.element, pointer.element.tag
+        expected = _expected_targets(tag, pointer.attribute)
+        if expected is None or pointer.fragment is None:
             continue
-        if pointer.is_local:
-            found = doc.ids.get(pointer.fragment)
+        if pointer.file is None:  # #id
+            found = ids.get(pointer.fragment)
             kind = local_name(found[0]) if found else None
-        elif pointer.into_file:
-            kind = (doc.targets_in(pointer.file) or {}).get(pointer.fragment)
         else:
-            continue
+            targets = files[pointer.file] if pointer.file in files else doc.targets_in(pointer.file)
+            kind = (targets or {}).get(pointer.fragment)
         if kind is not None and kind not in expected:
             yield Finding(pointer.element, pointer.attribute, {
                 "uri": pointer.uri, "kind": kind, "expected": " or ".join(sorted(expected))})
 
 
 def check_printed_dates(doc: Document) -> Iterator[Finding]:
-    for element in _PRINTED_DATES(doc.tree):
+    for element in doc.dated:
         when = element.get("when")
         dates = printed_dates.find_dates("".join(element.itertext()))
         if len(dates) != 1:  # no date printed, or several: nothing unambiguous to compare
@@ -347,7 +466,7 @@ def check_printed_dates(doc: Document) -> Iterator[Finding]:
 
 
 def check_gap_text(doc: Document) -> Iterator[Finding]:
-    for gap in _GAPS_WITH_TEXT(doc.tree):
+    for gap in doc.gaps_with_text:
         text = " ".join(" ".join(gap.xpath("text()")).split())
         yield Finding(gap, None, {"text": text})
 
@@ -355,9 +474,10 @@ def check_gap_text(doc: Document) -> Iterator[Finding]:
 def check_source_digest(doc: Document) -> Iterator[Finding]:
     if doc.seeds is None if doc.known is None else doc.known.seeds_name is None:
         return
-    for bibl in _SOURCE_BIBL(doc.tree):
-        digest = bibl.find("t:idno[@type='sha256']", NS)
-        name = bibl.findtext("t:idno[@type='filename']", namespaces=NS)
+    for bibl in doc.source_bibls:
+        digest = _idno(bibl, "sha256")
+        name = _idno(bibl, "filename")
+        name = None if name is None else name.text or ""  # (findtext)
         if digest is None or not name:
             continue
         base = Path(name.strip()).name  # the base name only: never leave seeds/
@@ -366,26 +486,32 @@ def check_source_digest(doc: Document) -> Iterator[Finding]:
                 raise NotKnownHere(base)
             actual, folder = doc.known.digests[base], doc.known.seeds_name
         else:
-            actual, folder = sha256_of(doc.seeds / base), doc.seeds.name
-            doc.depends_on(doc.seeds / base)
+            source = doc.seeds / base
+            actual, folder = sha256_of(source), doc.seeds.name
+            doc.depends_on(source)
         if actual is not None and actual != (digest.text or "").strip().lower():
             yield Finding(digest, None, {"file": f"{folder}/{base}", "actual": actual,
                                          "recorded": (digest.text or "").strip()})
 
 
+def _idno(bibl, kind: str):
+    """``bibl.find("t:idno[@type=kind]")``, without ElementPath."""
+    return next((idno for idno in bibl.iterchildren(_IDNO) if idno.get("type") == kind), None)
+
+
 def check_review_anchors(doc: Document) -> Iterator[Finding]:
     """Each entry of the document's review file must quote text its source still has."""
-    from ..corrections import ReviewError, anchored, load, review_path
-
     if doc.known is not None:  # the review files and the sources are where the build is
-        for bibl in _SOURCE_BIBL(doc.tree):
+        for bibl in doc.source_bibls:
             name = (bibl.findtext("t:idno[@type='filename']", namespaces=NS) or "").strip()
             if name.lower().endswith(".txt") and f"{Path(name).name[:-4]}.toml" in doc.known.reviews:
                 raise NotKnownHere(f"{Path(name).name[:-4]}.toml")
         return
     if doc.seeds is None or doc.review is None:
         return
-    for bibl in _SOURCE_BIBL(doc.tree):
+    from ..corrections import ReviewError, anchored, load, review_path  # (loaded only when there are reviews)
+
+    for bibl in doc.source_bibls:
         element = bibl.find("t:idno[@type='filename']", NS)
         name = (element.text or "").strip() if element is not None else ""
         if not name.lower().endswith(".txt"):
@@ -420,17 +546,21 @@ def check_catref_taxonomy(doc: Document) -> Iterator[Finding]:
 
 
 def check_security_levels(doc: Document) -> Iterator[Finding]:
+    if not doc.security_taxonomies:
+        return
     known = doc.profile.vocabulary("teipipe.classificationLevel")
-    for taxonomy in _SECURITY_TAXONOMIES(doc.tree):
-        for category in taxonomy.iterfind("t:category", NS):
+    for taxonomy in doc.security_taxonomies:
+        for category in taxonomy.iterchildren(_CATEGORY):
             level = doc.level_of_category(category.get(XML_ID, ""))
             if level not in known:
                 yield Finding(category, "xml:id", {"level": level, "known": ", ".join(known)})
 
 
 def check_uri_prefixes(doc: Document) -> Iterator[Finding]:
+    if not doc.prefixed_pointers:
+        return
     declared = {str(ident) for ident in _PREFIX_IDENTS(doc.tree)}
-    for pointer in doc.pointers:
+    for pointer in doc.prefixed_pointers:
         scheme = pointer.scheme
         if scheme and scheme not in declared and scheme not in KNOWN_SCHEMES:
             yield Finding(pointer.element, pointer.attribute, {"uri": pointer.uri, "prefix": scheme})
@@ -441,6 +571,8 @@ def check_uri_prefixes(doc: Document) -> Iterator[Finding]:
 
 def _is_struck(stamp) -> bool:
     """True when all the text of a stamp is struck through (inside del)."""
+    if next(stamp.iterdescendants(_DEL), None) is None:
+        return False
     struck = "".join(text for deleted in _OUTER_DELS(stamp) for text in deleted.itertext())
     return bool(struck.strip()) and "".join(struck.split()) == "".join("".join(stamp.itertext()).split())
 
@@ -474,18 +606,43 @@ def _stamp_level(doc: Document, stamp) -> str | None:
 MAX_REFERENCED_FILE = 64 * 1024 * 1024
 
 
-def _stat_key(path: Path) -> tuple[str, int, int] | None:
+#: While a batch is checked in a thread (:func:`one_batch`), its ``stats``: file name ->
+#: :func:`_stat_key`, each file the rules read looked at once for the whole batch.
+_batch = threading.local()
+
+
+@contextmanager
+def one_batch():
+    """Within this block, each file the rules read (the authority file, a source) is looked at
+    once by this thread: the documents it checks meanwhile see one version of it."""
+    outer = getattr(_batch, "stats", None)
+    if outer is None:
+        _batch.stats = {}
+    try:
+        yield
+    finally:
+        _batch.stats = outer
+
+
+def _stat_key(path: Path | str) -> tuple[str, int, int] | None:
     """What identifies a version of a file, or None unless it is a regular file of a sane size.
 
     A pointer in an untrusted document may name any path ("/dev/zero#x"): only regular files
     are read, so a device, a pipe or a huge file cannot stall the validator."""
+    name = str(path)
+    memo = getattr(_batch, "stats", None)
+    if memo is not None and name in memo:
+        return memo[name]
     try:
-        status = os.stat(path)
+        status = os.stat(name)
     except (OSError, ValueError):
-        return None
-    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_REFERENCED_FILE:
-        return None
-    return str(path), status.st_mtime_ns, status.st_size
+        key = None
+    else:
+        key = (name, status.st_mtime_ns, status.st_size) if stat.S_ISREG(status.st_mode) and \
+            status.st_size <= MAX_REFERENCED_FILE else None
+    if memo is not None:
+        memo[name] = key
+    return key
 
 
 def targets_beside(folder: Path, file: str) -> dict[str, str] | None:

@@ -110,13 +110,32 @@ def read(path: str | os.PathLike) -> Parsed:
             raise OSError(f"{name} is not a regular file")
         if status.st_size > MAX_BYTES:
             return Parsed(None, SourceText(b""), [_too_large(name, status.st_size)])
-        with open(name, "rb") as stream:
-            data = stream.read(MAX_BYTES + 1)
+        data = read_at_most(name, status.st_size)
     except OSError as exc:
         return Parsed(None, SourceText(b""), [Problem(name, 1, 1, "TP006", ERROR,
                                                       f"cannot read the file: {exc.strerror or exc}; check "
                                                       "the path and its permissions")])
     return parse(name, data)
+
+
+def read_at_most(name: str, size: int) -> bytes:
+    """The bytes of the regular file ``name`` of ``size`` bytes (when it was looked at), at most
+    :data:`MAX_BYTES` + 1 of them (a file that grew meanwhile is read no further). Read with
+    the system's calls: a buffered ``read(MAX_BYTES + 1)`` would first set aside that much memory,
+    and cost more than parsing a small document."""
+    descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        want = min(size, MAX_BYTES) + 1
+        data = os.read(descriptor, want)
+        if len(data) < want:  # the whole file: a regular file reads short only at its end
+            return data
+        chunks, left = [data], MAX_BYTES + 1 - len(data)
+        while left > 0 and (chunk := os.read(descriptor, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(descriptor)
+    return b"".join(chunks)
 
 
 def _too_large(path: str, size: int) -> Problem:
@@ -130,10 +149,10 @@ def parse(path: str, data: bytes) -> Parsed:
     source = SourceText(data)
     if len(data) > MAX_BYTES:
         return Parsed(None, source, [_too_large(path, len(data))])
-    if not data.strip():
+    if not data or data.isspace():  # (not data.strip(), without copying the data)
         return Parsed(None, source, [Problem(path, 1, 1, "TP001", ERROR,
                                              "the file is empty: write a TEI document into it or delete it")])
-    if not data.startswith(_WIDE_BOMS) and b"\x00" in data[:_BINARY_SNIFF]:
+    if not data.startswith(_WIDE_BOMS) and data.find(b"\x00", 0, _BINARY_SNIFF) >= 0:
         return Parsed(None, source, [Problem(path, 1, 1, "TP002", ERROR,
                                              "the file holds NUL bytes: it is binary, not XML text; "
                                              "check that the right file was given")])

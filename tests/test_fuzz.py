@@ -78,6 +78,7 @@ def test_any_text_gives_valid_tei_or_a_named_error(tei_all, record_property):
     @example(text="[" + "1" * 300 + " lines deleted]")
     @example(text="[[]] and []")  # empty brackets inside brackets
     @example(text=":\r0.\rAA")  # opening lines and a signature with no running text between
+    @example(text="To Comrade FI\u00a0LIPPOV [Stalin]")  # a name parted by a no-break space, then its identification
     def run(text: str) -> None:
         outcomes.append(check_conversion(text.encode("utf-8"), grammar=tei_all))
 

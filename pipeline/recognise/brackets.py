@@ -307,7 +307,10 @@ class BracketReader:
             name = _strip_honorific(name)
             if not name:
                 continue
-            m = re.search("(?P<name>" + re.escape(name) + r")(?P<space>\s?)$", before)
+            # the name as printed: its words may be parted by any white space (a no-break space)
+            m = re.search("(?P<name>" + r"\s+".join(map(re.escape, name.split())) + r")(?P<space>\s?)$", before)
+            if m is None:
+                continue
             person = self.authority.person_for_pseudonym(name)
             if person is not None:
                 self._attach(out, before, m, None, "pseudonym", "identification", content,

@@ -5,6 +5,9 @@ are taken away."""
 
 from __future__ import annotations
 
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+
 from .. import executor as work
 from ..atomic import write_atomic
 from ..build_report import _shown
@@ -34,41 +37,71 @@ def render_stage(run: Run, documents: list[Document]) -> None:
             due.append(document)
     by_stem = {d.stem: d for d in due}
     jobs = (work.RenderJob(d.stem, d.tei, read_bytes(d.tei) or b"", run.workers.toolkit, settings.build) for d in due)
-    for result in stage_progress("render", run.progress, run.workers.map(work.render_document, jobs, len(due)), len(due)):
-        document = by_stem[result.stem]
-        document.worked = True
-        if result.error:
-            report.failures.append(f"{_shown(document.tei)}: error: cannot be rendered: {result.error}")
-            report.skipped.append(document.stem)
-            document.valid = False  # keeps it out of the index
-            delete_outputs(settings, document.record.pop("rendered", {}))
-            document.recorded()
-            run.checkpoints.changed = True
-            continue
-        outputs = {}
-        try:
-            for relative, data in result.outputs.items():
-                write_atomic(settings.build / relative, data, durable=False)
-                outputs[relative] = [len(data), digest(data)]
-        except OSError as error:
-            report.failures.append(f"{_shown(settings.build / relative)}: error: cannot be written: "
-                                   f"{error.strerror or error}")
-            report.skipped.append(document.stem)
-            document.valid = False  # keeps it out of the index
-            document.record.pop("rendered", None)
-            document.recorded()
-            run.checkpoints.changed = True
-            continue
-        facts = result.facts
-        document.record["rendered"] = {"key": _render_key(run.versions, document), "outputs": outputs,
-                                       "row": facts and {"page": page_name(document.tei),
-                                                         "facts": dict(zip(facts, shared(facts.values())))}}
-        if result.names is not None:  # read with the pages: the registers stage need not read the TEI again
-            document.record["named"] = {"key": names_key(run.versions, document.tei_digest), "names": result.names}
-        document.recorded()
-        report.rendered.append(document.stem)
-        run.checkpoints.recorded()
+    results = run.workers.map(work.render_document, jobs, len(due))
+    # The pages are written by threads, so that a file's creation waiting on the disk does not
+    # hold up the results behind it; each document is recorded, in order, once its pages are in
+    # place.
+    pending: deque[tuple[work.Rendered, list]] = deque()
+    with ThreadPoolExecutor(WRITERS, thread_name_prefix="teipipe-writer") as writers:
+        for result in stage_progress("render", run.progress, results, len(due)):
+            writes = [] if result.error else [
+                (relative, data, writers.submit(write_atomic, settings.build / relative, data, durable=False))
+                for relative, data in result.outputs.items()]
+            pending.append((result, writes))
+            while pending and (len(pending) > IN_FLIGHT or all(write.done() for *_, write in pending[0][1])):
+                result, writes = pending.popleft()
+                _keep_rendering(run, by_stem[result.stem], result, writes)
+        while pending:
+            result, writes = pending.popleft()
+            _keep_rendering(run, by_stem[result.stem], result, writes)
     run.checkpoints.save()
+
+
+#: Threads writing the pages, and the most documents whose pages may be on their way at once.
+WRITERS = 4
+IN_FLIGHT = 64
+
+
+def _keep_rendering(run: Run, document: Document, result: work.Rendered, writes: list) -> None:
+    """Record a document's pages once they are written (``writes``: each page's path, bytes and
+    the write under way), or why it was not rendered."""
+    settings, report = run.settings, run.report
+    document.worked = True
+    if result.error:
+        report.failures.append(f"{_shown(document.tei)}: error: cannot be rendered: {result.error}")
+        report.skipped.append(document.stem)
+        document.valid = False  # keeps it out of the index
+        delete_outputs(settings, document.record.pop("rendered", {}))
+        document.recorded()
+        run.checkpoints.changed = True
+        return
+    outputs, failed = {}, None
+    for relative, data, write in writes:
+        try:
+            write.result()
+        except OSError as error:
+            failed = failed or (relative, error)
+            continue
+        outputs[relative] = [len(data), digest(data)]
+    if failed is not None:
+        relative, error = failed
+        report.failures.append(f"{_shown(settings.build / relative)}: error: cannot be written: "
+                               f"{error.strerror or error}")
+        report.skipped.append(document.stem)
+        document.valid = False  # keeps it out of the index
+        document.record.pop("rendered", None)
+        document.recorded()
+        run.checkpoints.changed = True
+        return
+    facts = result.facts
+    document.record["rendered"] = {"key": _render_key(run.versions, document), "outputs": outputs,
+                                   "row": facts and {"page": page_name(document.tei),
+                                                     "facts": dict(zip(facts, shared(facts.values())))}}
+    if result.names is not None:  # read with the pages: the registers stage need not read the TEI again
+        document.record["named"] = {"key": names_key(run.versions, document.tei_digest), "names": result.names}
+    document.recorded()
+    report.rendered.append(document.stem)
+    run.checkpoints.recorded()
 
 
 def _render_key(versions: Versions, document: Document) -> str:

@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.sqlite"
-FORMAT = 3
+FORMAT = 4
 
 PACKAGE = Path(__file__).resolve().parent
 #: Parts of the package that are not the encoder: changing them does not re-encode anything.
@@ -199,7 +199,7 @@ class Store:
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS documents (stem TEXT NOT NULL, part TEXT NOT NULL, value TEXT NOT NULL,
-                                      PRIMARY KEY (stem, part)) WITHOUT ROWID;
+                                      PRIMARY KEY (stem, part));
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER,
                                   ctime_ns INTEGER, inode INTEGER, digest TEXT) WITHOUT ROWID;
 """

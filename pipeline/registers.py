@@ -25,8 +25,8 @@ import os
 import re
 import sqlite3
 from collections import deque
-from contextlib import nullcontext
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from html import unescape
 from pathlib import Path
 

@@ -184,10 +184,7 @@ class HeaderWriter:
         if facts.senders or facts.recipients or facts.date or facts.place or facts.received or any(from_catalogue.values()):
             corresp = el(profile, "correspDesc")
             sent = el(corresp, "correspAction", type="sent")
-            for party in facts.senders:
-                self.party(sent, party, facts.resp.get("sender"))
-            if from_catalogue["sender"]:
-                self.catalogue_party(sent, from_catalogue["sender"])
+            self.parties(sent, facts.senders, facts.resp.get("sender"), from_catalogue["sender"])
             if facts.place:
                 el(sent, "placeName", facts.place, ref=self.at.ref(facts.place_ref))
             if from_catalogue["place"]:
@@ -206,10 +203,7 @@ class HeaderWriter:
                     self.party(transmitted, party)
             if facts.recipients or facts.received or from_catalogue["recipient"]:
                 received = el(corresp, "correspAction", type="received")
-                for party in facts.recipients:
-                    self.party(received, party, facts.resp.get("recipient"))
-                if from_catalogue["recipient"]:
-                    self.catalogue_party(received, from_catalogue["recipient"])
+                self.parties(received, facts.recipients, facts.resp.get("recipient"), from_catalogue["recipient"])
                 if facts.received_place:
                     el(received, "placeName", facts.received_place, ref=self.at.ref(facts.received_place_ref))
                 if facts.received:
@@ -227,6 +221,14 @@ class HeaderWriter:
                target="#" + self.at.local(level_of(catalogued)), source=self.at.catalogue)
         el(text_class, "catRef", scheme="#" + self.at.local("kind"), target="#" + self.at.local(facts.kind),
            cert=facts.kind_cert, resp=self.at.resp(facts.resp.get("kind")))
+
+    def parties(self, action, parties: list[Party], resp: str | None, catalogued: str | None) -> None:
+        """The senders or the recipients of a correspAction as the text names them, then as the
+        catalogue does when it names them (``catalogued``)."""
+        for party in parties:
+            self.party(action, party, resp)
+        if catalogued:
+            self.catalogue_party(action, catalogued)
 
     def catalogue_party(self, parent, name: str) -> None:
         """A sender or recipient as the catalogue names it, marked as the catalogue's."""

@@ -142,8 +142,8 @@ class Authority:
     def rollback(self, mark: int) -> None:
         """Forget the entries :meth:`ref_for` added since ``mark`` (newest first), so that one
         authority can serve document after document as if each were the first."""
-        for entry_id in list(self.added)[mark:][::-1]:
-            entry = self.added.pop(entry_id)
+        while len(self.added) > mark:
+            entry_id, entry = self.added.popitem()  # the newest
             del self.entries[entry_id]
             for name in entry.names:
                 key = name_key(name)

@@ -38,6 +38,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from .additions import AddedNames
+from .additions import apply as apply_additions
 from .authority import FILE_NAME as AUTHORITY_FILE
 from .authority import Authority, read_entries, seed_entries
 from .convert import ReviewText, convert_text
@@ -233,10 +235,6 @@ def replay(authority: Authority, calls: list[list]) -> bool:
     return True
 
 
-#: A name the build's authority added, as a worker adds it again: (kind, id, name).
-Addition = tuple[str, str, str]
-
-
 @dataclass(frozen=True)
 class EncodeJob:
     stem: str
@@ -244,16 +242,11 @@ class EncodeJob:
     context: EncodingContext
     data: bytes | None  # the seed's bytes; None when it could not be read (``refused`` says why)
     toolkit: Toolkit | str  # whose authority the worker starts from
-    added: tuple[Addition, ...] = ()  # the names the build had added by then, in order
+    added: AddedNames = AddedNames()  # the names the build had added by then, in order
     refused: str | None = None
     review: Path | None = None  # the editors' review file of the document (review/<stem>.toml)
     review_digest: str | None = None  # its digest, part of what the encoding depends on
     review_text: ReviewText | None = None  # its bytes, as the job is handed out
-
-
-def additions(authority: Authority) -> tuple[Addition, ...]:
-    """The names ``authority`` added (:meth:`Authority.ref_for`), in order, for a job."""
-    return tuple((entry.kind, entry.id, entry.names[0]) for entry in authority.added.values())
 
 
 @dataclass
@@ -286,28 +279,16 @@ def encode_with(job: EncodeJob, authority: Authority) -> Encoded:
 
 def encode_document(job: EncodeJob) -> Encoded:
     """Encode the document against the authority file as the build found it, with the names the
-    build had added (``job.added``); the document's own additions are undone after."""
+    build had added (``job.added``); the document's own additions are undone after. (Should the
+    worker's authority not take those names as the build did, the document is encoded without
+    them, and the build's replay tells.)"""
     authority = installed(job.toolkit).authority
-    mark = _add(authority, job.added)
+    apply_additions(authority, job.added)
+    mark = authority.mark()
     try:
         return encode_with(job, authority)
     finally:
         authority.rollback(mark)
-
-
-def _add(authority: Authority, added: tuple[Addition, ...]) -> int:
-    """Make ``added`` the additions of ``authority`` and return its mark. The names a worker
-    added for the job before are kept when they begin the list, as they do while one build
-    hands out its jobs; each name is added as the build added it, by :meth:`Authority.ref_for`."""
-    present = list(authority.added)
-    if present != [ident for _, ident, _ in added[:len(present)]]:
-        authority.rollback(0)
-        present = []
-    for kind, ident, name in added[len(present):]:
-        if authority.ref_for(name, kind) != ident:  # not the build's authority: encode without
-            authority.rollback(0)  # them, and the build's replay will tell
-            break
-    return authority.mark()
 
 
 def editors_authority(data: bytes | None) -> Authority:

@@ -11,6 +11,7 @@ from lxml import etree
 
 from .. import executor as work
 from .. import schema
+from ..additions import Blocks
 from ..atomic import NAME_MAX, write_atomic
 from ..authority import build_authority_tree
 from ..build_report import _shown
@@ -57,7 +58,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     # plus the names added by then; the loop below keeps each result whose lookups replay to the
     # same answers (executor.py).
     in_parallel = run.workers.parallel(len(due))
-    added = _Additions(authority)
+    added = Blocks(authority)
     handed_out = (replace(_with_seed(jobs[d.stem]), added=added.now()) for d in due)
     speculative = run.workers.map(work.encode_document, handed_out, len(due)) if in_parallel else iter(())
     due_stems = {d.stem for d in due}
@@ -107,23 +108,6 @@ def _with_seed(job: work.EncodeJob) -> work.EncodeJob:
     except (SourceError, ReviewError) as error:
         return replace(job, refused=error.describe())
     return replace(job, data=data, review_text=review)
-
-
-class _Additions:
-    """The names an authority added (:func:`executor.additions`), made again only when it has
-    added or taken back some since."""
-
-    def __init__(self, authority) -> None:
-        self.authority = authority
-        self.made: tuple = ()
-        self.when: tuple = (0, None)
-
-    def now(self) -> tuple:
-        added = self.authority.added
-        when = (len(added), next(reversed(added), None))
-        if when != self.when:
-            self.made, self.when = work.additions(self.authority), when
-        return self.made
 
 
 def _encoding_key(versions: Versions, document: Document, job: work.EncodeJob) -> str:

@@ -341,6 +341,8 @@ def check_file_pointers(doc: Document) -> Iterator[Finding]:
 
 def check_repeated_ids(doc: Document) -> Iterator[Finding]:
     for value, elements in doc.ids.items():
+        if len(elements) == 1:
+            continue
         first_line = elements[0].sourceline
         for element in elements[1:]:
             yield Finding(element, "xml:id", {"id": value, "where": f"line {first_line} of this document"})

@@ -74,13 +74,15 @@ class Blocks:
         self.blocks: list[Block] = []
         self.lasts: list[Entry] = []  # the last entry of each block, as the authority holds it
         self.made = AddedNames()
-        self.when: tuple = (0, None)
+        self.count, self.last = 0, None  # what ``made`` was made of: how many, and the newest
 
     def now(self) -> AddedNames:
-        """The additions as they stand, the same object while they have not changed."""
+        """The additions as they stand, the same object while they have not changed: while the
+        authority holds as many as before and the newest is the same entry (an entry taken
+        back and added again is another object), it holds the same ones."""
         added = self.authority.added
-        when = (len(added), next(reversed(added.values()), None))
-        if when == self.when:
+        last = next(reversed(added.values()), None)
+        if len(added) == self.count and last is self.last:
             return self.made
         entries = list(added.values())
         # a block holds as long as its last entry is where it was: the authority changes at its end only
@@ -92,7 +94,7 @@ class Blocks:
             self.blocks.append(Block.of(tuple(addition(entry) for entry in entries[start:start + BLOCK])))
             self.lasts.append(entries[start + BLOCK - 1])
         tail = tuple(addition(entry) for entry in entries[len(self.blocks) * BLOCK:])
-        self.made, self.when = AddedNames(tuple(self.blocks), tail), when
+        self.made, self.count, self.last = AddedNames(tuple(self.blocks), tail), len(entries), last
         return self.made
 
 

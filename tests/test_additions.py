@@ -118,3 +118,18 @@ def test_a_rollback_undoes_the_newest_names_only():
     authority.rollback(4)
     assert names_of(authority) == kept
     assert authority.lookup("Person Numberh", "person") is None
+
+
+def test_names_taken_back_and_added_again_are_handed_out_anew():
+    """The same number of names, the newest with the same id and name as before: the ones
+    before it changed, so the job's names are made again."""
+    build = build_authority()
+    blocks = Blocks(build)
+    add_people(build, 0, 2)
+    first = blocks.now()
+    newest = names_of(build)[-1]
+    build.rollback(0)
+    add_people(build, 500, 1)
+    assert build.ref_for(newest[2], "person") == newest[1]
+    assert len(build.added) == 2
+    assert blocks.now().names() == names_of(build) != first.names()

@@ -184,6 +184,8 @@ def render_document(tei_path: Path | str, to: str = "html", view: str | None = N
 
 #: Where each element of a document starts in its TEI file: an attribute the review view shows.
 LINE_ATTRIBUTE = f"{{{FUNCTIONS_NS}}}line"
+#: The anchor in its page of a name that points at the authority file (registers.mark_anchors).
+ANCHOR_ATTRIBUTE = f"{{{FUNCTIONS_NS}}}anchor"
 
 
 def parse_document(tei_path: Path | str) -> PyXdmNode:
@@ -193,7 +195,8 @@ def parse_document(tei_path: Path | str) -> PyXdmNode:
     what ``teipipe validate`` refuses while reading (an entity declaration, a DTD, a file too
     large or too deep) with the same code; XML that is not TEI is refused too (the stylesheets
     would make an empty page of it). Every element of the header's profile and of the text
-    carries its line in the file (tp:line). The XSLT processor gets the tree parsed here, as
+    carries its line in the file (tp:line), and every name that points at the authority file
+    its anchor in the page (tp:anchor, :func:`registers.mark_anchors`). The XSLT processor gets the tree parsed here, as
     text without a DOCTYPE, and never reads a file, a DTD or an entity itself."""
     tei_path = Path(tei_path)
     return _for_rendering(safe_xml.read(tei_path), tei_path)
@@ -224,6 +227,9 @@ def _for_rendering(parsed: safe_xml.Parsed, name: Path | str) -> PyXdmNode:
         element.set(LINE_ATTRIBUTE, str(element.sourceline))
     for element in parsed.tree.iterfind(".//{*}text//*"):
         element.set(LINE_ATTRIBUTE, str(element.sourceline))
+    from .registers import mark_anchors  # it renders through this module
+
+    mark_anchors(parsed.tree.getroot())
     try:
         return _saxon().parse_xml(xml_text=safe_xml.serialise(parsed.tree), encoding="UTF-8")
     except PySaxonApiError as error:

@@ -628,13 +628,16 @@
   </xsl:function>
 
   <!-- The anchor of a name in a document's page: in the text, its path (tp:anchor); in the
-       header's correspondence description, "header-" and its path from there. tp:anchor is not
+       header's correspondence description, "header-" and its path from there. A name that
+       points at the authority file carries it already (@tp:anchor, written by
+       pipeline/registers.py with the path the registers link to), and it is read from there. tp:anchor is not
        called as the last step of this function ("(..., '')[1]"): SaxonC makes such a call a tail
        call, and a tail call of a cache="yes" function neither looks in its cache nor fills it
        (an anchor asked again then costs as much as the first time, several times a lookup). -->
   <xsl:function name="tp:name-anchor" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="if ($e/ancestor::text) then (tp:anchor($e), '')[1]
+    <xsl:sequence select="if ($e/@tp:anchor) then string($e/@tp:anchor)
+        else if ($e/ancestor::text) then (tp:anchor($e), '')[1]
         else 'header-' || string-join(
           for $step in $e/ancestor-or-self::*[ancestor-or-self::correspDesc]
           return tp:anchor-step($step), '-')"/>

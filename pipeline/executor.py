@@ -28,6 +28,7 @@ one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -49,7 +50,7 @@ from .lifeline import die_with_parent
 from .manifest import digest, folder_digest
 from .outputs import VIEWS
 from .registers import names_in
-from .render import RenderError, index_facts, parse_xml_and_tree, render_node, stylesheet
+from .render import RenderError, facts_of, index_facts_value, parse_xml_and_tree, render_node, stylesheet
 from .source import SourceError
 from .validate import CheckContext, check_file
 from .validate import profile as validate_profile
@@ -405,23 +406,21 @@ class Rendered:
 
 def render_document(job: RenderJob) -> Rendered:
     """Every view of the document (:data:`VIEWS`), what the index shows of it and the names the
-    registers list, from one parse."""
+    registers list, from one parse; the facts are read first and handed to every view
+    (:func:`render.index_facts_value`), which then need not work them out again."""
     transforms = installed(job.toolkit).transforms
     try:
         node, tree = parse_xml_and_tree(job.data, job.tei)
         names = names_in(tree.getroot())
+        facts = index_facts_value(node, job.tei, transforms=transforms)
         outputs = {}
         for to, view in VIEWS:
             relative = VIEWS[(to, view)].format(stem=job.stem)
-            base = ""
-            if job.build is not None:
-                base = os.path.relpath(job.tei.parent, (job.build / relative).parent).replace(os.sep, "/") + "/"
-            outputs[relative] = render_node(node, to, view, job.tei, transforms=transforms,
-                                            source_base=base).encode("utf-8")
-        facts = index_facts(node, job.tei, transforms=transforms)
+            outputs[relative] = render_node(node, to, view, job.tei, transforms=transforms, facts=facts,
+                                            source_base=_source_base(job, relative)).encode("utf-8")
     except RenderError as error:
         return Rendered(job.stem, error=str(error))
-    return Rendered(job.stem, outputs, facts, names=names)
+    return Rendered(job.stem, outputs, facts_of(facts), names=names)
 
 
 def render_documents(jobs: list[RenderJob]) -> list[Rendered]:
@@ -429,39 +428,51 @@ def render_documents(jobs: list[RenderJob]) -> list[Rendered]:
     each stylesheet applied to every document in turn costs the XSLT processor less than the
     four stylesheets applied to each document in turn. The workers render a chunk this way."""
     results: list[Rendered] = []
-    parsed = []  # for each job: its parse, or None once it failed
+    parsed = []  # for each job: its parse and its facts, or None once it failed
     for job in jobs:
         try:
             node, tree = parse_xml_and_tree(job.data, job.tei)
+            names = names_in(tree.getroot())
+            facts = index_facts_value(node, job.tei, transforms=installed(job.toolkit).transforms)
         except RenderError as error:
             results.append(Rendered(job.stem, error=str(error)))
             parsed.append(None)
             continue
-        results.append(Rendered(job.stem, {}, names=names_in(tree.getroot())))
-        parsed.append(node)
+        results.append(Rendered(job.stem, {}, facts_of(facts), names=names))
+        parsed.append((node, facts))
     for to, view in VIEWS:
-        for number, (job, node) in enumerate(zip(jobs, parsed)):
-            if node is None:
+        for number, (job, done) in enumerate(zip(jobs, parsed)):
+            if done is None:
                 continue
+            node, facts = done
             relative = VIEWS[(to, view)].format(stem=job.stem)
-            base = ""
-            if job.build is not None:
-                base = os.path.relpath(job.tei.parent, (job.build / relative).parent).replace(os.sep, "/") + "/"
             try:
                 results[number].outputs[relative] = render_node(
-                    node, to, view, job.tei, transforms=installed(job.toolkit).transforms,
-                    source_base=base).encode("utf-8")
+                    node, to, view, job.tei, transforms=installed(job.toolkit).transforms, facts=facts,
+                    source_base=_source_base(job, relative)).encode("utf-8")
             except RenderError as error:
                 results[number] = Rendered(job.stem, error=str(error))
                 parsed[number] = None
-    for number, (job, node) in enumerate(zip(jobs, parsed)):
-        if node is None:
-            continue
-        try:
-            results[number].facts = index_facts(node, job.tei, transforms=installed(job.toolkit).transforms)
-        except RenderError as error:
-            results[number] = Rendered(job.stem, error=str(error))
     return results
+
+
+def _source_base(job: RenderJob, relative: str) -> str:
+    """The path from the folder of the page ``relative`` (under the build folder) to the TEI
+    file's, for the review page's links to the sources ("" without a build folder)."""
+    if job.build is None:
+        return ""
+    folder, start = job.tei.parent, (job.build / relative).parent
+    if folder.is_absolute() and start.is_absolute():
+        return _relative_folder(folder, start)
+    return os.path.relpath(folder, start).replace(os.sep, "/") + "/"
+
+
+@functools.lru_cache(maxsize=64)
+def _relative_folder(folder: Path, start: Path) -> str:
+    """The absolute ``folder`` relative to the absolute ``start``, with a "/" after it: the same
+    few pairs of folders for every document of a build, worked out once each
+    (``os.path.relpath`` asks the system for the working folder every time)."""
+    return os.path.relpath(folder, start).replace(os.sep, "/") + "/"
 
 
 #: The functions whose jobs a worker does a chunk at a time, by a function of the whole chunk.

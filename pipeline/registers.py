@@ -37,6 +37,7 @@ from . import TEI_NS
 from .atomic import write_atomic
 from .manifest import PACKAGE, folder_digest, key
 from .render import (
+    ANCHOR_ATTRIBUTE,
     AUTHORITY_NAME,
     FUNCTIONS_NS,
     GENERATOR,
@@ -162,6 +163,26 @@ def names_in(root: etree._Element) -> list[list[str]]:
             anchor = steps.path(element, text)
             found += [[ident, _local(element), anchor, _words(element)] for ident in ids if ident not in around]
     return found
+
+
+def mark_anchors(root: etree._Element) -> None:
+    """Give every name of a TEI document that points at the authority file, in the header's
+    correspondence description and in the text, its anchor in the document's page as
+    ``tp:anchor`` (:data:`render.ANCHOR_ATTRIBUTE`): the path :func:`names_in` gives it, which
+    ``tp:name-anchor`` of ``common.xsl`` then reads instead of working it out again. The anchors
+    a page carries and those the registers link to are so made by the same code."""
+    steps = _Steps()
+    correspondence = root.find(f"{_T}teiHeader/{_T}profileDesc/{_T}correspDesc")
+    if correspondence is not None:
+        top = correspondence.getparent()
+        for element in correspondence.iter(*_NAME_TAGS):
+            if authority_ids(element):
+                element.set(ANCHOR_ATTRIBUTE, "header-" + steps.path(element, top))
+    text = root.find(f"{_T}text")
+    if text is not None:
+        for element in text.iter(*_NAME_TAGS):
+            if authority_ids(element):
+                element.set(ANCHOR_ATTRIBUTE, steps.path(element, text))
 
 
 def names_of(tei_path: Path | str, data: bytes | None = None) -> list[list[str]]:

@@ -30,6 +30,7 @@ from saxonche import (
     PySaxonApiError,
     PySaxonProcessor,
     PyXdmNode,
+    PyXdmValue,
     PyXslt30Processor,
     PyXsltExecutable,
 )
@@ -141,13 +142,17 @@ def _string_value(value: str):
     return xdm
 
 
-def _set_parameters(executable: PyXsltExecutable, **parameters: str | Sequence[str]) -> None:
+def _set_parameters(executable: PyXsltExecutable, **parameters: str | Sequence[str] | PyXdmValue) -> None:
+    """Give ``executable`` these parameters (and no others): strings, sequences of strings, or
+    values the processor made (a map :func:`index_facts_value` gave)."""
     saxon = _saxon()
     executable.clear_parameters()
     values = []
     for name, value in parameters.items():
         if isinstance(value, str):
             xdm = _string_value(value)
+        elif isinstance(value, PyXdmValue):
+            xdm = value
         else:
             xdm = saxon.empty_sequence()
             for item in value:
@@ -179,6 +184,8 @@ def render_document(tei_path: Path | str, to: str = "html", view: str | None = N
 
 #: Where each element of a document starts in its TEI file: an attribute the review view shows.
 LINE_ATTRIBUTE = f"{{{FUNCTIONS_NS}}}line"
+#: The anchor in its page of a name that points at the authority file (registers.mark_anchors).
+ANCHOR_ATTRIBUTE = f"{{{FUNCTIONS_NS}}}anchor"
 
 
 def parse_document(tei_path: Path | str) -> PyXdmNode:
@@ -188,7 +195,8 @@ def parse_document(tei_path: Path | str) -> PyXdmNode:
     what ``teipipe validate`` refuses while reading (an entity declaration, a DTD, a file too
     large or too deep) with the same code; XML that is not TEI is refused too (the stylesheets
     would make an empty page of it). Every element of the header's profile and of the text
-    carries its line in the file (tp:line). The XSLT processor gets the tree parsed here, as
+    carries its line in the file (tp:line), and every name that points at the authority file
+    its anchor in the page (tp:anchor, :func:`registers.mark_anchors`). The XSLT processor gets the tree parsed here, as
     text without a DOCTYPE, and never reads a file, a DTD or an entity itself."""
     tei_path = Path(tei_path)
     return _for_rendering(safe_xml.read(tei_path), tei_path)
@@ -219,6 +227,9 @@ def _for_rendering(parsed: safe_xml.Parsed, name: Path | str) -> PyXdmNode:
         element.set(LINE_ATTRIBUTE, str(element.sourceline))
     for element in parsed.tree.iterfind(".//{*}text//*"):
         element.set(LINE_ATTRIBUTE, str(element.sourceline))
+    from .registers import mark_anchors  # it renders through this module
+
+    mark_anchors(parsed.tree.getroot())
     try:
         return _saxon().parse_xml(xml_text=safe_xml.serialise(parsed.tree), encoding="UTF-8")
     except PySaxonApiError as error:
@@ -226,11 +237,15 @@ def _for_rendering(parsed: safe_xml.Parsed, name: Path | str) -> PyXdmNode:
 
 
 def render_node(node: PyXdmNode, to: str, view: str | None, name: Path | str, *,
-                transforms: Path | None = None, source_base: str = "") -> str:
+                transforms: Path | None = None, source_base: str = "", facts: PyXdmValue | None = None) -> str:
     """A parsed document (:func:`parse_document`) rendered as :func:`render_document` renders
-    its file; ``name`` is the file named in errors."""
+    its file; ``name`` is the file named in errors. ``facts``, the document's
+    :func:`index_facts_value` when the caller has it, spares the stylesheet working out the
+    header facts and the counts again (the page is the same)."""
     executable = stylesheet(to, transforms)
-    extra = {"source-base": source_base} if to == "html" else {}
+    extra: dict[str, str | PyXdmValue] = {"source-base": source_base} if to == "html" else {}
+    if facts is not None:
+        extra["index-facts"] = facts
     _set_parameters(executable, view=_check_view(to, view), generator=GENERATOR, css=CSS_NAME, **extra)
     try:
         result = executable.transform_to_string(xdm_node=node)
@@ -243,10 +258,13 @@ def render_node(node: PyXdmNode, to: str, view: str | None, name: Path | str, *,
 
 def render_views(tei_path: Path | str, views: Iterable[tuple[str, str]], *,
                  transforms: Path | None = None) -> dict[tuple[str, str], str]:
-    """Several renderings of one document, ``{(to, view): text}``, from a single parse of it.
-    Each is the same text :func:`render_document` gives."""
+    """Several renderings of one document, ``{(to, view): text}``, from a single parse of it
+    and one reading of its facts (:func:`index_facts_value`). Each is the same text
+    :func:`render_document` gives."""
     node = parse_document(tei_path)
-    return {(to, view): render_node(node, to, view, tei_path, transforms=transforms) for to, view in views}
+    facts = index_facts_value(node, tei_path, transforms=transforms)
+    return {(to, view): render_node(node, to, view, tei_path, transforms=transforms, facts=facts)
+            for to, view in views}
 
 
 # ---------------------------------------------------------------- the index
@@ -269,13 +287,27 @@ def page_name(tei_path: Path | str) -> str:
 def index_facts(node: PyXdmNode, name: Path | str, *, transforms: Path | None = None) -> dict[str, str] | None:
     """What the index shows of a parsed document (:func:`parse_document`), as strings; None
     when it is not a TEI document. ``name`` is the file named in errors."""
+    return facts_of(index_facts_value(node, name, transforms=transforms))
+
+
+def index_facts_value(node: PyXdmNode, name: Path | str, *,
+                      transforms: Path | None = None) -> PyXdmValue | None:
+    """``tp:index-facts`` of a parsed document as the processor's map, or None when it is not a
+    TEI document: read as strings by :func:`facts_of`, and handed as it is to the document's
+    renderings (:func:`render_node`), which then take the facts and the counts from it instead
+    of working them out again in every view."""
     executable = stylesheet("index", transforms)
     _set_parameters(executable)
     try:
         value = executable.call_function_returning_value(INDEX_FACTS, [node])
     except PySaxonApiError as error:
         raise RenderError(name, _error_message(error)) from error
-    if value is None or value.size == 0:
+    return None if value is None or value.size == 0 else value
+
+
+def facts_of(value: PyXdmValue | None) -> dict[str, str] | None:
+    """The map :func:`index_facts_value` gave, as strings."""
+    if value is None:
         return None
     facts = value.head.get_map_value()
     return {key.string_value: facts.get(key).head.string_value for key in facts.keys()}

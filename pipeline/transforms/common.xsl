@@ -37,6 +37,11 @@
   <xsl:param name="generator" as="xs:string" select="'teipipe 0.1.0'"/>
   <!-- the stylesheet every HTML page links to, relative to the page -->
   <xsl:param name="css" as="xs:string" select="'teipipe.css'"/>
+  <!-- What tp:index-facts of index.xsl gave for the document rendered, when the caller has it
+       already (the build asks for it before the views): the views take the header facts, the
+       number of redactions and the review's counts from it instead of working them out again.
+       Empty: each view works them out (tp:page-facts, tp:redaction-count, tp:page-counts). -->
+  <xsl:param name="index-facts" as="map(xs:string, xs:string)?" select="()"/>
 
 
   <!-- ============================================================ layout -->
@@ -157,6 +162,14 @@
     <xsl:sequence select="map:merge($entries)"/>
   </xsl:function>
 
+  <!-- The header facts of the document rendered: those of $index-facts when it is given (its
+       other entries, the counts, are never read as facts: the views ask for the facts of
+       $tp:fact-order and the title), else tp:facts. -->
+  <xsl:function name="tp:page-facts" as="map(xs:string, xs:string)">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:sequence select="if (exists($index-facts)) then $index-facts else tp:facts($tei)"/>
+  </xsl:function>
+
   <!-- One fact as a one-entry map, or nothing when the value is missing or blank. -->
   <xsl:function name="tp:fact" as="map(xs:string, xs:string)?">
     <xsl:param name="key" as="xs:string"/>
@@ -247,6 +260,13 @@
   <xsl:function name="tp:redactions" as="element(tei:gap)*">
     <xsl:param name="tei" as="element(tei:TEI)"/>
     <xsl:sequence select="$tei/text//gap[@reason = 'redacted']"/>
+  </xsl:function>
+
+  <!-- How many redactions the document rendered has: as $index-facts says, or counted. -->
+  <xsl:function name="tp:redaction-count" as="xs:integer">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:sequence select="if (exists($index-facts)) then xs:integer($index-facts?redactions)
+        else count(tp:redactions($tei))"/>
   </xsl:function>
 
   <!-- What a redaction withheld, as the document says it: its description and its extent. -->
@@ -558,6 +578,13 @@
         'reviewed': count($decisions[@resp]) }"/>
   </xsl:function>
 
+  <!-- The review's counts of the document rendered, as tp:review-counts makes them: those of
+       $index-facts when it is given (the same numbers, as strings), else counted. -->
+  <xsl:function name="tp:page-counts" as="map(xs:string, xs:anyAtomicType)">
+    <xsl:param name="tei" as="element(tei:TEI)"/>
+    <xsl:sequence select="if (exists($index-facts)) then $index-facts else tp:review-counts($tei)"/>
+  </xsl:function>
+
   <!-- Of a document's header facts (tp:facts), those whose absence the review view reports. -->
   <xsl:function name="tp:missing-facts" as="xs:string*">
     <xsl:param name="facts" as="map(xs:string, xs:string)"/>
@@ -601,13 +628,16 @@
   </xsl:function>
 
   <!-- The anchor of a name in a document's page: in the text, its path (tp:anchor); in the
-       header's correspondence description, "header-" and its path from there. tp:anchor is not
+       header's correspondence description, "header-" and its path from there. A name that
+       points at the authority file carries it already (@tp:anchor, written by
+       pipeline/registers.py with the path the registers link to), and it is read from there. tp:anchor is not
        called as the last step of this function ("(..., '')[1]"): SaxonC makes such a call a tail
        call, and a tail call of a cache="yes" function neither looks in its cache nor fills it
        (an anchor asked again then costs as much as the first time, several times a lookup). -->
   <xsl:function name="tp:name-anchor" as="xs:string">
     <xsl:param name="e" as="element()"/>
-    <xsl:sequence select="if ($e/ancestor::text) then (tp:anchor($e), '')[1]
+    <xsl:sequence select="if ($e/@tp:anchor) then string($e/@tp:anchor)
+        else if ($e/ancestor::text) then (tp:anchor($e), '')[1]
         else 'header-' || string-join(
           for $step in $e/ancestor-or-self::*[ancestor-or-self::correspDesc]
           return tp:anchor-step($step), '-')"/>

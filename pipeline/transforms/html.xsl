@@ -39,7 +39,7 @@
 
   <xsl:template match="TEI">
     <xsl:call-template name="tp:html-page">
-      <xsl:with-param name="title" select="(tp:facts(.)?title, string(@xml:id))[1]"/>
+      <xsl:with-param name="title" select="(tp:page-facts(.)?title, string(@xml:id))[1]"/>
       <xsl:with-param name="lang" select="(@xml:lang, 'en')[1]"/>
       <xsl:with-param name="class" select="'document ' || $view"/>
       <xsl:with-param name="script" select="if ($view = 'review') then $filter-script else ()"/>
@@ -48,7 +48,7 @@
 
   <!-- The page's content (tp:html-page calls it with the TEI element as the context). -->
   <xsl:template name="tp:page-content">
-    <xsl:variable name="facts" select="tp:facts(.)"/>
+    <xsl:variable name="facts" select="tp:page-facts(.)"/>
     <nav class="site"><a href="{$index-href}">All documents</a> · <a href="persons.html">Persons</a>
           · <a href="places.html">Places</a> · <a href="organisations.html">Organisations</a></nav>
     <xsl:call-template name="banner"/>
@@ -98,7 +98,7 @@
   <xsl:template name="facts">
     <xsl:param name="facts" as="map(xs:string, xs:string)"/>
     <xsl:variable name="missing" select="if ($view = 'review') then tp:missing-facts($facts) else ()"/>
-    <xsl:variable name="redactions" select="count(tp:redactions(.))"/>
+    <xsl:variable name="redactions" select="tp:redaction-count(.)"/>
     <xsl:variable name="tei" select="."/>
     <header class="facts" id="facts">
       <h1>{($facts?title, string(@xml:id))[1]}</h1>
@@ -485,7 +485,7 @@
     <xsl:param name="facts" as="map(xs:string, xs:string)"/>
     <xsl:variable name="decisions" select="tp:decisions(.)"/>
     <xsl:variable name="missing" select="tp:missing-facts($facts)"/>
-    <xsl:variable name="counts" select="tp:review-counts(.)"/>
+    <xsl:variable name="counts" select="tp:page-counts(.)"/>
     <aside class="review-panel" aria-labelledby="review-heading">
       <h2 id="review-heading">Encoder decisions</h2>
       <p class="summary">{$counts?decisions} decisions, {$counts?uncertain} to check first,

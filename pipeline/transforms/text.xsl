@@ -45,9 +45,9 @@
 
   <!-- The reading text opens with the title, underlined, and the header facts. -->
   <xsl:template name="facts">
-    <xsl:variable name="facts" select="tp:facts(.)"/>
+    <xsl:variable name="facts" select="tp:page-facts(.)"/>
     <xsl:variable name="title" select="($facts?title, string(@xml:id))[1]"/>
-    <xsl:variable name="redactions" select="count(tp:redactions(.))"/>
+    <xsl:variable name="redactions" select="tp:redaction-count(.)"/>
     <xsl:text>{$title}&#10;{tp:repeat('=', string-length($title))}&#10;&#10;</xsl:text>
     <xsl:for-each select="$tp:fact-order[map:contains($facts, .)]">
       <xsl:text>{tp:label($tp:fact-labels(.))}{$facts(.)}&#10;</xsl:text>

@@ -27,12 +27,8 @@ from pipeline.authority import Authority, seed_entries  # noqa: E402
 
 
 def name(number: int) -> str:
-    word = ""
-    while True:
-        number, rest = divmod(number, 26)
-        word = "abcdefghijklmnopqrstuvwxyz"[rest] + word
-        if not number:
-            return f"Someone Called{word}"
+    """A person's name of its own for each number: its digits spelt as letters (a name of digits is none)."""
+    return "Someone Called" + "".join("abcdefghij"[int(digit)] for digit in str(number))
 
 
 def with_names(count: int) -> Authority:

@@ -411,7 +411,7 @@ def render_document(job: RenderJob) -> Rendered:
     transforms = installed(job.toolkit).transforms
     try:
         node, tree = parse_xml_and_tree(job.data, job.tei)
-        names = names_in(tree.getroot())
+        names = names_in(tree.getroot(), marked=True)  # parse_xml_and_tree marked it
         facts = index_facts_value(node, job.tei, transforms=transforms)
         outputs = {}
         for to, view in VIEWS:
@@ -432,7 +432,7 @@ def render_documents(jobs: list[RenderJob]) -> list[Rendered]:
     for job in jobs:
         try:
             node, tree = parse_xml_and_tree(job.data, job.tei)
-            names = names_in(tree.getroot())
+            names = names_in(tree.getroot(), marked=True)  # parse_xml_and_tree marked it
             facts = index_facts_value(node, job.tei, transforms=installed(job.toolkit).transforms)
         except RenderError as error:
             results.append(Rendered(job.stem, error=str(error)))

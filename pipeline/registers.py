@@ -136,11 +136,19 @@ def _texts(element: etree._Element) -> Iterable[str]:
             yield child.tail
 
 
-def names_in(root: etree._Element) -> list[list[str]]:
+def names_in(root: etree._Element, marked: bool = False) -> list[list[str]]:
     """Every name of a TEI document that points at the authority file, in the order of its page
-    (the header's names first), as ``[id, element, anchor, words]``."""
+    (the header's names first), as ``[id, element, anchor, words]``. With ``marked``, the tree
+    went through :func:`mark_anchors` (the renderer's parse does that), and each name's anchor
+    is read from it instead of being worked out again; a file's own attributes are never read."""
     found: list[list[str]] = []
     steps = _Steps()
+    if marked:
+        def anchor_of(element, top, prefix=""):
+            return element.get(ANCHOR_ATTRIBUTE)
+    else:
+        def anchor_of(element, top, prefix=""):
+            return prefix + steps.path(element, top)
     correspondence = root.find(f"{_T}teiHeader/{_T}profileDesc/{_T}correspDesc")
     if correspondence is not None:
         actions = correspondence.findall(f"{_T}correspAction")
@@ -151,7 +159,7 @@ def names_in(root: etree._Element) -> list[list[str]]:
                 shown += [c for c in first if isinstance(c.tag, str) and _local(c) in PARTY_ELEMENTS]
         shown += [place for action in actions for place in action.iterfind(f"{_T}placeName")]
         top = correspondence.getparent()
-        found += [[ident, _local(element), "header-" + steps.path(element, top), _words(element)]
+        found += [[ident, _local(element), anchor_of(element, top, "header-"), _words(element)]
                   for element in shown for ident in authority_ids(element)]
     text = root.find(f"{_T}text")
     if text is not None:
@@ -160,7 +168,7 @@ def names_in(root: etree._Element) -> list[list[str]]:
             if not ids:
                 continue
             around = {ident for ancestor in element.iterancestors(*_ANY_NAME_TAGS) for ident in authority_ids(ancestor)}
-            anchor = steps.path(element, text)
+            anchor = anchor_of(element, text)
             found += [[ident, _local(element), anchor, _words(element)] for ident in ids if ident not in around]
     return found
 

@@ -14,7 +14,7 @@
 
 What "changed" means is decided against the manifest, ``build/manifest.sqlite`` (:mod:`pipeline.manifest`).
 Each stage is a module of :mod:`pipeline.stages`; the registers of names follow the index
-(:func:`pipeline.registers.registers_stage`). This module starts the run and ends it.
+(:mod:`pipeline.stages.registers`). This module starts the run and ends it.
 
 **Editors' work is the master copy.** A TEI file that is not what the encoder last wrote there
 has been edited by hand: it is kept, checked and rendered as it is, and the build reports that
@@ -49,10 +49,10 @@ from .build_report import BuildReport, Progress, _shown, summary
 from .build_state import _left, unchanged
 from .config import Settings
 from .manifest import MANIFEST_NAME, FileDigests, Manifest, Store, Versions
-from .registers import registers_stage
 from .stages.check import check_stage
 from .stages.encode import encode_stage
 from .stages.index import index_stage
+from .stages.registers import registers_stage
 from .stages.render import render_stage
 from .stages.run import Checkpoints, Run, forget_removed, read_bytes, scan
 from .workers import Workers
@@ -64,7 +64,7 @@ STAGES = ("encode", "check", "render", "index")
 
 def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
           executor: Executor | None = None, progress: Progress | None = None,
-          cluster: str | None = None, scheduler: str | None = None) -> BuildReport:
+          cluster: str | None = None, scheduler: str | None = None, looked: bool = False) -> BuildReport:
     """Bring ``tei/`` and ``build/`` up to date with ``seeds/`` and return what was done.
 
     ``jobs`` is the number of worker processes (default ``settings.jobs``; 0: one per core);
@@ -76,11 +76,12 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
     processes started for the build when there is no address (:mod:`pipeline.cluster`); its
     workers get the bytes they need and share no file system with the build. ``force``
     re-encodes TEI files that were edited by hand, keeping a backup of each. ``progress`` is
-    called as ``progress(stage, done, total)`` while a stage runs.
+    called as ``progress(stage, done, total)`` while a stage runs. ``looked`` says that the
+    caller has just asked :func:`pipeline.build_state.unchanged` and found work to do.
     """
     started = time.perf_counter()
     versions = Versions.of(settings.schema, settings.transforms)
-    report = None if force else unchanged(settings, versions)
+    report = None if force or looked else unchanged(settings, versions)
     if report is not None:
         report.times["total"] = time.perf_counter() - started
         return report

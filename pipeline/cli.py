@@ -366,7 +366,8 @@ def build(jobs: int | None, force: bool, quiet: bool, engine: str | None, schedu
         if report is None:
             from .build import build as run_build
 
-            report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter())
+            report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter(),
+                               looked=not force)
     except KeyboardInterrupt:
         interrupted()
     for problem in report.problems:

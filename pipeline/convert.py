@@ -58,16 +58,29 @@ class BatchReport:
         return not self.failed and not self.errors
 
 
-def encoding_context(settings: Settings, source: Path, xml_model: str | None = None) -> EncodingContext:
+def resolved_in(path: Path, folders: dict[Path, Path]) -> Path:
+    """``path.resolve()``, each folder resolved once for a batch (``folders`` keeps them): a
+    file that is not a symbolic link is its folder's resolved path and its name. Raises
+    OSError or RuntimeError as ``resolve`` does for a link that leads round in a loop."""
+    if path.is_symlink():
+        return path.resolve()
+    folder = path.parent
+    if folder not in folders:
+        folders[folder] = folder.resolve()
+    return folders[folder] / path.name
+
+
+def encoding_context(settings: Settings, source: Path, xml_model: str | None = None,
+                     resolved: Path | None = None) -> EncodingContext:
     """What the writer needs to encode ``source`` in the project of ``settings``; ``xml_model``
-    is :func:`pipeline.schema.xml_model` of the settings, when the caller has it (a batch asks
-    once for all its sources)."""
+    is :func:`pipeline.schema.xml_model` of the settings and ``resolved`` the source's resolved
+    path, when the caller has them (a batch asks once for all its sources)."""
     epoch = source_date_epoch()
     date = _dt.datetime.fromtimestamp(epoch, _dt.timezone.utc).date().isoformat() if epoch is not None else None
     # The source is named relative to the project's TEI folder when it lies in the project, so
     # that the same source gives the same bytes wherever the output is written; by its file
     # name otherwise.
-    resolved = source.resolve()
+    resolved = source.resolve() if resolved is None else resolved
     if resolved.is_relative_to(settings.root):
         href = os.path.relpath(resolved, settings.tei)
     else:
@@ -127,10 +140,11 @@ def _apply_review(document: Document, source, entries: list, shown: str) -> None
     document.warnings += corrections.apply(document, source.text.split("\n"), entries, shown)
 
 
-def review_for(settings: Settings, source: Path) -> Path | None:
-    """The review file of a source of the project (review/<stem>.toml), when there is one."""
+def review_for(settings: Settings, source: Path, resolved: Path | None = None) -> Path | None:
+    """The review file of a source of the project (review/<stem>.toml), when there is one
+    (``resolved``: the source's resolved path, when the caller has it)."""
     try:
-        inside = source.resolve().is_relative_to(settings.root)
+        inside = (source.resolve() if resolved is None else resolved).is_relative_to(settings.root)
     except (OSError, RuntimeError):
         return None
     review = corrections.review_path(settings.review, stem_of(source))
@@ -163,9 +177,10 @@ def collect_sources(paths: list[Path]) -> tuple[list[Path], list[str]]:
             errors.append(f"{path}: error: {_why_unusable(path)}")
     unique: list[Path] = []
     seen: set[Path] = set()
+    folders: dict[Path, Path] = {}
     for path in found:
         try:
-            key = path.resolve()
+            key = resolved_in(path, folders)
         except (OSError, RuntimeError):  # a symbolic link that points back at itself
             errors.append(f"{path}: error: {_why_unusable(path)}")
             continue

@@ -22,7 +22,9 @@ that the next build can tell what is still current:
                          "written": "<digest of the authority file the build left>"}
 
 A document's ``row`` is what ``index.html`` shows of it (``index.xsl``), so that the index is
-made from the records without reading any document.
+made from the records without reading any document. The names a document gives the registers are kept
+in tables of their own (``mentions_*``, :mod:`pipeline.mentions`), under the key its ``named``
+part records.
 
 The same store keeps what the build knows of one machine's file system, apart from the
 records, which are the same wherever the same build ran: the table ``files`` (a path, its
@@ -59,13 +61,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.sqlite"
-FORMAT = 4
+FORMAT = 5
 
 PACKAGE = Path(__file__).resolve().parent
 #: Parts of the package that are not the encoder: changing them does not re-encode anything.
 NOT_ENCODER = ("validate", "render.py", "cli.py", "build.py", "build_report.py", "build_state.py", "stages",
                "workers.py", "cluster.py", "outputs.py", "manifest.py", "executor.py", "atomic.py", "deposit",
-               "header.py", "schema", "transforms", "review", "registers.py", "export")
+               "header.py", "schema", "transforms", "review", "registers.py", "mentions.py", "export")
 _CODE_SUFFIXES = (".py", ".toml", ".tsv")
 
 
@@ -261,24 +263,51 @@ class Records:
     changed records go to the store when they are let go and at :meth:`flush`."""
 
     KEPT = 4096
+    #: How many records are read from the store at once, in the order :meth:`read_ahead` gives.
+    AHEAD = 256
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.kept: OrderedDict[str, MutableMapping] = OrderedDict()
         self.dirty: set[str] = set()
-        self.gone: set[str] = set()
+        self.gone: set[str] = set()  # stems the store is known to hold no record of
         self.written = 0  # records written to the store by this process
+        self._order: list[str] = []
+        self._place: dict[str, int] = {}
+
+    def read_ahead(self, stems: list[str]) -> None:
+        """The order the records will be asked for (the documents'): a record not at hand is
+        read with the next few of that order in one query, not one query each."""
+        self._order = list(stems)
+        self._place = {stem: place for place, stem in enumerate(self._order)}
 
     def __getitem__(self, stem: str) -> MutableMapping:
         record = self.kept.get(stem)
         if record is not None:
             self.kept.move_to_end(stem)
             return record
-        rows = [] if stem in self.gone else self.store.connection.execute(
-            "SELECT part, value FROM documents WHERE stem = ?", (stem,)).fetchall()
-        if not rows:
+        if stem in self.gone:
             raise KeyError(stem)
-        return self._keep(stem, Record(dict(rows)))
+        place = self._place.get(stem)
+        wanted = [stem] if place is None else [
+            s for s in self._order[place:place + self.AHEAD] if s not in self.kept and s not in self.gone]
+        found: dict[str, dict[str, str]] = {s: {} for s in wanted}
+        for start in range(0, len(wanted), 500):  # (SQLite's limit on the values of a query)
+            batch = wanted[start:start + 500]
+            for found_stem, part, value in self.store.connection.execute(
+                    f"SELECT stem, part, value FROM documents WHERE stem IN ({','.join('?' * len(batch))})", batch):
+                found[found_stem][part] = value
+        for other, parts in found.items():
+            if other == stem:
+                continue
+            if parts:
+                self._keep(other, Record(parts))
+            else:
+                self.gone.add(other)
+        if not found[stem]:
+            self.gone.add(stem)
+            raise KeyError(stem)
+        return self._keep(stem, Record(found[stem]))
 
     def get(self, stem: str, default=None):
         try:

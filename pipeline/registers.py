@@ -13,17 +13,16 @@ is left out.
 (title, date) and their names, with the authority file itself. The pages list every entry of
 the authority file, named or not, and every id the documents point at that it does not hold.
 
-The build (:func:`registers_stage`) keeps each document's names in its record, read again only
-when its TEI changed, and writes the pages again only when the authority file or a document
-changed; ``teipipe render`` writes them beside the index (:func:`write_registers`).
+The build's registers stage (:mod:`pipeline.stages.registers`) keeps each document's names in
+the manifest (:mod:`pipeline.mentions`), read again only when its TEI changed, and writes the
+pages again only when the authority file or a document changed; ``teipipe render`` writes them
+beside the index (:func:`write_registers`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import nullcontext
@@ -35,11 +34,12 @@ from saxonche import PySaxonApiError
 
 from . import TEI_NS
 from .atomic import write_atomic
+from .build_report import _shown
 from .manifest import PACKAGE, folder_digest, key
+from .mentions import SUMMARY_START, Mentions, document_start, name_xml
 from .render import (
     ANCHOR_ATTRIBUTE,
     AUTHORITY_NAME,
-    FUNCTIONS_NS,
     GENERATOR,
     CSS_NAME,
     IndexRow,
@@ -210,27 +210,14 @@ def summary(documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]], autho
     the facts of its index row, its names) and the TEI of each authority file (an entry in more
     than one counts as in the first). A file that is missing adds no entries; one that cannot be
     read raises :class:`RegisterError`."""
-    parts = [_SUMMARY_START]
+    parts = [SUMMARY_START]
     for row, names in documents:
-        parts.append(_document_start(row))
-        parts += [_name_xml(*name) for name in names]
+        parts.append(document_start(row))
+        parts += [name_xml(*name) for name in names]
         parts.append("</tp:document>")
     parts += _authority_xml(authorities)
     parts.append("</tp:registers>")
     return "".join(parts)
-
-
-_SUMMARY_START = f'<tp:registers xmlns:tp="{FUNCTIONS_NS}">'
-
-
-def _document_start(row: IndexRow) -> str:
-    return f"<tp:document page={_attribute(row.page)}>" + "".join(
-        f'<tp:fact name="{name}">{_escape(row.facts[name])}</tp:fact>' for name in _SUMMARY_FACTS if row.facts.get(name))
-
-
-def _name_xml(ident: str, element: str, anchor: str, words: str) -> str:
-    return (f"<tp:name ref={_attribute(ident)} element={_attribute(element)} "
-            f"anchor={_attribute(anchor)}>{_escape(words)}</tp:name>")
 
 
 def _authority_xml(authorities: Sequence[Path]) -> list[str]:
@@ -247,118 +234,6 @@ def _authority_xml(authorities: Sequence[Path]) -> list[str]:
     return parts
 
 
-def _escape(text: str) -> str:
-    """``text`` as the content of an element (a carriage return kept as one)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-
-
-def _attribute(value: str) -> str:
-    """``value`` quoted as an attribute, read back as it is (white space other than spaces kept)."""
-    return '"' + (value.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;")
-                  .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")) + '"'
-
-
-class Mentions:
-    """Every name of the documents, kept in a temporary SQLite database (on disk, removed when
-    closed) rather than in memory: a register lists the mentions of each entry across the
-    corpus, and a corpus of a hundred thousand documents names some millions of times. Each
-    document and each name is kept as the XML of :func:`summary`, written once."""
-
-    def __init__(self, documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]] = ()) -> None:
-        self.database = sqlite3.connect("")
-        self.database.executescript("""
-            CREATE TABLE document (number INTEGER PRIMARY KEY, xml TEXT, sort_date TEXT, page TEXT);
-            CREATE TABLE name (document INTEGER, number INTEGER, ref TEXT, element TEXT, xml TEXT);
-            CREATE TABLE naming (document INTEGER, ref TEXT, digest TEXT);
-        """)
-        self.count = 0
-        self.add(documents)
-
-    def add(self, documents: Iterable[tuple[IndexRow, Sequence[Sequence[str]]]]) -> None:
-        """Keep the documents' index rows and names (:func:`names_in`), after those kept before."""
-        for row, names in documents:
-            self.count += 1
-            start = _document_start(row)
-            self.database.execute("INSERT INTO document VALUES (?, ?, ?, ?)", (
-                self.count, start, row.facts.get("sort-date") or None, row.page))
-            xml = [_name_xml(*name) for name in names]
-            self.database.executemany("INSERT INTO name VALUES (?, ?, ?, ?, ?)", [
-                (self.count, number, name[0], name[1], text) for number, (name, text) in enumerate(zip(names, xml))])
-            by_ref: dict[str, list[str]] = {}
-            for name, text in zip(names, xml):
-                by_ref.setdefault(name[0], [start]).append(text)
-            self.database.executemany("INSERT INTO naming VALUES (?, ?, ?)", [
-                (self.count, ref, hashlib.sha256("".join(texts).encode("utf-8")).hexdigest())
-                for ref, texts in by_ref.items()])
-
-    def digest_of(self, ident: str) -> str:
-        """A digest of what :meth:`summaries` of ``ident`` are made from (each document naming it,
-        with its names of it, in the order of its list of mentions), without making them."""
-        self.database.execute("CREATE INDEX IF NOT EXISTS naming_ref ON naming (ref, document)")
-        hasher = hashlib.sha256()
-        for (digest,) in self.database.execute(
-                "SELECT g.digest FROM naming g JOIN document d ON d.number = g.document WHERE g.ref = ? "
-                "ORDER BY coalesce(d.sort_date, '9999'), d.page, d.number", (ident,)):
-            hasher.update(digest.encode("ascii"))
-        return hasher.hexdigest()
-
-    def summary(self, authorities: Sequence[Path] = ()) -> str:
-        """:func:`summary` of the documents in the order they were kept, each with its names."""
-        rows = self.database.execute(
-            "SELECT d.number, d.xml, n.xml FROM document d LEFT JOIN name n ON n.document = d.number "
-            "ORDER BY d.number, n.number")
-        parts = [_SUMMARY_START]
-        current = None
-        for number, document, name in rows:
-            if number != current:
-                if current is not None:
-                    parts.append("</tp:document>")
-                current = number
-                parts.append(document)
-            if name is not None:
-                parts.append(name)
-        if current is not None:
-            parts.append("</tp:document>")
-        parts += _authority_xml(authorities)
-        parts.append("</tp:registers>")
-        return "".join(parts)
-
-    def summaries(self, ident: str, documents: int) -> Iterator[str]:
-        """:meth:`summary` of the documents that name ``ident``, in parts of at most
-        ``documents`` documents, in the order its list of mentions gives them (by sort date,
-        the undated last, then by page; SQLite compares text as Unicode code points, as the
-        stylesheet's sort does)."""
-        self.database.execute("CREATE INDEX IF NOT EXISTS name_ref ON name (ref, document, number)")
-        rows = self.database.execute(
-            "SELECT d.number, d.xml, n.xml FROM name n JOIN document d ON d.number = n.document WHERE n.ref = ? "
-            "ORDER BY coalesce(d.sort_date, '9999'), d.page, d.number, n.number", (ident,))
-        parts, current, count = [_SUMMARY_START], None, 0
-        for number, document, name in rows:
-            if number != current:
-                if current is not None:
-                    parts.append("</tp:document>")
-                    if count == documents:
-                        yield "".join(parts) + "</tp:registers>"
-                        parts, count = [_SUMMARY_START], 0
-                current, count = number, count + 1
-                parts.append(document)
-            parts.append(name)
-        if current is not None:
-            parts.append("</tp:document>")
-        yield "".join(parts) + "</tp:registers>"
-
-    def named(self) -> list[list[str]]:
-        """Each id the documents point at, once for each element that points at it, as names
-        (``[id, element, "", ""]``) in the order first met."""
-        return [[ref, element, "", ""] for ref, element in self.database.execute(
-            "SELECT ref, element FROM name GROUP BY ref, element ORDER BY min(rowid)")]
-
-    def close(self) -> None:
-        self.database.close()
-
-
-#: The facts of an index row that the registers show of a document.
-_SUMMARY_FACTS = ("title", "date", "sort-date")
 #: Above this many documents a page is made in parts (``$part`` of registers.xsl), so that no
 #: transformation holds every document's names.
 DOCUMENTS_AT_ONCE = 500
@@ -387,7 +262,7 @@ def register_pages(mentions: Mentions, authorities: Sequence[Path], *, transform
     try:
         executable = stylesheet("registers", transforms)
         if mentions.count <= at_once:
-            node = _parse(mentions.summary(authorities=authorities))
+            node = _parse(mentions.summary(_authority_xml(authorities)))
             for register in REGISTERS:
                 yield f"{register}.html", iter([_transform(executable, node, register=register).encode("utf-8")])
             return
@@ -550,8 +425,8 @@ def write_registers(out_dir: Path, documents: Iterable[tuple[IndexRow, Sequence[
 
 # ------------------------------------------------------------------------------------ in the build
 
-#: This module's own code: the names a document's record keeps depend on it.
-_OWN = folder_digest(PACKAGE, ["registers.py"])
+#: This module's own code and the mentions': the names the manifest keeps depend on them.
+_OWN = folder_digest(PACKAGE, ["registers.py", "mentions.py"])
 #: The folders of the build the register pages are written to: beside the reading pages and
 #: beside the review pages, as the index is.
 FOLDERS = ("html", "html/review")
@@ -589,115 +464,3 @@ def mentions_job(job: tuple[str, str, str, str]) -> tuple[str | None, str | None
         return None, str(error)
 
 
-def _job(document) -> tuple[Path, bytes | str]:
-    try:
-        return document.tei, document.tei.read_bytes()
-    except OSError as error:
-        return document.tei, f"{_shown(document.tei)}: error: cannot be read: {error.strerror or error}"
-
-
-def registers_stage(run, documents) -> None:
-    """The register pages of the build beside its index: each document's names are kept in its
-    record (read again when its TEI changed), and the pages are made again when the authority
-    file or any listed document changed."""
-    settings, manifest, report = run.settings, run.manifest, run.report
-    listed = sorted((d for d in documents if d.valid and not d.failed and d.tei_digest is not None
-                     and (d.record.get("rendered") or {}).get("row")), key=lambda d: d.tei.name)
-    version = key(run.versions.renderer, _OWN)
-    due = [d for d in listed if (d.record.get("named") or {}).get("key") != names_key(run.versions, d.tei_digest)]
-    for document, names in zip(due, run.workers.map(names_job, (_job(d) for d in due), len(due))):
-        if isinstance(names, str):
-            report.failures.append(names)
-            document.record.pop("named", None)
-            document.recorded()
-            continue
-        document.record["named"] = {"key": names_key(run.versions, document.tei_digest), "names": names}
-        document.recorded()
-        run.checkpoints.recorded()
-    listed = [d for d in listed if "named" in d.record]
-    pages_key = key(version, run.digests.digest(settings.authority),
-                    [[d.stem, d.record["named"]["key"]] for d in listed])
-    kept = manifest.index.get("registers") or {}
-    if kept.get("key") == pages_key and _present(settings.build, kept):
-        return
-    if run.progress:
-        run.progress("registers", 0, 1)
-    mentions = Mentions((IndexRow(**d.record["rendered"]["row"]), d.record["named"]["names"]) for d in listed)
-    outputs = {}
-    # The lists of mentions the last build wrote: those made from the same documents are copied.
-    recorded = kept.get("outputs") or {}
-    lists = KeptLists(version, kept.get("lists"), {
-        register: (settings.build / FOLDERS[0] / f"{register}.html",
-                   (recorded.get(f"{FOLDERS[0]}/{register}.html") or [0, None])[1]) for register in REGISTERS})
-
-    def make_mentions(jobs, count):
-        for html, error in run.workers.map(mentions_job, ((run.workers.toolkit, *job) for job in jobs), count):
-            if error is not None:
-                raise RegisterError(error)
-            yield html
-
-    try:
-        for name, parts in register_pages(mentions, [settings.authority], transforms=settings.transforms,
-                                          make_mentions=make_mentions, kept=lists):
-            first, *others = [settings.build / folder / name for folder in FOLDERS]
-            written = _Measured(parts)
-            write_atomic(first, written, durable=False)
-            for other in others:  # the same page beside the review pages: a copy of the first
-                write_atomic(other, _chunks_of(first), durable=False)
-            for folder in FOLDERS:
-                outputs[f"{folder}/{name}"] = [written.size, written.hexdigest()]
-    except RegisterError as error:
-        report.failures.append(str(error))
-        return
-    except OSError as error:
-        report.errors.append(f"{_shown(Path(error.filename or settings.build))}: error: cannot be written: "
-                             f"{error.strerror or error}")
-        return
-    finally:
-        mentions.close()
-    manifest.index["registers"] = {"key": pages_key, "outputs": outputs, "lists": lists.noted}
-    if run.progress:
-        run.progress("registers", 1, 1)
-    run.checkpoints.changed = True
-    run.checkpoints.save()
-
-
-class _Measured:
-    """The parts of a file as they go by, with their size and SHA-256 counted."""
-
-    def __init__(self, parts: Iterable[bytes]) -> None:
-        self.parts = parts
-        self.size = 0
-        self.sha256 = hashlib.sha256()
-
-    def __iter__(self) -> Iterator[bytes]:
-        for part in self.parts:
-            self.size += len(part)
-            self.sha256.update(part)
-            yield part
-
-    def hexdigest(self) -> str:
-        return self.sha256.hexdigest()
-
-
-def _chunks_of(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
-    with open(path, "rb") as stream:
-        while chunk := stream.read(size):
-            yield chunk
-
-
-def _present(build: Path, record: dict) -> bool:
-    for relative, (size, _) in record.get("outputs", {}).items():
-        try:
-            if os.stat(build / relative).st_size != size:
-                return False
-        except OSError:
-            return False
-    return bool(record.get("outputs"))
-
-
-def _shown(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)

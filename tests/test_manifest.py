@@ -57,3 +57,30 @@ def test_a_part_taken_away_leaves_the_store_and_a_record_given_whole_replaces_ev
     again.flush()
     assert sorted(stored(store, "memo")) == ["checked"]
     assert Records(store)["memo"] == {"checked": {"problems": []}}
+
+
+def test_records_asked_for_in_the_documents_order_are_read_many_to_a_query(tmp_path: Path) -> None:
+    store = Store(tmp_path / "manifest.sqlite")
+    writing = Records(store)
+    stems = [f"doc-{n:04d}" for n in range(1000)]
+    for stem in stems:
+        if stem != "doc-0500":  # one document has no record yet
+            writing[stem] = {"encoded": {"key": stem}}
+    writing.flush()
+    queries: list[str] = []
+    store.connection.set_trace_callback(queries.append)
+    records = Records(store)
+    records.read_ahead(stems)
+    for stem in stems:
+        if stem == "doc-0500":
+            assert records.get(stem) is None
+            records.setdefault(stem, {})["encoded"] = {"key": "new"}
+            records.changed(stem)
+        else:
+            assert records[stem]["encoded"] == {"key": stem}
+    reads = [q for q in queries if q.startswith("SELECT")]
+    assert len(reads) <= 2 * len(stems) // Records.AHEAD + 2
+    store.connection.set_trace_callback(None)
+    records.flush()
+    assert Records(store)["doc-0500"]["encoded"] == {"key": "new"}
+    assert records.get("doc-9999") is None  # not among the documents: asked for alone

@@ -5,7 +5,7 @@ function of the run and its documents:
 - :mod:`.check`: the profile and the rules, and ids across the corpus;
 - :mod:`.render`: the four renderings of each valid document;
 - :mod:`.index`: the table of all rendered documents;
-- the registers of names (:func:`pipeline.registers.registers_stage`).
+- :mod:`.registers`: the registers of names, from the names the manifest keeps.
 
 :mod:`.run` holds what they share: the documents with their records, the run, the checkpoints.
 """

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, replace
+from dataclasses import asdict, fields, replace
 
 from lxml import etree
 
@@ -15,8 +15,9 @@ from ..additions import Blocks
 from ..atomic import NAME_MAX, write_atomic
 from ..authority import build_authority_tree
 from ..build_report import _shown
-from ..convert import encoding_context, review_for, review_text
+from ..convert import encoding_context, resolved_in, review_for, review_text
 from ..corrections import ReviewError
+from ..encode.context import EncodingContext
 from ..manifest import Versions, digest, key
 from ..source import SourceError, read_source_bytes
 from .run import Document, Run, shared, stage_progress
@@ -37,9 +38,14 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     jobs: dict[str, work.EncodeJob] = {}
     due: list[Document] = []
     model = schema.xml_model(settings)  # the same for every document: the folders' places
+    folders: dict = {}  # each seeds folder, resolved once
     for document in seeded:
-        review = review_for(settings, document.seed)
-        job = work.EncodeJob(document.stem, document.seed, encoding_context(settings, document.seed, model),
+        try:
+            resolved = resolved_in(document.seed, folders)
+        except (OSError, RuntimeError):
+            resolved = None  # as encoding_context and review_for find it themselves
+        review = review_for(settings, document.seed, resolved)
+        job = work.EncodeJob(document.stem, document.seed, encoding_context(settings, document.seed, model, resolved),
                              None, run.workers.toolkit, review=review,
                              review_digest=run.digests.digest(review) if review else None)
         jobs[document.stem] = job
@@ -111,7 +117,15 @@ def _with_seed(job: work.EncodeJob) -> work.EncodeJob:
 
 
 def _encoding_key(versions: Versions, document: Document, job: work.EncodeJob) -> str:
-    return key(versions.encoder, document.seed_digest, asdict(job.context), job.review_digest)
+    return key(versions.encoder, document.seed_digest, _context_fields(job.context), job.review_digest)
+
+
+def _context_fields(context: EncodingContext) -> dict:
+    """``asdict(context)``, without copying the fields that hold text."""
+    values = {field.name: getattr(context, field.name) for field in fields(context)}
+    if context.catalogue is not None:
+        values["catalogue"] = asdict(context.catalogue)
+    return values
 
 
 def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: work.Encoded) -> None:
@@ -126,7 +140,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     encoded = document.record.get("encoded") or {}
     current = document.tei_digest
     by_encoder = current is None or current == result.digest or current == encoded.get("tei")
-    record = {"key": key(run.versions.encoder, result.seed, asdict(job.context), job.review_digest),
+    record = {"key": key(run.versions.encoder, result.seed, _context_fields(job.context), job.review_digest),
               "seed": result.seed, "tei": result.digest, "names": [shared(call) for call in result.names]}
     review_warnings = [w for w in result.warnings if job.review and w.startswith(_shown(job.review) + ":")]
     if review_warnings:

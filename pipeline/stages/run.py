@@ -79,6 +79,7 @@ def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: B
             if tei.name != AUTHORITY_NAME and tei.stem not in stems.files:
                 documents.append(Document(tei.stem, None, tei, manifest.documents))
                 report.without_seed.append(tei.stem)
+    manifest.documents.read_ahead([d.stem for d in documents])
     for document in documents:
         document.seed_digest = digests.digest(document.seed) if document.seed else None
         document.tei_digest = digests.digest(document.tei)

@@ -19,8 +19,9 @@ a fixed generator line) and written atomically.
 
 from __future__ import annotations
 
+import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -350,11 +351,26 @@ def index_parts(rows: Iterable[IndexRow], *, title: str = "Documents", transform
                 rows_per_part: int | None = None) -> Iterator[str]:
     """``index.html`` for the rows, in parts whose text put together is the page. The rows are
     put in the order of ``index.xsl`` (by sort date, undated last, then by page) and made
-    ``rows_per_part`` at a time, inside the page made around an empty table."""
+    at most ``rows_per_part`` at a time, inside the page made around an empty table."""
+    return (text for _, text in index_chunks(rows, title=title, transforms=transforms, rows_per_part=rows_per_part))
+
+
+def index_chunks(rows: Iterable[IndexRow], *, title: str = "Documents", transforms: Path | None = None,
+                 rows_per_part: int | None = None,
+                 kept: Callable[[str], str | None] | None = None) -> Iterator[tuple[str | None, str]]:
+    """:func:`index_parts` as (key, text): the key of each part of the table's rows (a digest
+    of the rows it was made from and of the title), None for the rest of the page. ``kept``
+    gives the text made before for a key, or None: a part it gives is not made again.
+
+    Where a part ends is decided by its rows, not by their number: after a row whose page's
+    digest falls in one of ``rows_per_part // 2`` (and after ``rows_per_part`` rows at most), so
+    that a row added, changed or taken away changes the part it is in and leaves the others as
+    they were. (The rows of the table do not depend on their neighbours: any cut gives the
+    same page.)"""
     rows_per_part = rows_per_part or ROWS_PER_PART
     ordered = sorted(rows, key=lambda row: (row.facts.get("sort-date", "9999"), row.page))
     if len(ordered) <= rows_per_part:
-        yield _transform_index(index_summary(ordered), title=title, transforms=transforms)
+        yield None, _transform_index(index_summary(ordered), title=title, transforms=transforms)
         return
     redactions = sum(int(row.facts["redactions"]) for row in ordered if "redactions" in row.facts)
     page = _transform_index(index_summary([]), transforms=transforms, title=title, part="page",
@@ -362,11 +378,27 @@ def index_parts(rows: Iterable[IndexRow], *, title: str = "Documents", transform
     before, found, after = page.partition(_EMPTY_BODY)
     if not found:
         raise RenderError("index.html", "index.xsl made no empty table body to put the rows in")
-    yield before + "<tbody>"
-    for start in range(0, len(ordered), rows_per_part):
-        yield _transform_index(index_summary(ordered[start:start + rows_per_part]), transforms=transforms,
-                               title=title, part="rows")
-    yield "</tbody>" + after
+    yield None, before + "<tbody>"
+    for part in _cut(ordered, rows_per_part):
+        summary_text = index_summary(part)
+        part_key = hashlib.sha256(f"{title}\0{summary_text}".encode("utf-8")).hexdigest()
+        made = kept(part_key) if kept is not None else None
+        yield part_key, made if made is not None else _transform_index(summary_text, transforms=transforms,
+                                                                        title=title, part="rows")
+    yield None, "</tbody>" + after
+
+
+def _cut(ordered: list[IndexRow], most: int) -> Iterator[list[IndexRow]]:
+    """The rows in parts of at most ``most``, each ending where its last row says (:func:`index_chunks`)."""
+    every = max(most // 2, 1)
+    part: list[IndexRow] = []
+    for row in ordered:
+        part.append(row)
+        if len(part) == most or int.from_bytes(hashlib.sha256(row.page.encode("utf-8")).digest()[:8], "big") % every == 0:
+            yield part
+            part = []
+    if part:
+        yield part
 
 
 def _transform_index(summary_text: str, *, transforms: Path | None, **parameters) -> str:

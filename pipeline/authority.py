@@ -130,10 +130,14 @@ class Authority:
             while f"{new_id}-{number}" in self.entries:
                 number += 1
             new_id = f"{new_id}-{number}"
-        entry = Entry(kind, new_id, [" ".join(name.split())], reviewed=False)
-        self._index(entry)
-        self.added[new_id] = entry
+        self.restore(Entry(kind, new_id, [" ".join(name.split())], reviewed=False))
         return new_id
+
+    def restore(self, entry: Entry) -> None:
+        """Add ``entry`` as :meth:`ref_for` added it, in an earlier run that made the same
+        lookups in the same order."""
+        self._index(entry)
+        self.added[entry.id] = entry
 
     def mark(self) -> int:
         """A point to come back to with :meth:`rollback`: how many entries were added so far."""

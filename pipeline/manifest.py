@@ -2,14 +2,14 @@
 
 ``build/manifest.sqlite`` is one SQLite database (write-ahead log). Its table ``documents``
 holds one record per document (by file stem), a row for each of its parts (what each stage
-recorded: ``encoded``, ``checked``, ``rendered``, ``named``), as JSON; ``meta`` holds one for
+recorded: ``encoded``, ``lookups``, ``checked``, ``rendered``, ``named``), as JSON; ``meta`` holds one for
 the index and one for the authority file. Every record says which inputs a stage saw, as SHA-256 digests, so
 that the next build can tell what is still current:
 
     documents["000_ecc5…"] = {
         "encoded": {"key": "<seed + encoder version + header settings>", "seed": "<digest>",
-                    "tei": "<digest of what the encoder last wrote to tei/000_ecc5….xml>",
-                    "names": [["ref_for", "Stalin", "person", true, "pers-stalin"], …]},
+                    "tei": "<digest of what the encoder last wrote to tei/000_ecc5….xml>"},
+        "lookups": [["ref_for", "Stalin", "person", true, "pers-stalin"], …],
         "checked": {"key": "<tei + validator version + seed>",
                     "problems": [[line, column, code, severity, message], …],
                     "ids": ["doc-000_ecc5…"], "links": {"authority.xml#pers-stalin": "person"}},
@@ -19,7 +19,10 @@ that the next build can tell what is still current:
     meta["index"] = {"key": "<renderer version + every indexed document's tei digest>", "outputs": {…}}
     meta["authority"] = {"key": "<encoder version + publisher + the entries the build started from
                                   + every seed's encoding key, in order>",
-                         "written": "<digest of the authority file the build left>"}
+                         "written": "<digest of the authority file the build left>",
+                         "started": "<the entries it started from>",
+                         "steps": [["000_ecc5…", "<encoding key>", <entries added by then>], …],
+                         "added": [["person", "pers-n-v-kuznetsov", ["N.V. Kuznetsov"]], …]}
 
 A document's ``row`` is what ``index.html`` shows of it (``index.xsl``), so that the index is
 made from the records without reading any document. The names a document gives the registers are kept

@@ -406,7 +406,7 @@ def test_the_manifest_is_a_database_of_one_record_per_document_in_parts_and_a_bu
 
     before = rows()
     assert sorted({stem for stem, _ in before}) == stems(project)
-    assert {part for _, part in before} == {"encoded", "checked", "rendered", "named"}
+    assert {part for _, part in before} == {"encoded", "lookups", "checked", "rendered", "named"}
     assert all(json.loads(before[stem, "rendered"])["outputs"] for stem in stems(project))
     changed = stems(project)[2]
     seed = project / "seeds" / f"{changed}.txt"

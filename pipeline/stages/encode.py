@@ -20,6 +20,7 @@ from ..corrections import ReviewError
 from ..encode.context import EncodingContext
 from ..manifest import Versions, digest, key
 from ..source import SourceError, read_source_bytes
+from ..steps import Steps, added_entries
 from .run import Document, Run, shared, stage_progress
 
 
@@ -68,6 +69,10 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     handed_out = (replace(_with_seed(jobs[d.stem]), added=added.now()) for d in due)
     speculative = run.workers.map(work.encode_document, handed_out, len(due)) if in_parallel else iter(())
     due_stems = {d.stem for d in due}
+    last = run.manifest.authority
+    steps = Steps(authority, last.get("steps") if last.get("started") == started_from else None, last.get("added"),
+                  {d.stem for d in seeded})
+    taken: list[list] = []  # this build's steps
     for document in stage_progress("encode", run.progress if due else None, seeded, len(seeded)):
         job = jobs[document.stem]
         encoded = document.record.get("encoded") or {}
@@ -76,8 +81,11 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
             result = next(speculative) if in_parallel else None
             if result is None or not work.replay(authority, result.names):
                 result = work.encode_with(_with_seed(job), authority)
-        elif replayed and not work.replay(authority, encoded.get("names", [])):
-            result = work.encode_with(_with_seed(job), authority)  # a name it met now means something else
+            steps.done(document.stem)
+        elif replayed and not steps.skip(document.stem, encoded.get("key")):
+            if not work.replay(authority, document.record.get("lookups") or []):
+                result = work.encode_with(_with_seed(job), authority)  # a name it met now means something else
+            steps.done(document.stem)
         if result is not None:
             _keep_encoding(run, document, job, result)
             run.checkpoints.recorded()
@@ -85,6 +93,8 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
             report.warnings += encoded.get("review_warnings", [])  # they stand until the editor acts
             if document.tei_digest != encoded.get("tei"):
                 report.diverged.append(document.stem)
+        if replayed:
+            taken.append([document.stem, (document.record.get("encoded") or {}).get("key"), len(authority.added)])
     if replayed:
         data = schema.with_xml_model(etree.tostring(build_authority_tree(authority, settings.publisher),
                                                     xml_declaration=True, encoding="UTF-8", pretty_print=True),
@@ -101,7 +111,8 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
             run.digests.forget(settings.authority)
             report.authority = True
         sequence = key(started_from, [[d.stem, (d.record.get("encoded") or {}).get("key")] for d in seeded])
-        run.manifest.authority = {"key": sequence, "written": written}
+        run.manifest.authority = {"key": sequence, "written": written, "started": started_from, "steps": taken,
+                                  "added": added_entries(authority)}
         run.checkpoints.recorded()
     run.checkpoints.save()
 
@@ -141,13 +152,14 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     current = document.tei_digest
     by_encoder = current is None or current == result.digest or current == encoded.get("tei")
     record = {"key": key(run.versions.encoder, result.seed, _context_fields(job.context), job.review_digest),
-              "seed": result.seed, "tei": result.digest, "names": [shared(call) for call in result.names]}
+              "seed": result.seed, "tei": result.digest}
+    lookups = [shared(call) for call in result.names]  # a part of its own: read only to replay them
     review_warnings = [w for w in result.warnings if job.review and w.startswith(_shown(job.review) + ":")]
     if review_warnings:
         record["review_warnings"] = review_warnings
     if not by_encoder and not run.force:
         record["tei"] = encoded.get("tei")  # still what the encoder last wrote there
-        document.record["encoded"] = record
+        document.record["encoded"], document.record["lookups"] = record, lookups
         document.recorded()
         report.diverged.append(document.stem)
         return
@@ -163,7 +175,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
             document.tei_digest = run.digests.digest(document.tei)
             report.replaced.pop(document.stem, None)
             record["tei"] = encoded.get("tei")
-            document.record["encoded"] = record
+            document.record["encoded"], document.record["lookups"] = record, lookups
             document.recorded()
             report.diverged.append(document.stem)
             return
@@ -174,7 +186,7 @@ def _keep_encoding(run: Run, document: Document, job: work.EncodeJob, result: wo
     if current != result.digest:
         run.digests.forget(document.tei)
         document.tei_digest = result.digest
-    document.record["encoded"] = record
+    document.record["encoded"], document.record["lookups"] = record, lookups
     document.recorded()
     report.converted.append(document.stem)
 

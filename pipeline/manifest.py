@@ -70,7 +70,8 @@ PACKAGE = Path(__file__).resolve().parent
 #: Parts of the package that are not the encoder: changing them does not re-encode anything.
 NOT_ENCODER = ("validate", "render.py", "cli.py", "build.py", "build_report.py", "build_state.py", "stages",
                "workers.py", "cluster.py", "outputs.py", "manifest.py", "executor.py", "atomic.py", "deposit",
-               "header.py", "schema", "transforms", "review", "registers.py", "mentions.py", "export")
+               "header.py", "schema", "transforms", "review", "registers.py", "mentions.py", "steps.py", "additions.py",
+               "export")
 _CODE_SUFFIXES = (".py", ".toml", ".tsv")
 
 

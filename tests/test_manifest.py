@@ -84,3 +84,29 @@ def test_records_asked_for_in_the_documents_order_are_read_many_to_a_query(tmp_p
     records.flush()
     assert Records(store)["doc-0500"]["encoded"] == {"key": "new"}
     assert records.get("doc-9999") is None  # not among the documents: asked for alone
+
+
+def test_file_digests_looked_at_in_order_are_read_many_to_a_query(tmp_path: Path) -> None:
+    import os
+
+    from pipeline.manifest import FileDigests, file_digest
+
+    paths = []
+    for n in range(600):
+        path = tmp_path / f"f{n:03d}.txt"
+        path.write_text(f"file {n}", encoding="utf-8")
+        os.utime(path, ns=(10**18, 10**18))  # settled long ago: its stat is recorded
+        paths.append(path)
+    store = Store(tmp_path / "manifest.sqlite")
+    first = FileDigests(store)
+    assert [first.digest(p) for p in paths] == [file_digest(p) for p in paths]
+    first.save()
+    paths[300].write_text("changed", encoding="utf-8")
+    queries: list[str] = []
+    store.connection.set_trace_callback(queries.append)
+    again = FileDigests(store)
+    again.read_ahead(paths + [tmp_path / "new.txt"])
+    assert [again.digest(p) for p in paths] == [file_digest(p) for p in paths]
+    assert again.read == 1  # only the file that changed was read
+    assert again.digest(tmp_path / "new.txt") is None and again.digest(tmp_path / "elsewhere.txt") is None
+    assert len([q for q in queries if q.startswith("SELECT")]) <= 6

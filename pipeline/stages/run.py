@@ -80,6 +80,7 @@ def scan(settings: Settings, manifest: Manifest, digests: FileDigests, report: B
                 documents.append(Document(tei.stem, None, tei, manifest.documents))
                 report.without_seed.append(tei.stem)
     manifest.documents.read_ahead([d.stem for d in documents])
+    digests.read_ahead([path for d in documents for path in ((d.seed, d.tei) if d.seed else (d.tei,))])
     for document in documents:
         document.seed_digest = digests.digest(document.seed) if document.seed else None
         document.tei_digest = digests.digest(document.tei)

@@ -10,8 +10,10 @@ document replaces that document's rows and reads no other record's names.
 
 Each document is kept under a *position*, the text its documents are ordered by (the build:
 its TEI file's name; a temporary database: the order the documents were added in), with the
-key its names were read under, the start of its ``tp:document`` (its page and the facts of its
-index row the registers show), and each name as its ``tp:name``.
+key its names were read under and the start of its ``tp:document`` (its page and the facts of
+its index row the registers show); its names are kept by their parts under a number of its own
+(the XML of each ``tp:name`` is made when it is read), so that the tables stay small beside the
+records.
 """
 
 from __future__ import annotations
@@ -26,19 +28,18 @@ from .render import FUNCTIONS_NS, IndexRow
 SUMMARY_FACTS = ("title", "date", "sort-date")
 SUMMARY_START = f'<tp:registers xmlns:tp="{FUNCTIONS_NS}">'
 
+#: A document (``id``, in the rows of its names) at its position; each name as its parts, the
+#: digest of each document's names of one entry, and where each id and element is named first.
 _TABLES = """
-    CREATE TABLE IF NOT EXISTS mentions_document (position TEXT PRIMARY KEY, key TEXT, xml TEXT,
-                                                  sort_date TEXT, page TEXT);
-    CREATE TABLE IF NOT EXISTS mentions_name (position TEXT, number INTEGER, ref TEXT, element TEXT, xml TEXT,
-                                              PRIMARY KEY (position, number));
-    CREATE TABLE IF NOT EXISTS mentions_naming (position TEXT, ref TEXT, digest TEXT, PRIMARY KEY (position, ref));
+    CREATE TABLE IF NOT EXISTS mentions_document (id INTEGER PRIMARY KEY, position TEXT UNIQUE, key TEXT,
+                                                  xml TEXT, sort_date TEXT, page TEXT);
+    CREATE TABLE IF NOT EXISTS mentions_name (document INTEGER, number INTEGER, ref TEXT, element TEXT,
+                                              anchor TEXT, words TEXT, PRIMARY KEY (document, number)) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS mentions_naming (ref TEXT, document INTEGER, digest BLOB,
+                                                PRIMARY KEY (ref, document)) WITHOUT ROWID;
     CREATE TABLE IF NOT EXISTS mentions_first (ref TEXT, element TEXT, position TEXT, number INTEGER,
-                                               PRIMARY KEY (ref, element));
-    CREATE INDEX IF NOT EXISTS mentions_name_pair ON mentions_name (ref, element, position, number);
-"""
-#: The index the queries of one entry's documents read; a temporary database makes it once it is filled.
-_INDEXES = """
-    CREATE INDEX IF NOT EXISTS mentions_naming_ref ON mentions_naming (ref, position);
+                                               PRIMARY KEY (ref, element)) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS mentions_name_pair ON mentions_name (ref, element);
 """
 #: The documents of one entry, in the order of its list of mentions: by sort date, the undated
 #: last, then by page (SQLite compares text as Unicode code points, as the stylesheet's sort does).
@@ -79,8 +80,6 @@ class Mentions:
         self.temporary = connection is None
         self.database = sqlite3.connect("") if connection is None else connection
         self.database.executescript(_TABLES)
-        if not self.temporary:
-            self.database.executescript(_INDEXES)
         self.count = self.database.execute("SELECT count(*) FROM mentions_document").fetchone()[0]
         self.add(documents)
 
@@ -95,17 +94,16 @@ class Mentions:
         self.remove(position)
         self.count += 1
         start = document_start(row)
-        self.database.execute("INSERT INTO mentions_document VALUES (?, ?, ?, ?, ?)", (
-            position, key, start, row.facts.get("sort-date") or None, row.page))
-        xml = [name_xml(*name) for name in names]
-        self.database.executemany("INSERT INTO mentions_name VALUES (?, ?, ?, ?, ?)", [
-            (position, number, name[0], name[1], text) for number, (name, text) in enumerate(zip(names, xml))])
+        document = self.database.execute(
+            "INSERT INTO mentions_document (position, key, xml, sort_date, page) VALUES (?, ?, ?, ?, ?)",
+            (position, key, start, row.facts.get("sort-date") or None, row.page)).lastrowid
+        self.database.executemany("INSERT INTO mentions_name VALUES (?, ?, ?, ?, ?, ?)", [
+            (document, number, *name[:4]) for number, name in enumerate(names)])
         by_ref: dict[str, list[str]] = {}
-        for name, text in zip(names, xml):
-            by_ref.setdefault(name[0], [start]).append(text)
+        for name in names:
+            by_ref.setdefault(name[0], [start]).append(name_xml(*name))
         self.database.executemany("INSERT INTO mentions_naming VALUES (?, ?, ?)", [
-            (position, ref, hashlib.sha256("".join(texts).encode("utf-8")).hexdigest())
-            for ref, texts in by_ref.items()])
+            (ref, document, hashlib.sha256("".join(texts).encode("utf-8")).digest()) for ref, texts in by_ref.items()])
         first: dict[tuple[str, str], int] = {}
         for number, name in enumerate(names):
             first.setdefault((name[0], name[1]), number)
@@ -117,58 +115,59 @@ class Mentions:
 
     def remove(self, position: str) -> None:
         """Forget the document at ``position`` (nothing when none is kept there)."""
-        if not self.database.execute("DELETE FROM mentions_document WHERE position = ?", (position,)).rowcount:
+        found = self.database.execute("SELECT id FROM mentions_document WHERE position = ?", (position,)).fetchone()
+        if found is None:
             return
+        document = found[0]
         self.count -= 1
+        refs = [ref for (ref,) in self.database.execute(
+            "SELECT DISTINCT ref FROM mentions_name WHERE document = ?", (document,))]
+        self.database.executemany("DELETE FROM mentions_naming WHERE ref = ? AND document = ?",
+                                  [(ref, document) for ref in refs])
+        self.database.execute("DELETE FROM mentions_name WHERE document = ?", (document,))
+        self.database.execute("DELETE FROM mentions_document WHERE id = ?", (document,))
         pairs = self.database.execute("SELECT ref, element FROM mentions_first WHERE position = ?",
                                       (position,)).fetchall()
-        self.database.execute("DELETE FROM mentions_name WHERE position = ?", (position,))
-        self.database.execute("DELETE FROM mentions_naming WHERE position = ?", (position,))
         for ref, element in pairs:  # where each id and element it was the first to name is named first now
-            found = self.database.execute(
-                "SELECT position, number FROM mentions_name WHERE ref = ? AND element = ? "
-                "ORDER BY position, number LIMIT 1", (ref, element)).fetchone()
-            if found is None:
+            first = self.database.execute(
+                "SELECT d.position, n.number FROM mentions_name n JOIN mentions_document d ON d.id = n.document "
+                "WHERE n.ref = ? AND n.element = ? ORDER BY d.position, n.number LIMIT 1", (ref, element)).fetchone()
+            if first is None:
                 self.database.execute("DELETE FROM mentions_first WHERE ref = ? AND element = ?", (ref, element))
             else:
                 self.database.execute("UPDATE mentions_first SET position = ?, number = ? WHERE ref = ? AND element = ?",
-                                      (*found, ref, element))
+                                      (*first, ref, element))
 
     def keys(self) -> dict[str, str | None]:
         """Each position kept, in order, with the key its names were read under."""
         return dict(self.database.execute("SELECT position, key FROM mentions_document ORDER BY position"))
 
-    def _indexed(self) -> None:
-        if self.temporary:
-            self.database.executescript(_INDEXES)
-
     def digest_of(self, ident: str) -> str:
         """A digest of what :meth:`summaries` of ``ident`` are made from (each document naming it,
         with its names of it, in the order of its list of mentions), without making them."""
-        self._indexed()
         hasher = hashlib.sha256()
         for (digest,) in self.database.execute(
-                "SELECT g.digest FROM mentions_naming g JOIN mentions_document d ON d.position = g.position "
+                "SELECT g.digest FROM mentions_naming g JOIN mentions_document d ON d.id = g.document "
                 f"WHERE g.ref = ? ORDER BY {_MENTION_ORDER}", (ident,)):
-            hasher.update(digest.encode("ascii"))
+            hasher.update(digest.hex().encode("ascii"))
         return hasher.hexdigest()
 
     def summary(self, tail: Sequence[str] = ()) -> str:
         """The summary ``registers.xsl`` reads of every document, in order, each with its names,
         followed by ``tail`` (the authority files' TEI)."""
         rows = self.database.execute(
-            "SELECT d.position, d.xml, n.xml FROM mentions_document d "
-            "LEFT JOIN mentions_name n ON n.position = d.position ORDER BY d.position, n.number")
+            "SELECT d.id, d.xml, n.ref, n.element, n.anchor, n.words FROM mentions_document d "
+            "LEFT JOIN mentions_name n ON n.document = d.id ORDER BY d.position, n.number")
         parts = [SUMMARY_START]
         current = None
-        for position, document, name in rows:
-            if position != current:
+        for document, start, *name in rows:
+            if document != current:
                 if current is not None:
                     parts.append("</tp:document>")
-                current = position
-                parts.append(document)
-            if name is not None:
-                parts.append(name)
+                current = document
+                parts.append(start)
+            if name[0] is not None:
+                parts.append(name_xml(*name))
         if current is not None:
             parts.append("</tp:document>")
         parts += tail
@@ -178,21 +177,21 @@ class Mentions:
     def summaries(self, ident: str, documents: int) -> Iterator[str]:
         """:meth:`summary` of the documents that name ``ident``, in parts of at most
         ``documents`` documents, in the order its list of mentions gives them."""
-        self._indexed()
         rows = self.database.execute(
-            "SELECT d.position, d.xml, n.xml FROM mentions_name n JOIN mentions_document d ON d.position = n.position "
-            f"WHERE n.ref = ? ORDER BY {_MENTION_ORDER}, n.number", (ident,))
+            "SELECT d.id, d.xml, n.ref, n.element, n.anchor, n.words FROM mentions_name n "
+            f"JOIN mentions_document d ON d.id = n.document WHERE n.ref = ? ORDER BY {_MENTION_ORDER}, n.number",
+            (ident,))
         parts, current, count = [SUMMARY_START], None, 0
-        for position, document, name in rows:
-            if position != current:
+        for document, start, *name in rows:
+            if document != current:
                 if current is not None:
                     parts.append("</tp:document>")
                     if count == documents:
                         yield "".join(parts) + "</tp:registers>"
                         parts, count = [SUMMARY_START], 0
-                current, count = position, count + 1
-                parts.append(document)
-            parts.append(name)
+                current, count = document, count + 1
+                parts.append(start)
+            parts.append(name_xml(*name))
         if current is not None:
             parts.append("</tp:document>")
         yield "".join(parts) + "</tp:registers>"

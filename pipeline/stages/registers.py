@@ -51,8 +51,6 @@ def registers_stage(run: Run, documents: list[Document]) -> None:
             document.recorded()
             continue
         _put(mentions, document, names, run)
-    if due:
-        run.checkpoints.recorded()
     version = key(run.versions.renderer, _OWN)
     pages_key = key(version, run.digests.digest(settings.authority), sorted(mentions.keys().items()))
     kept = manifest.index.get("registers") or {}
@@ -103,6 +101,7 @@ def _put(mentions: Mentions, document: Document, names: list, run: Run) -> None:
     mentions.put(document.tei.name, IndexRow(**document.record["rendered"]["row"]), names, named_key)
     document.record["named"] = {"key": named_key}
     document.recorded()
+    run.checkpoints.recorded()  # (a commit now and then keeps the write-ahead log small)
 
 
 def _job(document: Document) -> tuple[Path, bytes | str]:

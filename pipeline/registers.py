@@ -432,11 +432,16 @@ _OWN = folder_digest(PACKAGE, ["registers.py", "mentions.py"])
 FOLDERS = ("html", "html/review")
 
 
+def registers_version(versions) -> str:
+    """The version of the register pages: the renderer's, with this module's code and the mentions'."""
+    return key(versions.renderer, _OWN)
+
+
 def names_key(versions, tei_digest: str) -> str:
-    """What a document's names in its record are kept by: the renderer's version, this module's
-    code and the digest of its TEI (the render stage, which reads the names with the pages,
-    and this stage keep them alike)."""
-    return key(key(versions.renderer, _OWN), tei_digest)
+    """What a document's names are kept by: :func:`registers_version` and the digest of its TEI
+    (the render stage, which reads the names with the pages, and the registers stage keep them
+    alike)."""
+    return key(registers_version(versions), tei_digest)
 
 
 def names_job(job: tuple[Path, bytes | str]) -> list[list[str]] | str:

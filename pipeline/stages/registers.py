@@ -19,7 +19,8 @@ from ..atomic import write_atomic
 from ..build_report import _shown
 from ..manifest import key
 from ..mentions import Mentions
-from ..registers import FOLDERS, REGISTERS, KeptLists, RegisterError, _OWN, mentions_job, names_job, names_key, register_pages
+from ..registers import (FOLDERS, REGISTERS, KeptLists, RegisterError, mentions_job, names_job, names_key, register_pages,
+                         registers_version)
 from ..render import IndexRow
 from .run import Document, Run
 
@@ -51,7 +52,7 @@ def registers_stage(run: Run, documents: list[Document]) -> None:
             document.recorded()
             continue
         _put(mentions, document, names, run)
-    version = key(run.versions.renderer, _OWN)
+    version = registers_version(run.versions)
     pages_key = key(version, run.digests.digest(settings.authority), sorted(mentions.keys().items()))
     kept = manifest.index.get("registers") or {}
     if kept.get("key") == pages_key and _present(settings.build, kept):

@@ -155,6 +155,10 @@ def build(settings: Settings, *, jobs: int | None = None, force: bool = False,
             digests.save()
         except (OSError, sqlite3.Error):
             pass  # only a shortcut for the next build, which reads the files instead
+        try:
+            store.give_back_free_pages()
+        except sqlite3.Error:
+            pass  # the file stays larger than it need be, and the next build tries again
     finally:
         store.close()
     report.times["total"] = time.perf_counter() - started

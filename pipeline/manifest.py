@@ -64,7 +64,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST_NAME = "manifest.sqlite"
-FORMAT = 6
+FORMAT = 7
 
 PACKAGE = Path(__file__).resolve().parent
 #: Parts of the package that are not the encoder: changing them does not re-encode anything.
@@ -175,6 +175,10 @@ class Store:
             connection.execute("PRAGMA journal_mode=WAL")  # kept in the file
             for table in tables:
                 connection.execute(f'DROP TABLE "{table}"')
+            # Pages a build frees (records rewritten, names replaced) are given back to the file
+            # system by :meth:`give_back_free_pages`: the file must be made so before its tables.
+            connection.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            connection.execute("VACUUM")  # (a file of tables of before: empty now, so at once)
             connection.executescript(_SCHEMA)
             connection.execute("INSERT INTO meta VALUES ('format', ?)", (json.dumps(FORMAT),))
             connection.commit()
@@ -197,6 +201,14 @@ class Store:
 
     def commit(self) -> None:
         self.connection.commit()
+
+    def give_back_free_pages(self) -> int:
+        """Shrink the file by the pages no table uses any more (SQLite keeps them for later
+        rows otherwise), in a transaction of its own after the last commit; the number given back."""
+        free = self.connection.execute("PRAGMA freelist_count").fetchone()[0]
+        if free:  # (run as a script: the module's execute() would step it once, freeing one page)
+            self.connection.executescript("PRAGMA incremental_vacuum;")
+        return free
 
     def close(self) -> None:
         self.connection.close()

@@ -110,3 +110,39 @@ def test_file_digests_looked_at_in_order_are_read_many_to_a_query(tmp_path: Path
     assert again.read == 1  # only the file that changed was read
     assert again.digest(tmp_path / "new.txt") is None and again.digest(tmp_path / "elsewhere.txt") is None
     assert len([q for q in queries if q.startswith("SELECT")]) <= 6
+
+
+def test_the_pages_a_build_frees_are_given_back_to_the_file_system(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.sqlite"
+    store = Store(path)
+    records = Records(store)
+    for number in range(400):
+        records[f"doc-{number:03d}"] = {"named": {"names": "x" * 2000}}
+    records.flush()
+    store.commit()
+    for number in range(400):  # rewritten smaller, as the registers stage rewrites `named`
+        records[f"doc-{number:03d}"] = {"named": {"key": "k"}}
+    records.flush()
+    store.commit()
+    pages = store.connection.execute("PRAGMA page_count").fetchone()[0]
+    assert store.give_back_free_pages() > 100
+    assert store.connection.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    assert store.connection.execute("PRAGMA page_count").fetchone()[0] < pages
+    store.close()
+    again = Records(Store(path))
+    assert again["doc-399"]["named"] == {"key": "k"} and len(again) == 400
+
+
+def test_a_manifest_of_an_older_format_is_started_afresh_with_its_free_pages_given_back(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "manifest.sqlite"
+    old = sqlite3.connect(path)  # as an older teipipe made it: no auto-vacuum, another format
+    old.executescript("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                      "CREATE TABLE documents (stem TEXT, part TEXT, value TEXT);"
+                      "CREATE TABLE files (path TEXT PRIMARY KEY);"
+                      "INSERT INTO meta VALUES ('format', '1'); INSERT INTO documents VALUES ('memo', 'encoded', '{}');")
+    old.close()
+    store = Store(path)
+    assert store.connection.execute("PRAGMA auto_vacuum").fetchone()[0] == 2  # incremental
+    assert len(Records(store)) == 0

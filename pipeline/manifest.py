@@ -204,7 +204,10 @@ class Store:
 
     def give_back_free_pages(self) -> int:
         """Shrink the file by the pages no table uses any more (SQLite keeps them for later
-        rows otherwise), in a transaction of its own after the last commit; the number given back."""
+        rows otherwise), in a transaction of its own after the last commit; the number given back.
+        Nothing is done while a transaction is open: a script would commit it, whatever it holds."""
+        if self.connection.in_transaction:
+            return 0
         free = self.connection.execute("PRAGMA freelist_count").fetchone()[0]
         if free:  # (run as a script: the module's execute() would step it once, freeing one page)
             self.connection.executescript("PRAGMA incremental_vacuum;")

@@ -12,7 +12,13 @@ after one edit (the whole command, starting Python included), the peak memory of
 process and of its largest worker, and the floor: lxml parsing and serialising the same TEI
 files in one process, the least any tool that reads and writes them must spend.
 
-    python benchmarks/build.py [--documents 1000 10000] [--jobs 0]
+Every corpus stays on disk until the last one is measured, and before each one the time to
+create a file in the folder is measured and printed: on an ext4 file system without a journal,
+making a file passes over every inode of its group freed in the last few minutes (the kernel
+will not reuse them yet), so a build just after many files were deleted there, such as the
+previous corpus or a test run, spends up to a millisecond in the kernel on each file it writes.
+
+    python benchmarks/build.py [--documents 1000 10000] [--jobs 0] [--folder DIR]
 """
 
 from __future__ import annotations
@@ -69,29 +75,46 @@ def floor(tei: Path) -> float:
     return len(paths) / (time.perf_counter() - started)
 
 
-def measure(documents: int, jobs: int) -> dict:
+#: Creating a file slower than this (microseconds) is the file system's doing, not the build's.
+SLOW_CREATE = 200.0
+
+
+def creation_cost(folder: Path, files: int = 500) -> float:
+    """Microseconds to create (and write a line into) a file in ``folder``, over ``files`` new
+    files, which are left there: deleting them would slow the next files made beside them."""
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    for number in range(files):
+        (folder / f"{number}.txt").write_bytes(b"probe\n")
+    return (time.perf_counter() - started) / files * 1e6
+
+
+def measure(documents: int, jobs: int, folder: Path) -> dict:
+    """Build a corpus of ``documents`` generated seeds in a new project under ``folder`` (left
+    there), cold, with nothing changed and after one edit."""
     from benchmarks.corpus import generate
 
     load = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory(prefix="teipipe-bench-") as folder:
-        project = Path(folder)
-        shutil.copy(ROOT / "pyproject.toml", project)
-        generate(project / "seeds", documents)
-        cold_wall, cold = run_child(project, jobs)
-        started = time.perf_counter()
-        noop = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", "--quiet"], cwd=project,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)})
-        noop_wall = time.perf_counter() - started
-        _, again = run_child(project, jobs)
-        edited = sorted((project / "seeds").glob("*.txt"))[documents // 2]
-        edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more paragraph, added to time a rebuild.\n",
-                          encoding="utf-8")
-        one_wall, one = run_child(project, jobs)
-        floor_rate = floor(project / "tei")
-        manifest = sum(p.stat().st_size for p in (project / "build").glob("manifest.sqlite*"))
+    creating = creation_cost(folder / f"probe-{documents}")
+    project = folder / f"project-{documents}"
+    project.mkdir()
+    shutil.copy(ROOT / "pyproject.toml", project)
+    generate(project / "seeds", documents)
+    cold_wall, cold = run_child(project, jobs)
+    started = time.perf_counter()
+    noop = subprocess.run([sys.executable, "-m", "pipeline.cli", "build", "--quiet"], cwd=project,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    noop_wall = time.perf_counter() - started
+    _, again = run_child(project, jobs)
+    edited = sorted((project / "seeds").glob("*.txt"))[documents // 2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOne more paragraph, added to time a rebuild.\n",
+                      encoding="utf-8")
+    one_wall, one = run_child(project, jobs)
+    floor_rate = floor(project / "tei")
+    manifest = sum(p.stat().st_size for p in (project / "build").glob("manifest.sqlite*"))
     return {"documents": documents, "cold_wall": cold_wall, "cold": cold, "noop_wall": noop_wall,
             "noop_exit": noop.returncode, "noop": again, "one_wall": one_wall, "one": one,
-            "floor": floor_rate, "manifest_bytes": manifest,
+            "floor": floor_rate, "manifest_bytes": manifest, "creating_us": creating,
             "load": (load, os.getloadavg()[0])}
 
 
@@ -100,6 +123,9 @@ def show(result: dict) -> None:
     cold = result["cold"]
     times = cold["times"]
     print(f"\n{n} documents, {os.cpu_count()} cores")
+    slow = result["creating_us"] > SLOW_CREATE
+    print(f"  creating a file   {result['creating_us']:7.0f} µs in the corpus's folder, before the build"
+          + (" (slow: many files were deleted there lately, and the cold build's times include it)" if slow else ""))
     print(f"  cold build        {result['cold_wall']:7.1f} s wall, {n / times['total']:7.0f} documents/s overall"
           f" (exit {cold['exit']}, {cold['invalid']} invalid)")
     for stage in ("scan", "encode", "check", "render", "index", "registers"):
@@ -129,14 +155,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--jobs", type=int, default=0)
+    parser.add_argument("--folder", type=Path, default=None,
+                        help="where to make the corpora (default: the system's temporary folder)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.child:
         child(arguments.child, arguments.jobs)
         return
-    for documents in arguments.documents:
-        show(measure(documents, arguments.jobs))
-        sys.stdout.flush()
+    # One folder for every corpus, deleted at the end: a corpus deleted before the next is
+    # measured would slow the next one's files (see above).
+    with tempfile.TemporaryDirectory(prefix="teipipe-bench-", dir=arguments.folder) as folder:
+        for documents in arguments.documents:
+            show(measure(documents, arguments.jobs, Path(folder)))
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -68,6 +69,29 @@ def write_atomic(path: Path | str, data: bytes | str | Iterable[bytes], *, durab
         except OSError:
             pass
         raise
+
+
+def write_unless_held(path: Path | str, data: bytes, *, durable: bool = True) -> bool:
+    """:func:`write_atomic` of ``data`` to ``path``, unless the file there already holds exactly
+    these bytes: then it is left as it is, with its times and its inode, and False is returned
+    (a page made again the same is not written again, and a copy of the folder to a web server
+    sends only the pages that changed)."""
+    if holds(path, data):
+        return False
+    return write_atomic(path, data, durable=durable)
+
+
+def holds(path: Path | str, data: bytes) -> bool:
+    """Whether ``path`` is a regular file (not a link to one) whose bytes are ``data``."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    with os.fdopen(handle, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+            return False
+        return stream.read(len(data) + 1) == data
 
 
 def _digest_of(path: Path) -> str | None:

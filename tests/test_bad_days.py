@@ -24,7 +24,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 
-from pipeline.atomic import remove_leftovers, temporary_name, write_atomic
+from pipeline.atomic import remove_leftovers, temporary_name, write_atomic, write_unless_held
 from pipeline.build import build
 from pipeline.cli import cli
 from pipeline.config import load_settings
@@ -353,6 +353,21 @@ def test_an_edit_detected_at_the_moment_of_writing_leaves_no_temporary(tmp_path:
     assert not write_atomic(target, b"new", if_digest=digest(b"something else"))
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["x.xml"]
     assert write_atomic(target, b"new", if_digest=digest(b"old")) and target.read_bytes() == b"new"
+
+
+def test_a_file_is_written_again_unless_it_holds_the_same_bytes(tmp_path: Path) -> None:
+    target = tmp_path / "page.html"
+    target.write_bytes(b"<p>same</p>")
+    inode = target.stat().st_ino
+    assert not write_unless_held(target, b"<p>same</p>") and target.stat().st_ino == inode
+    assert write_unless_held(target, b"<p>sane</p>") and target.read_bytes() == b"<p>sane</p>"  # same size
+    assert write_unless_held(target, b"<p>sane</p>!") and target.read_bytes() == b"<p>sane</p>!"
+    (tmp_path / "elsewhere.html").write_bytes(b"<p>linked</p>")
+    link = tmp_path / "link.html"
+    link.symlink_to(tmp_path / "elsewhere.html")
+    assert write_unless_held(link, b"<p>linked</p>")  # a link is replaced by the file, as write_atomic does
+    assert not link.is_symlink() and link.read_bytes() == b"<p>linked</p>"
+    assert write_unless_held(tmp_path / "new" / "page.html", b"new") and (tmp_path / "new" / "page.html").is_file()
 
 
 def test_render_refuses_to_write_into_the_folder_of_its_sources(project: Path) -> None:

@@ -114,6 +114,25 @@ def test_changing_a_stylesheet_renders_again_without_encoding_or_checking(projec
     assert (project / "build" / "html" / "teipipe.css").read_bytes() == css.read_bytes()
 
 
+def test_pages_rendered_again_the_same_are_left_as_they_were(project: Path) -> None:
+    settings = load_settings(project)
+    build(settings, jobs=1)
+    pages = [project / "build" / output for stem in stems(project) for output in (
+        f"html/{stem}.html", f"html/review/{stem}.html", f"text/{stem}.txt", f"text/diplomatic/{stem}.txt")]
+    expected = {page: page.read_bytes() for page in pages}
+    tampered = pages[5]  # edited by hand, its size kept: written again, with the bytes it should hold
+    tampered.write_bytes(expected[tampered][:-1] + (b"#" if expected[tampered][-1:] != b"#" else b"%"))
+    stats = {page: (page.stat().st_ino, page.stat().st_mtime_ns) for page in pages}
+    stylesheet = project / "transforms" / "text.xsl"  # a comment: every page is made again, the same
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + "<!-- a note for the editors -->\n",
+                          encoding="utf-8")
+    report = build(settings, jobs=1)
+    assert sorted(report.rendered) == stems(project)
+    assert {page: page.read_bytes() for page in pages} == expected
+    assert [page for page in pages if (page.stat().st_ino, page.stat().st_mtime_ns) != stats[page]] == [tampered]
+    assert build(settings, jobs=1).did_nothing
+
+
 def test_a_deleted_output_is_made_again(project: Path) -> None:
     settings = load_settings(project)
     build(settings, jobs=1)

@@ -9,7 +9,7 @@ from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 from .. import executor as work
-from ..atomic import write_atomic
+from ..atomic import write_atomic, write_unless_held
 from ..build_report import _shown
 from ..manifest import Versions, digest, key
 from ..registers import names_key
@@ -40,13 +40,18 @@ def render_stage(run: Run, documents: list[Document]) -> None:
     results = run.workers.map(work.render_document, jobs, len(due))
     # The pages are written by threads, so that a file's creation waiting on the disk does not
     # hold up the results behind it; each document is recorded, in order, once its pages are in
-    # place.
+    # place. A page the last build wrote with the same bytes is written only if the file no
+    # longer holds them.
     pending: deque[tuple[work.Rendered, list]] = deque()
     with ThreadPoolExecutor(WRITERS, thread_name_prefix="teipipe-writer") as writers:
         for result in stage_progress("render", run.progress, results, len(due)):
-            writes = [] if result.error else [
-                (relative, data, writers.submit(write_atomic, settings.build / relative, data, durable=False))
-                for relative, data in result.outputs.items()]
+            written = (by_stem[result.stem].record.get("rendered") or {}).get("outputs") or {}
+            writes = []
+            for relative, data in ({} if result.error else result.outputs).items():
+                sha256 = digest(data)
+                write = write_unless_held if written.get(relative) == [len(data), sha256] else write_atomic
+                writes.append((relative, data, sha256,
+                               writers.submit(write, settings.build / relative, data, durable=False)))
             pending.append((result, writes))
             while pending and (len(pending) > IN_FLIGHT or all(write.done() for *_, write in pending[0][1])):
                 result, writes = pending.popleft()
@@ -63,8 +68,8 @@ IN_FLIGHT = 64
 
 
 def _keep_rendering(run: Run, document: Document, result: work.Rendered, writes: list) -> None:
-    """Record a document's pages once they are written (``writes``: each page's path, bytes and
-    the write under way), or why it was not rendered."""
+    """Record a document's pages once they are written (``writes``: each page's path, bytes,
+    SHA-256 and the write under way), or why it was not rendered."""
     settings, report = run.settings, run.report
     document.worked = True
     if result.error:
@@ -76,13 +81,13 @@ def _keep_rendering(run: Run, document: Document, result: work.Rendered, writes:
         run.checkpoints.changed = True
         return
     outputs, failed = {}, None
-    for relative, data, write in writes:
+    for relative, data, sha256, write in writes:
         try:
             write.result()
         except OSError as error:
             failed = failed or (relative, error)
             continue
-        outputs[relative] = [len(data), digest(data)]
+        outputs[relative] = [len(data), sha256]
     if failed is not None:
         relative, error = failed
         report.failures.append(f"{_shown(settings.build / relative)}: error: cannot be written: "

@@ -281,10 +281,7 @@ class Records:
     A record changed in place must be marked (:meth:`changed`) before another is asked for;
     changed records go to the store when they are let go and at :meth:`flush`."""
 
-    #: A stage goes over every document's record, and a build of a few stages over them again
-    #: and again: a corpus of up to this many is read from the store once a build (a record
-    #: kept takes about 7 KiB), a larger one a batch at a time for each stage.
-    KEPT = 16384
+    KEPT = 4096
     #: How many records are read from the store at once, in the order :meth:`read_ahead` gives.
     AHEAD = 256
 

@@ -59,7 +59,7 @@ import os
 import sqlite3
 import time
 from collections import OrderedDict
-from collections.abc import MutableMapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,63 +231,98 @@ def _dumps(value) -> str:
 
 
 class Record(MutableMapping):
-    """A document's record: its parts (``encoded``, ``checked``…), each read from its JSON only
-    when first asked for, since a stage reads the part it keeps and seldom the others. Parts set,
-    read or taken away are written back when the record is (:class:`Records`); parts never read
-    are left as they are in the store."""
+    """A document's record: its parts (``encoded``, ``checked``…), each kept as the JSON the
+    store holds and decoded only when first asked for, since a stage reads the part it keeps and
+    seldom the others. Parts set, read or taken away are written back when the record is
+    (:class:`Records`); parts never read are left as they are in the store. A record made from
+    a whole mapping (:meth:`replacing`) replaces every part of the stored one when written."""
 
-    __slots__ = ("_unread", "_values", "_removed")
+    __slots__ = ("_json", "_values", "_removed", "_whole")
 
-    def __init__(self, unread: dict[str, str] | None = None) -> None:
-        self._unread = unread or {}  # part -> its JSON, not read yet
+    def __init__(self, stored: dict[str, str] | None = None) -> None:
+        self._json = stored or {}  # part -> its JSON as the store holds it (while it stays so)
         self._values: dict = {}  # part -> its value, read or set (and perhaps changed in place)
-        self._removed: set[str] = set()  # parts taken away since the record was read
+        self._removed: set[str] | None = None  # parts taken away since the record was read
+        self._whole = False  # every stored part is to be replaced by these
+
+    @classmethod
+    def replacing(cls, parts: Mapping) -> "Record":
+        """A record of ``parts``, which replace the stored record whole when it is written."""
+        record = cls()
+        record._values = dict(parts.items())
+        record._whole = True
+        return record
 
     def __getitem__(self, part: str):
         try:
             return self._values[part]
         except KeyError:
-            value = self._values[part] = json.loads(self._unread.pop(part))
+            value = self._values[part] = json.loads(self._json[part])
             return value
 
     def __setitem__(self, part: str, value) -> None:
-        self._unread.pop(part, None)
+        self._json.pop(part, None)
         self._values[part] = value
-        self._removed.discard(part)
+        if self._removed:
+            self._removed.discard(part)
 
     def __delitem__(self, part: str) -> None:
-        if part in self._values:
-            del self._values[part]
-        else:
-            del self._unread[part]
+        if part not in self:
+            raise KeyError(part)
+        self._values.pop(part, None)
+        self._json.pop(part, None)
+        if self._removed is None:
+            self._removed = set()
         self._removed.add(part)
 
     def __contains__(self, part: object) -> bool:
-        return part in self._values or part in self._unread
+        return part in self._values or part in self._json
 
     def __iter__(self):
-        return iter(sorted(self._values.keys() | self._unread.keys()))
+        return iter(sorted(self._values.keys() | self._json.keys()))
 
     def __len__(self) -> int:
-        return len(self._values) + len(self._unread)
+        return len(self._values.keys() | self._json.keys())
 
     def __repr__(self) -> str:
         return f"Record({dict(self)!r})"
 
+    def stored_size(self) -> int:
+        """The characters of the JSON it keeps."""
+        return sum(map(len, self._json.values()))
+
+    def shrink(self) -> None:
+        """Let go of the values decoded from JSON it still keeps (unchanged since, as the
+        record was not marked changed): they are decoded again if asked for."""
+        stored = self._json
+        self._values = {part: value for part, value in self._values.items() if part not in stored}
+
 
 class Records:
     """The documents' records (stem -> :class:`Record`), read from the store when asked for and
-    kept for a while: at most :data:`KEPT` at a time, so that memory does not follow the corpus.
-    A record changed in place must be marked (:meth:`changed`) before another is asked for;
-    changed records go to the store when they are let go and at :meth:`flush`."""
+    kept a while, so that memory does not follow the corpus: the last :data:`HOT` asked for as
+    they are, with the values decoded from them, and those asked for before as the JSON the
+    store holds, up to :data:`KEPT_BYTES` of it, to be decoded again without a query. A record
+    changed in place must be marked (:meth:`changed`) before another is asked for; changed
+    records go to the store when they leave the last :data:`HOT` and at :meth:`flush`."""
 
-    KEPT = 4096
+    #: How many of the records asked for last are kept with their values: a record's values
+    #: take several times the memory of its JSON (about 19 KiB a generated document's, while a
+    #: build writes it, against 2.3 KiB of JSON).
+    HOT = 1024
+    #: How much of the JSON of records asked for before is kept, counting :data:`PER_RECORD`
+    #: for each record's own objects: 48 MiB keep every record of a corpus of 10,000
+    #: generated documents, so that each stage finds them without a query.
+    KEPT_BYTES = 48 << 20
+    PER_RECORD = 1024
     #: How many records are read from the store at once, in the order :meth:`read_ahead` gives.
     AHEAD = 256
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.kept: OrderedDict[str, MutableMapping] = OrderedDict()
+        self.hot: OrderedDict[str, Record] = OrderedDict()
+        self.cold: OrderedDict[str, tuple[Record, int]] = OrderedDict()  # stem -> record, its size
+        self.cold_bytes = 0
         self.dirty: set[str] = set()
         self.gone: set[str] = set()  # stems the store is known to hold no record of
         self.written = 0  # records written to the store by this process
@@ -300,16 +335,21 @@ class Records:
         self._order = list(stems)
         self._place = {stem: place for place, stem in enumerate(self._order)}
 
-    def __getitem__(self, stem: str) -> MutableMapping:
-        record = self.kept.get(stem)
+    def __getitem__(self, stem: str) -> Record:
+        record = self.hot.get(stem)
         if record is not None:
-            self.kept.move_to_end(stem)
+            self.hot.move_to_end(stem)
             return record
+        kept = self.cold.pop(stem, None)
+        if kept is not None:
+            self.cold_bytes -= kept[1]
+            return self._keep(stem, kept[0])
         if stem in self.gone:
             raise KeyError(stem)
         place = self._place.get(stem)
         wanted = [stem] if place is None else [
-            s for s in self._order[place:place + self.AHEAD] if s not in self.kept and s not in self.gone]
+            s for s in self._order[place:place + self.AHEAD] if s not in self.hot and s not in self.cold
+            and s not in self.gone]
         found: dict[str, dict[str, str]] = {s: {} for s in wanted}
         for start in range(0, len(wanted), 500):  # (SQLite's limit on the values of a query)
             batch = wanted[start:start + 500]
@@ -320,7 +360,7 @@ class Records:
             if other == stem:
                 continue
             if parts:
-                self._keep(other, Record(parts))
+                self._cool(other, Record(parts))
             else:
                 self.gone.add(other)
         if not found[stem]:
@@ -334,21 +374,24 @@ class Records:
         except KeyError:
             return default
 
-    def setdefault(self, stem: str, default: dict) -> MutableMapping:
+    def setdefault(self, stem: str, default: Mapping) -> Record:
+        """The record of ``stem``; one of the parts of ``default`` when there is none (kept,
+        and written when marked changed)."""
         try:
             return self[stem]
         except KeyError:
             self.gone.discard(stem)
-            return self._keep(stem, default)
+            return self._keep(stem, Record.replacing(default))
 
-    def __setitem__(self, stem: str, record: dict) -> None:
+    def __setitem__(self, stem: str, record: Mapping) -> None:
         self.gone.discard(stem)
-        self._keep(stem, record)
+        self._forget(stem)
+        self._keep(stem, Record.replacing(record))
         self.dirty.add(stem)
 
     def changed(self, stem: str) -> None:
         """The record of ``stem`` (the last one asked for, or one of the few before) was changed."""
-        if stem not in self.kept:
+        if stem not in self.hot:
             raise KeyError(f"{stem}: its record was let go before it was marked as changed")
         self.dirty.add(stem)
 
@@ -359,7 +402,7 @@ class Records:
             if default:
                 return default[0]
             raise
-        del self.kept[stem]
+        del self.hot[stem]
         self.dirty.discard(stem)
         self.gone.add(stem)
         self.store.connection.execute("DELETE FROM documents WHERE stem = ?", (stem,))
@@ -378,35 +421,54 @@ class Records:
         self.flush()
         return self.store.connection.execute("SELECT count(DISTINCT stem) FROM documents").fetchone()[0]
 
-    def _keep(self, stem: str, record: MutableMapping) -> MutableMapping:
-        self.kept[stem] = record
-        while len(self.kept) > self.KEPT:
-            old, value = self.kept.popitem(last=False)
-            if old in self.dirty:
-                self._write(old, value)
+    def _keep(self, stem: str, record: Record) -> Record:
+        self.hot[stem] = record
+        while len(self.hot) > self.HOT:
+            self._cool(*self.hot.popitem(last=False))
         return record
 
-    def _write(self, stem: str, record: MutableMapping) -> None:
-        """Put a record in the store: a :class:`Record` read from it by the parts read, set or
-        taken away (the others are as they were), any other mapping whole."""
+    def _cool(self, stem: str, record: Record) -> None:
+        """Keep ``record`` as JSON only, written first if it changed; let go of the records
+        kept longest while their JSON is more than :data:`KEPT_BYTES`."""
+        if stem in self.dirty:
+            self._write(stem, record)
+        if record._whole:  # never written: the store holds nothing of it
+            return
+        if record._values:
+            record.shrink()
+        size = sum(map(len, record._json.values())) + self.PER_RECORD  # (record.stored_size(), inlined)
+        self.cold[stem] = (record, size)
+        self.cold_bytes += size
+        while self.cold_bytes > self.KEPT_BYTES:
+            self.cold_bytes -= self.cold.popitem(last=False)[1][1]
+
+    def _forget(self, stem: str) -> None:
+        self.hot.pop(stem, None)
+        kept = self.cold.pop(stem, None)
+        if kept is not None:
+            self.cold_bytes -= kept[1]
+
+    def _write(self, stem: str, record: Record) -> None:
+        """Put a record in the store by the parts read, set or taken away (the others are as
+        they were; none when it replaces the record whole); it keeps the JSON written."""
         self.dirty.discard(stem)
         connection = self.store.connection
-        if isinstance(record, Record):
+        if record._whole:
+            connection.execute("DELETE FROM documents WHERE stem = ?", (stem,))
+            record._whole = False
+        elif record._removed:
             connection.executemany("DELETE FROM documents WHERE stem = ? AND part = ?",
                                    [(stem, part) for part in sorted(record._removed)])
-            record._removed.clear()
-            values = record._values
-        else:
-            connection.execute("DELETE FROM documents WHERE stem = ?", (stem,))
-            values = record
-        connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
-                               [(stem, part, _dumps(value)) for part, value in sorted(values.items())])
+        record._removed = None
+        rows = [(stem, part, _dumps(value)) for part, value in sorted(record._values.items())]
+        connection.executemany("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
+        record._json.update((part, text) for _, part, text in rows)
         self.written += 1
 
     def flush(self) -> None:
         """Put every changed record in the store's open transaction."""
         for stem in sorted(self.dirty):
-            self._write(stem, self.kept[stem])
+            self._write(stem, self.hot[stem])
 
 
 class Manifest:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from pipeline.manifest import Record, Records, Store
 
 
@@ -84,6 +86,62 @@ def test_records_asked_for_in_the_documents_order_are_read_many_to_a_query(tmp_p
     records.flush()
     assert Records(store)["doc-0500"]["encoded"] == {"key": "new"}
     assert records.get("doc-9999") is None  # not among the documents: asked for alone
+
+
+def test_records_asked_for_before_are_kept_as_json_up_to_a_size_and_read_again_past_it(tmp_path: Path) -> None:
+    store = Store(tmp_path / "manifest.sqlite")
+    writing = Records(store)
+    stems = [f"doc-{n:02d}" for n in range(40)]
+    for stem in stems:
+        writing[stem] = {"encoded": {"key": stem}, "checked": {"problems": []}}
+    writing.flush()
+    queries: list[str] = []
+    store.connection.set_trace_callback(queries.append)
+
+    def passes(records: Records) -> int:
+        """Selects made by three passes over every record, as three stages make them."""
+        queries.clear()
+        for _ in range(3):
+            for stem in stems:
+                assert records[stem]["encoded"] == {"key": stem}
+        return len([q for q in queries if q.startswith("SELECT")])
+
+    roomy = Records(store)
+    roomy.HOT, roomy.AHEAD = 4, 8  # the last 4 with their values, the others as JSON
+    roomy.read_ahead(stems)
+    assert passes(roomy) == 40 // 8  # the first pass only
+    assert len(roomy.hot) == 4 and len(roomy.cold) == 36
+    assert all(not record._values for record, _ in roomy.cold.values())  # their values let go
+    assert roomy.cold_bytes == sum(record.stored_size() + Records.PER_RECORD for record, _ in roomy.cold.values())
+
+    tight = Records(store)
+    tight.HOT, tight.AHEAD = 4, 8
+    tight.KEPT_BYTES = 10 * Records.PER_RECORD  # room for the JSON of fewer than ten
+    tight.read_ahead(stems)
+    assert passes(tight) == 3 * 40 // 8  # every pass reads them again
+    assert tight.cold_bytes <= tight.KEPT_BYTES and len(tight.cold) < 10
+    store.connection.set_trace_callback(None)
+
+
+def test_a_changed_record_is_written_when_it_leaves_the_last_asked_for_and_kept_as_written(tmp_path: Path) -> None:
+    store = Store(tmp_path / "manifest.sqlite")
+    records = Records(store)
+    records.HOT = 2
+    records["memo"] = {"encoded": {"key": "k1"}, "rendered": {"outputs": {}}}
+    records.flush()
+    records["memo"]["encoded"]["key"] = "k2"  # changed in place, and marked
+    records.changed("memo")
+    never = records.setdefault("note", {})  # not marked: the store gets nothing of it
+    never["encoded"] = {"key": "unsaved"}
+    for stem in ("a", "b"):
+        records[stem] = {"encoded": {"key": stem}}
+    assert "memo" in records.cold and "memo" not in records.dirty
+    assert json.loads(stored(store, "memo")["encoded"]) == {"key": "k2"}
+    assert records.cold["memo"][0]._json["encoded"] == stored(store, "memo")["encoded"]
+    assert records["memo"]["encoded"] == {"key": "k2"}
+    assert stored(store, "note") == {} and records.get("note") is None
+    with pytest.raises(KeyError):  # let go before it was marked
+        records.changed("a")
 
 
 def test_file_digests_looked_at_in_order_are_read_many_to_a_query(tmp_path: Path) -> None:

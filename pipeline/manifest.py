@@ -43,9 +43,10 @@ that is not the validator, the renderer or the build, with its vocabularies; the
 ``pipeline/render.py`` with the transforms folder. Changing any file of one of them makes that
 stage's records stale, and only that stage's.
 
-**Scale and safety.** A build reads a record when it needs it and keeps a few thousand at a
-time (:class:`Records`); it writes a record only when it changed, so a build that changes one
-document writes one record, whatever the size of the corpus. Every change goes into one open
+**Scale and safety.** A build reads a record when it needs it and keeps what it read up to a
+bound (:class:`Records`: the last thousand asked for as they are, those before as their JSON,
+up to 48 MiB); it writes a record only when it changed, so a build that changes one document
+writes one record, whatever the size of the corpus. Every change goes into one open
 transaction, committed at each checkpoint of the build once the outputs it names are flushed
 to the disk: a build killed at any moment leaves the database as its last commit left it, true
 of every output it names."""

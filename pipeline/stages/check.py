@@ -54,11 +54,13 @@ def check_stage(run: Run, documents: list[Document]) -> None:
         report.checked.append(document.stem)
         run.checkpoints.recorded()
     problems: dict[str, list[Problem]] = defaultdict(list)
+    ids: list[tuple[Document, list[str]]] = []  # each document with the ids its record keeps
     for document in present:
         checked = document.record["checked"]
         if checked["problems"]:
             problems[document.stem] = [Problem(_shown(document.tei), *problem) for problem in checked["problems"]]
-    for stem, added in _clashing_ids(present, context).items():
+        ids.append((document, checked["ids"]))
+    for stem, added in _clashing_ids(ids, context).items():
         problems[stem] = sorted(problems[stem] + added, key=lambda p: (p.line, p.column, p.code))
     for document in present:
         found = problems.get(document.stem, [])
@@ -102,14 +104,16 @@ class _Targets:
         return found
 
 
-def _clashing_ids(documents: list[Document], context: CheckContext) -> dict[str, list[Problem]]:
-    """TP103 for ids declared in more than one file. The records keep only the ids that could
-    clash (a document's own id, and ids outside its prefix); the few documents that might clash
-    are checked again in full, and compared as ``teipipe validate`` compares a corpus."""
+def _clashing_ids(documents: list[tuple[Document, list[str]]],
+                  context: CheckContext) -> dict[str, list[Problem]]:
+    """TP103 for ids declared in more than one file, of ``documents`` each with the ids its record
+    keeps: only those that could clash (its own id, and ids outside its prefix); the few documents
+    that might clash are checked again in full, and compared as ``teipipe validate`` compares a
+    corpus."""
     owners: dict[str, list[str]] = defaultdict(list)  # a document's own id -> stems
     claims: dict[str, set[str]] = defaultdict(set)  # an id outside its document's prefix -> stems
-    for document in documents:
-        own, *others = document.record["checked"]["ids"] or [""]
+    for document, kept in documents:
+        own, *others = kept or [""]
         if own:
             owners[own].append(document.stem)
         for value in others:
@@ -125,7 +129,7 @@ def _clashing_ids(documents: list[Document], context: CheckContext) -> dict[str,
             suspects |= stems | inside
     if not suspects:
         return {}
-    by_stem = {d.stem: d for d in documents}
+    by_stem = {d.stem: d for d, _ in documents}
     alone = [check_file(str(by_stem[stem].tei), context) for stem in sorted(suspects)]
     added: dict[str, list[Problem]] = {}
     for stem, before, after in zip(sorted(suspects), alone, repeated_across_files(alone)):

@@ -40,6 +40,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     due: list[Document] = []
     model = schema.xml_model(settings)  # the same for every document: the folders' places
     folders: dict = {}  # each seeds folder, resolved once
+    keys: list[list] = []  # each seed's encoding key as the last build recorded it, in order
     for document in seeded:
         try:
             resolved = resolved_in(document.seed, folders)
@@ -51,6 +52,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
                              review_digest=run.digests.digest(review) if review else None)
         jobs[document.stem] = job
         encoded = document.record.get("encoded") or {}
+        keys.append([document.stem, encoded.get("key")])
         edited = document.tei_digest != encoded.get("tei")
         if (encoded.get("key") != _encoding_key(run.versions, document, job) or document.tei_digest is None
                 or (run.force and edited)):
@@ -58,7 +60,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
     # The authority the last build left is the one its documents make again when none of them
     # changed and it starts from the same entries: then their names need not be replayed.
     started_from = key(run.versions.encoder, settings.publisher, [asdict(entry) for entry in authority.entries.values()])
-    sequence = key(started_from, [[d.stem, (d.record.get("encoded") or {}).get("key")] for d in seeded])
+    sequence = key(started_from, keys)
     replayed = due or run.manifest.authority.get("key") != sequence \
         or run.manifest.authority.get("written") != authority_digest
     # With workers, every due document is first encoded on them against the authority as found
@@ -110,7 +112,7 @@ def encode_stage(run: Run, documents: list[Document]) -> None:
                 return
             run.digests.forget(settings.authority)
             report.authority = True
-        sequence = key(started_from, [[d.stem, (d.record.get("encoded") or {}).get("key")] for d in seeded])
+        sequence = key(started_from, [step[:2] for step in taken])  # every seed's key, as now recorded
         run.manifest.authority = {"key": sequence, "written": written, "started": started_from, "steps": taken,
                                   "added": added_entries(authority)}
         run.checkpoints.recorded()

@@ -231,20 +231,29 @@ def _dumps(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+#: The JSON of a part the store holds that was not read from it yet ("" is no JSON value).
+UNREAD = ""
+
+
 class Record(MutableMapping):
     """A document's record: its parts (``encoded``, ``checked``…), each kept as the JSON the
     store holds and decoded only when first asked for, since a stage reads the part it keeps and
-    seldom the others. Parts set, read or taken away are written back when the record is
-    (:class:`Records`); parts never read are left as they are in the store. A record made from
-    a whole mapping (:meth:`replacing`) replaces every part of the stored one when written."""
+    seldom the others. A part the record was read without (:data:`UNREAD`) is read from the
+    store when asked for, through the records it came from. Parts set, read or taken away are
+    written back when the record is (:class:`Records`); parts never read are left as they are in
+    the store. A record made from a whole mapping (:meth:`replacing`) replaces every part of the
+    stored one when written."""
 
-    __slots__ = ("_json", "_values", "_removed", "_whole")
+    __slots__ = ("_json", "_values", "_removed", "_whole", "_records", "_stem")
 
-    def __init__(self, stored: dict[str, str] | None = None) -> None:
+    def __init__(self, stored: dict[str, str] | None = None, records: "Records | None" = None,
+                 stem: str = "") -> None:
         self._json = stored or {}  # part -> its JSON as the store holds it (while it stays so)
         self._values: dict = {}  # part -> its value, read or set (and perhaps changed in place)
         self._removed: set[str] | None = None  # parts taken away since the record was read
         self._whole = False  # every stored part is to be replaced by these
+        self._records = records  # where the parts not read yet are read from, as ``stem``'s
+        self._stem = stem
 
     @classmethod
     def replacing(cls, parts: Mapping) -> "Record":
@@ -258,7 +267,10 @@ class Record(MutableMapping):
         try:
             return self._values[part]
         except KeyError:
-            value = self._values[part] = json.loads(self._json[part])
+            text = self._json[part]
+            if self._records is not None:
+                text = self._records._decoding(self, part, text)
+            value = self._values[part] = json.loads(text)
             return value
 
     def __setitem__(self, part: str, value) -> None:
@@ -298,14 +310,23 @@ class Record(MutableMapping):
         stored = self._json
         self._values = {part: value for part, value in self._values.items() if part not in stored}
 
+    def read_whole(self) -> None:
+        """Read every part not read yet, so that the record no longer needs the store."""
+        for part, text in list(self._json.items()):
+            if text == UNREAD and part not in self._values:
+                self[part]
+
 
 class Records:
     """The documents' records (stem -> :class:`Record`), read from the store when asked for and
     kept a while, so that memory does not follow the corpus: the last :data:`HOT` asked for as
     they are, with the values decoded from them, and those asked for before as the JSON the
-    store holds, up to :data:`KEPT_BYTES` of it, to be decoded again without a query. A record
-    changed in place must be marked (:meth:`changed`) before another is asked for; changed
-    records go to the store when they leave the last :data:`HOT` and at :meth:`flush`."""
+    store holds, up to :data:`KEPT_BYTES` of it, to be decoded again without a query. Records
+    are read :data:`AHEAD` to a query, each with the parts decoded since the last such query (a
+    stage reads the parts it keeps, record after record), and a part left out is read when it
+    is first asked for, with the same part of the next records. A record changed in place must
+    be marked (:meth:`changed`) before another is asked for; changed records go to the store
+    when they leave the last :data:`HOT` and at :meth:`flush`."""
 
     #: How many of the records asked for last are kept with their values: a record's values
     #: take several times the memory of its JSON (about 19 KiB a generated document's, while a
@@ -329,6 +350,7 @@ class Records:
         self.written = 0  # records written to the store by this process
         self._order: list[str] = []
         self._place: dict[str, int] = {}
+        self._decoded: set[str] = set()  # the parts decoded since records were last read
 
     def read_ahead(self, stems: list[str]) -> None:
         """The order the records will be asked for (the documents'): a record not at hand is
@@ -352,22 +374,55 @@ class Records:
             s for s in self._order[place:place + self.AHEAD] if s not in self.hot and s not in self.cold
             and s not in self.gone]
         found: dict[str, dict[str, str]] = {s: {} for s in wanted}
+        parts = sorted(self._decoded)
+        self._decoded = set()
         for start in range(0, len(wanted), 500):  # (SQLite's limit on the values of a query)
             batch = wanted[start:start + 500]
             for found_stem, part, value in self.store.connection.execute(
-                    f"SELECT stem, part, value FROM documents WHERE stem IN ({','.join('?' * len(batch))})", batch):
+                    f"SELECT stem, part, CASE WHEN part IN ({','.join('?' * len(parts))}) THEN value ELSE '' END "
+                    f"FROM documents WHERE stem IN ({','.join('?' * len(batch))})", parts + batch):
                 found[found_stem][part] = value
-        for other, parts in found.items():
+        for other, stored in found.items():
             if other == stem:
                 continue
-            if parts:
-                self._cool(other, Record(parts))
+            if stored:
+                self._cool(other, Record(stored, self, other))
             else:
                 self.gone.add(other)
         if not found[stem]:
             self.gone.add(stem)
             raise KeyError(stem)
-        return self._keep(stem, Record(found[stem]))
+        return self._keep(stem, Record(found[stem], self, stem))
+
+    def _decoding(self, record: Record, part: str, text: str) -> str:
+        """The JSON of ``part`` of ``record`` (one of these records), read from the store if it
+        was not (:data:`UNREAD`) with the same part of the next records of the order kept here
+        that lack it."""
+        self._decoded.add(part)
+        if text != UNREAD:
+            return text
+        stem = record._stem
+        place = self._place.get(stem)
+        lacking = {stem: record}
+        if place is not None:
+            for other in self._order[place + 1:place + self.AHEAD]:
+                kept = self.hot.get(other) or (self.cold.get(other) or (None,))[0]
+                if kept is not None and kept._json.get(part) == UNREAD:
+                    lacking[other] = kept
+        batch = list(lacking)
+        for found_stem, value in self.store.connection.execute(
+                f"SELECT stem, value FROM documents WHERE part = ? AND stem IN ({','.join('?' * len(batch))})",
+                [part] + batch):
+            lacking[found_stem]._json[part] = value
+            if found_stem in self.cold:
+                kept, size = self.cold[found_stem]
+                self.cold[found_stem] = (kept, size + len(value))
+                self.cold_bytes += len(value)
+        text = record._json.get(part, UNREAD)
+        if text == UNREAD:  # the store no longer holds it
+            record._json.pop(part, None)
+            raise KeyError(part)
+        return text
 
     def get(self, stem: str, default=None):
         try:
@@ -403,6 +458,7 @@ class Records:
             if default:
                 return default[0]
             raise
+        record.read_whole()  # it is about to leave the store
         del self.hot[stem]
         self.dirty.discard(stem)
         self.gone.add(stem)

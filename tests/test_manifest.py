@@ -109,7 +109,7 @@ def test_records_asked_for_before_are_kept_as_json_up_to_a_size_and_read_again_p
     roomy = Records(store)
     roomy.HOT, roomy.AHEAD = 4, 8  # the last 4 with their values, the others as JSON
     roomy.read_ahead(stems)
-    assert passes(roomy) == 40 // 8  # the first pass only
+    assert passes(roomy) == 40 // 8 + 1  # the first pass only: the first part asked for comes apart
     assert len(roomy.hot) == 4 and len(roomy.cold) == 36
     assert all(not record._values for record, _ in roomy.cold.values())  # their values let go
     assert roomy.cold_bytes == sum(record.stored_size() + Records.PER_RECORD for record, _ in roomy.cold.values())
@@ -118,8 +118,39 @@ def test_records_asked_for_before_are_kept_as_json_up_to_a_size_and_read_again_p
     tight.HOT, tight.AHEAD = 4, 8
     tight.KEPT_BYTES = 10 * Records.PER_RECORD  # room for the JSON of fewer than ten
     tight.read_ahead(stems)
-    assert passes(tight) == 3 * 40 // 8  # every pass reads them again
+    assert passes(tight) == 3 * 40 // 8 + 1  # every pass reads them again
     assert tight.cold_bytes <= tight.KEPT_BYTES and len(tight.cold) < 10
+    store.connection.set_trace_callback(None)
+
+
+def test_records_are_read_with_the_parts_decoded_lately_and_a_part_left_out_comes_with_the_next_records(
+        tmp_path: Path) -> None:
+    store = Store(tmp_path / "manifest.sqlite")
+    writing = Records(store)
+    stems = [f"doc-{n:02d}" for n in range(32)]
+    for stem in stems:
+        writing[stem] = {"encoded": {"key": stem}, "rendered": {"row": {"page": f"{stem}.html"}}}
+    writing.flush()
+    queries: list[str] = []
+    store.connection.set_trace_callback(queries.append)
+    records = Records(store)
+    records.HOT, records.AHEAD = 4, 8
+    records.read_ahead(stems)
+    for stem in stems:  # a stage that reads one part
+        assert records[stem]["encoded"] == {"key": stem}
+    selects = [q for q in queries if q.startswith("SELECT")]
+    assert len(selects) == 32 // 8 + 1  # the records, 8 to a query, and "encoded" of the first 8 alone
+    cold = records.cold["doc-20"][0]  # read with "encoded" only: "rendered" is left in the store
+    assert cold._json["rendered"] == "" and "rendered" in cold and sorted(cold) == ["encoded", "rendered"]
+    queries.clear()
+    assert records["doc-20"]["rendered"] == {"row": {"page": "doc-20.html"}}  # with those after it
+    assert len([q for q in queries if q.startswith("SELECT")]) == 1
+    assert all(records.cold[stem][0]._json["rendered"] != "" for stem in stems[21:28])
+    assert records.cold_bytes == sum(size for _, size in records.cold.values())
+    assert records.cold_bytes == sum(r.stored_size() + Records.PER_RECORD for r, _ in records.cold.values())
+    gone = records.pop("doc-05")  # taken out of the store: every part read first
+    assert dict(gone) == {"encoded": {"key": "doc-05"}, "rendered": {"row": {"page": "doc-05.html"}}}
+    assert stored(store, "doc-05") == {}
     store.connection.set_trace_callback(None)
 
 

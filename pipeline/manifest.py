@@ -431,8 +431,8 @@ class Records:
             return default
 
     def setdefault(self, stem: str, default: Mapping) -> Record:
-        """The record of ``stem``; one of the parts of ``default`` when there is none (kept,
-        and written when marked changed)."""
+        """The record of ``stem``; when there is none, a new one of the parts of ``default``
+        (kept, and written once marked changed)."""
         try:
             return self[stem]
         except KeyError:

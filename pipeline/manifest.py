@@ -406,7 +406,9 @@ class Records:
         lacking = {stem: record}
         if place is not None:
             for other in self._order[place + 1:place + self.AHEAD]:
-                kept = self.hot.get(other) or (self.cold.get(other) or (None,))[0]
+                kept = self.hot.get(other)
+                if kept is None and other in self.cold:
+                    kept = self.cold[other][0]
                 if kept is not None and kept._json.get(part) == UNREAD:
                     lacking[other] = kept
         batch = list(lacking)
@@ -493,7 +495,7 @@ class Records:
             return
         if record._values:
             record.shrink()
-        size = sum(map(len, record._json.values())) + self.PER_RECORD  # (record.stored_size(), inlined)
+        size = record.stored_size() + self.PER_RECORD
         self.cold[stem] = (record, size)
         self.cold_bytes += size
         while self.cold_bytes > self.KEPT_BYTES:

@@ -19,11 +19,35 @@ from .config import BadSettings, NoProject, Settings, find_root, load_settings, 
 def interrupted() -> None:
     """Ctrl-C: stop the worker processes, say so, and exit with 130 (128 + SIGINT), as shells do.
     Nothing is half-written; the next run goes on from what is there."""
-    from .lifeline import stop_workers
+    from .lifeline import INTERRUPTED, INTERRUPTED_MESSAGE, stop_workers
 
     stop_workers()
-    click.echo("interrupted: the next run goes on from what was written", err=True)
-    sys.exit(130)
+    click.echo(INTERRUPTED_MESSAGE, err=True)
+    sys.exit(INTERRUPTED)
+
+
+class Commands(click.Group):
+    """The command group. Ctrl-C while a command line is read or a command runs ends it with
+    :func:`interrupted` (Click's own handling would say "Aborted!" and exit 1), and within
+    :data:`~pipeline.lifeline.GRACE` seconds whatever it is waiting for
+    (:func:`~pipeline.lifeline.ending_after_interrupt`). A command that takes Ctrl-C as its
+    way to stop (``review``) catches it itself."""
+
+    def make_context(self, *arguments, **options) -> click.Context:
+        try:
+            return super().make_context(*arguments, **options)
+        except KeyboardInterrupt:
+            interrupted()
+            raise  # not reached
+
+    def invoke(self, ctx: click.Context):
+        from .lifeline import ending_after_interrupt
+
+        with ending_after_interrupt():
+            try:
+                return super().invoke(ctx)
+            except KeyboardInterrupt:
+                interrupted()
 
 
 def usage_error(message: str) -> None:
@@ -59,7 +83,7 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="teipipe")
 def cli() -> None:
     """teipipe turns plain-text archival documents (ciphered telegrams, intelligence bulletins,
@@ -360,16 +384,13 @@ def build(jobs: int | None, force: bool, quiet: bool, engine: str | None, schedu
         raise click.UsageError("--scheduler is the address of a dask cluster: it needs --executor dask")
     if settings.executor not in ("", "dask"):
         raise click.UsageError(f"executor = {settings.executor!r} in [tool.teipipe]: expected \"dask\" or none")
-    try:
-        # With nothing to do, the stages' code (the encoder, the XSLT processor) is not even loaded.
-        report = None if force else unchanged(settings)
-        if report is None:
-            from .build import build as run_build
+    # With nothing to do, the stages' code (the encoder, the XSLT processor) is not even loaded.
+    report = None if force else unchanged(settings)
+    if report is None:
+        from .build import build as run_build
 
-            report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter(),
-                               looked=not force)
-    except KeyboardInterrupt:
-        interrupted()
+        report = run_build(settings, jobs=jobs, force=force, progress=None if quiet else ProgressPrinter(),
+                           looked=not force)
     for problem in report.problems:
         if problem.severity == "error" or not quiet:
             click.echo(str(problem), err=True)
@@ -494,8 +515,6 @@ def deposit(target: Path, verify: bool, allow_invalid: bool, force: bool, jobs: 
     try:
         report = write_bag(settings, target, allow_invalid=allow_invalid, force=force, jobs=jobs,
                            progress=None if quiet else ProgressPrinter())
-    except KeyboardInterrupt:
-        interrupted()
     except DestinationError as error:
         raise click.UsageError(str(error)) from error
     except DepositError as error:

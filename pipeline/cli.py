@@ -27,18 +27,11 @@ def interrupted() -> None:
 
 
 class Commands(click.Group):
-    """The command group. Ctrl-C while a command line is read or a command runs ends it with
-    :func:`interrupted` (Click's own handling would say "Aborted!" and exit 1), and within
+    """The command group. Ctrl-C while a command runs ends it with :func:`interrupted` (Click's
+    own handling would say "Aborted!" and exit 1), and within
     :data:`~pipeline.lifeline.GRACE` seconds whatever it is waiting for
     (:func:`~pipeline.lifeline.ending_after_interrupt`). A command that takes Ctrl-C as its
     way to stop (``review``) catches it itself."""
-
-    def make_context(self, *arguments, **options) -> click.Context:
-        try:
-            return super().make_context(*arguments, **options)
-        except KeyboardInterrupt:
-            interrupted()
-            raise  # not reached
 
     def invoke(self, ctx: click.Context):
         from .lifeline import ending_after_interrupt
@@ -621,6 +614,13 @@ def init(folder: Path, action: str | None) -> None:
 
 
 def main() -> None:
+    """The ``teipipe`` program. Before its command runs (the command line being read) and once
+    it is done, Ctrl-C ends the process at once with 130: no work is under way."""
+    import signal
+
+    from .lifeline import end_now
+
+    signal.signal(signal.SIGINT, lambda number, frame: end_now())
     cli(prog_name="teipipe")
 
 

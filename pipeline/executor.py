@@ -46,7 +46,7 @@ from .authority import Authority, read_entries, seed_entries
 from .convert import ReviewText, convert_text
 from .corrections import ReviewError
 from .encode import EncodingContext
-from .lifeline import die_with_parent
+from .lifeline import tie_to_parent
 from .manifest import digest, folder_digest
 from .outputs import VIEWS
 from .registers import names_in
@@ -484,7 +484,7 @@ IN_CHUNKS = {render_document: render_documents}
 def warm_up(toolkit: Toolkit) -> None:
     """Install the build's toolkit when a worker of the build's own pool starts
     (:func:`install`); the worker ends when the build's process does (:mod:`pipeline.lifeline`)."""
-    die_with_parent()
+    tie_to_parent()
     install(toolkit)
 
 

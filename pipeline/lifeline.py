@@ -3,9 +3,12 @@ Ctrl-C.
 
 A worker of the build's own pool waits for work from the main process; if the main process is
 killed (``kill -9``, an out-of-memory kill) nobody tells the worker, and it would wait for ever,
-holding its memory. :func:`die_with_parent` makes a worker watch for that: a thread looks at the
+holding its memory. :func:`tie_to_parent` makes a worker watch for that: a thread looks at the
 worker's parent process id every :data:`EVERY` seconds, and when the parent is gone (the worker
-was handed to another process) the worker exits at once.
+was handed to another process) the worker exits at once. The same function leaves Ctrl-C to the
+parent: a terminal sends it to every process of the command, and a worker struck by it while it
+sends a result back would leave half a message in the pipe, which the pool's reader then waits
+on for ever. The parent, interrupted, lets the work under way finish and stops its workers.
 
 Ctrl-C raises KeyboardInterrupt in a command, which stops its workers and exits with 130 (the
 command line's :func:`~pipeline.cli.interrupted`). Ending a pool whose processes the same signal
@@ -38,9 +41,10 @@ INTERRUPTED = 130
 INTERRUPTED_MESSAGE = "interrupted: the next run goes on from what was written"
 
 
-def die_with_parent() -> None:
-    """Exit this process soon after the process that started it has ended (at once when it
-    has ended already)."""
+def tie_to_parent() -> None:
+    """Make this worker process ignore Ctrl-C, which its parent handles, and exit soon after
+    the process that started it has ended (at once when it has ended already)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     started_by = multiprocessing.parent_process()
     parent = started_by.pid if started_by is not None and started_by.pid else os.getppid()
     if os.getppid() != parent:

@@ -114,15 +114,26 @@ class Workers:
         return self.own.submit(function, *arguments)
 
     def close(self, cancel: bool = False) -> None:
-        for pool in self.retired:
-            pool.shutdown(wait=True, cancel_futures=cancel)
-        self.retired = []
-        if self.own is not None:
-            self.own.shutdown(wait=True, cancel_futures=cancel)
-            self.own = None
+        """Let the chunks under way finish (and with ``cancel``, drop those not begun), then end
+        the worker processes and the cluster."""
+        pools = [*self.retired, *([self.own] if self.own is not None else [])]
+        self.retired, self.own = [], None
+        for pool in pools:
+            _shut_down(pool, cancel)
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
+
+
+def _shut_down(pool: ProcessPoolExecutor, cancel: bool) -> None:
+    try:
+        pool.shutdown(wait=True, cancel_futures=cancel)
+    except RuntimeError:
+        # Ctrl-C struck while the pool was starting the thread that feeds its processes, and
+        # the pool cannot wait for a thread that never ran: its processes, waiting for work
+        # that will not come, are stopped by the command (pipeline.lifeline.stop_workers).
+        if not cancel:
+            raise
 
 
 def _in_order(submit: Callable[..., Future], chunks: Iterator[list], function: Callable, window: int) -> Iterator[list]:

@@ -237,15 +237,18 @@ def _check_all(files: list[str], datas: list[bytes | None], context: CheckContex
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from ..lifeline import die_with_parent
+    from ..lifeline import tie_to_parent
 
     # A forked worker inherits the compiled grammars; an XSLT processor does not survive a fork,
     # so once this process has started one, workers are spawned clean instead.
     schematron = sys.modules.get(f"{__package__}.schematron")
     method = "spawn" if schematron is not None and schematron.processor_started() else "fork"
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
-                             initializer=die_with_parent) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
+                               initializer=tie_to_parent)
+    try:
         return list(pool.map(check_file, files, repeat(context), datas, chunksize=chunk))
+    finally:  # (interrupted: the chunks under way finish, those not begun are dropped)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def validate_paths(paths, settings, tei_all: Path | None = None, profile: Path | None = None,

@@ -30,6 +30,21 @@ def test_the_results_come_in_the_order_of_the_jobs(pool: workers.Workers) -> Non
     assert os.getpid() not in {pid for _, pid in results}
 
 
+def test_the_workers_leave_ctrl_c_to_the_build(pool: workers.Workers) -> None:
+    """A terminal sends Ctrl-C to every process of the command: a worker struck while it sends a
+    result would leave half of it in the pipe, so the workers ignore it (the build stops them)."""
+    import signal
+    import time
+
+    processes = {pid for _, pid in pool.map(process_of, iter(range(64)), 64)}
+    for pid in processes:
+        os.kill(pid, signal.SIGINT)
+    time.sleep(0.3)
+    results = list(pool.map(process_of, iter(range(64)), 64))
+    assert [job for job, _ in results] == list(range(64))
+    assert {pid for _, pid in results} <= processes  # the same processes, still at work
+
+
 def test_a_long_stage_is_carried_on_by_new_worker_processes(pool: workers.Workers,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(workers, "CHUNKS_PER_POOL", 3)

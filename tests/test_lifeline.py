@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 #: A process that runs ``body`` (indented as the block's) under ending_after_interrupt(grace=GRACE) with a worker process
-#: of its own, and prints "ready" (and the worker's process id) once both run.
+#: of its own. The body prints "ready" (and the worker's process id) where it is ready for Ctrl-C: inside its ``try``,
+#: so that a signal sent at once is not taken before the body can catch it.
 PROGRAM = """
 import multiprocessing, sys, threading, time
 from pipeline.lifeline import ending_after_interrupt
@@ -26,7 +27,6 @@ if __name__ == "__main__":
     worker = multiprocessing.get_context("spawn").Process(target=idle, daemon=True)
     worker.start()
     with ending_after_interrupt(grace={grace}):
-        print("ready", worker.pid, flush=True)
 {body}
     print("ended by itself", flush=True)
 """
@@ -34,6 +34,7 @@ if __name__ == "__main__":
 #: Takes Ctrl-C and then waits for ever, as a pool would whose processes the signal struck.
 STUCK = """
         try:
+            print("ready", worker.pid, flush=True)
             time.sleep(600)
         except KeyboardInterrupt:
             threading.Event().wait()
@@ -42,6 +43,7 @@ STUCK = """
 #: Takes Ctrl-C as its way to stop, as the review server does.
 STOPS_ON_CTRL_C = """
         try:
+            print("ready", worker.pid, flush=True)
             time.sleep(600)
         except KeyboardInterrupt:
             pass

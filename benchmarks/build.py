@@ -164,6 +164,8 @@ def main() -> None:
         return
     # One folder for every corpus, deleted at the end: a corpus deleted before the next is
     # measured would slow the next one's files (see above).
+    if arguments.folder is not None:
+        arguments.folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="teipipe-bench-", dir=arguments.folder) as folder:
         for documents in arguments.documents:
             show(measure(documents, arguments.jobs, Path(folder)))
